@@ -1,0 +1,96 @@
+#include "core/cpu/idt.h"
+
+#include <atomic>
+
+#include "core/cpu/exception.h"
+#include "core/cpu/gdt.h"
+#include "core/lib/assert.h"
+#include "core/log/log.h"
+
+extern "C" char isr_stubs[];
+extern "C" char isr_stubs_end[];
+
+namespace rota {
+
+namespace {
+
+// A 64-bit interrupt gate (Intel SDM vol. 3, figure 6-8).
+struct [[gnu::packed]] IdtGate {
+    uint16_t offset_low;
+    uint16_t selector;
+    uint8_t ist;
+    uint8_t type_attributes;
+    uint16_t offset_mid;
+    uint32_t offset_high;
+    uint32_t reserved;
+};
+static_assert(sizeof(IdtGate) == 16);
+
+struct [[gnu::packed]] IdtPointer {
+    uint16_t limit;
+    uint64_t base;
+};
+
+constexpr size_t stub_size = 16;
+constexpr uint8_t present_interrupt_gate = 0x8e; // P=1, DPL=0, type 0xE
+
+alignas(16) constinit IdtGate g_idt[256] {};
+constinit std::atomic<InterruptHandler> g_handlers[256] {};
+
+IdtGate make_gate(uint64_t target, uint8_t ist_slot)
+{
+    return IdtGate {
+        .offset_low = static_cast<uint16_t>(target),
+        .selector = selector::kernel_code,
+        .ist = ist_slot,
+        .type_attributes = present_interrupt_gate,
+        .offset_mid = static_cast<uint16_t>(target >> 16),
+        .offset_high = static_cast<uint32_t>(target >> 32),
+        .reserved = 0,
+    };
+}
+
+} // namespace
+
+void idt_init()
+{
+    ROTA_ASSERT(isr_stubs_end - isr_stubs == 256 * stub_size);
+    for (int vector = 0; vector < 256; ++vector) {
+        uint8_t ist_slot = 0;
+        if (vector == 2)
+            ist_slot = ist::nmi;
+        else if (vector == 8)
+            ist_slot = ist::double_fault;
+        else if (vector == 18)
+            ist_slot = ist::machine_check;
+        g_idt[vector] = make_gate(reinterpret_cast<uint64_t>(isr_stubs + vector * stub_size), ist_slot);
+    }
+    idt_load();
+}
+
+void idt_load()
+{
+    IdtPointer pointer { sizeof(g_idt) - 1, reinterpret_cast<uint64_t>(g_idt) };
+    asm volatile("lidt %0" : : "m"(pointer));
+}
+
+bool idt_set_handler(uint8_t vector, InterruptHandler handler)
+{
+    ROTA_ASSERT(vector >= 32);
+    InterruptHandler expected = nullptr;
+    return g_handlers[vector].compare_exchange_strong(expected, handler);
+}
+
+extern "C" void interrupt_dispatch(InterruptFrame* frame)
+{
+    if (frame->vector < 32)
+        handle_exception(*frame); // does not return
+    InterruptHandler handler = g_handlers[frame->vector].load(std::memory_order_acquire);
+    if (handler != nullptr) {
+        handler(*frame);
+        return;
+    }
+    klog("[cpu] unexpected interrupt vector=%lu rip=0x%lx", frame->vector, frame->rip);
+}
+
+} // namespace rota

@@ -1,0 +1,21 @@
+#pragma once
+
+#include <cstdint>
+
+#include "core/cpu/interrupt_frame.h"
+
+// The interrupt descriptor table, shared by every CPU. All 256 vectors enter
+// through isr.S; exceptions (0-31) go to the crash reporter, the rest to a
+// handler registered for the vector (or are reported as unexpected).
+
+namespace rota {
+
+using InterruptHandler = void (*)(InterruptFrame&);
+
+// Builds the IDT once (boot CPU) and loads it on the calling CPU.
+void idt_init();
+void idt_load();
+// Installs a handler for a vector >= 32; returns false if the vector is taken.
+bool idt_set_handler(uint8_t vector, InterruptHandler handler);
+
+} // namespace rota

@@ -1,0 +1,90 @@
+#include "efi/config_source.h"
+
+#include "core/lib/ucs2.h"
+#include "core/log/log.h"
+
+namespace rota::efi {
+
+namespace {
+
+constexpr UINTN max_config_bytes = 64 * 1024;
+
+class LogSink final : public DiagnosticSink {
+public:
+    void report(const char* line) override { klog("%s", line); }
+};
+
+// Reads \rota.cfg into a pool buffer; returns its length, 0 when absent.
+UINTN read_config_file(EFI_BOOT_SERVICES* bs, EFI_HANDLE device, char* buffer, UINTN capacity)
+{
+    EFI_GUID fs_guid = EFI_SIMPLE_FILE_SYSTEM_PROTOCOL_GUID;
+    EFI_SIMPLE_FILE_SYSTEM_PROTOCOL* fs = nullptr;
+    if (EFI_ERROR(bs->HandleProtocol(device, &fs_guid, reinterpret_cast<void**>(&fs)))) {
+        klog("[config] boot volume has no file system: using defaults");
+        return 0;
+    }
+    EFI_FILE_HANDLE root = nullptr;
+    if (EFI_ERROR(fs->OpenVolume(fs, &root))) {
+        klog("[config] cannot open the boot volume: using defaults");
+        return 0;
+    }
+    EFI_FILE_HANDLE file = nullptr;
+    CHAR16 name[] = { '\\', 'r', 'o', 't', 'a', '.', 'c', 'f', 'g', 0 };
+    EFI_STATUS status = root->Open(root, &file, name, EFI_FILE_MODE_READ, 0);
+    if (EFI_ERROR(status)) {
+        klog("[config] no rota.cfg on the boot volume: using defaults");
+        root->Close(root);
+        return 0;
+    }
+    UINTN total = 0;
+    for (;;) {
+        UINTN chunk = capacity - total;
+        if (chunk == 0)
+            break;
+        status = file->Read(file, &chunk, buffer + total);
+        if (EFI_ERROR(status) || chunk == 0)
+            break;
+        total += chunk;
+    }
+    if (total == capacity)
+        klog("[config] rota.cfg is longer than %lu bytes: reading only the start", capacity);
+    if (EFI_ERROR(status))
+        klog("[config] reading rota.cfg failed (status 0x%lx) after %lu bytes", status, total);
+    file->Close(file);
+    root->Close(root);
+    return total;
+}
+
+void apply_options(EFI_LOADED_IMAGE* image, Config& config, LogSink& sink)
+{
+    if (image->LoadOptions == nullptr || image->LoadOptionsSize < 2)
+        return;
+    char text[1024];
+    auto converted = ucs2_to_ascii_strict(static_cast<const uint16_t*>(image->LoadOptions),
+        image->LoadOptionsSize / 2, text, sizeof text);
+    // The boot manager passes binary optional data for some boot entries: only
+    // text is configuration.
+    if (converted.is_error()) {
+        klog("[config] load options are not text (%u bytes): ignored", image->LoadOptionsSize);
+        return;
+    }
+    apply_load_options(config, StringView(text, converted.value()), sink);
+}
+
+} // namespace
+
+void load_configuration(EFI_BOOT_SERVICES* bs, EFI_LOADED_IMAGE* image, Config& config)
+{
+    LogSink sink;
+    void* pool = nullptr;
+    if (EFI_ERROR(bs->AllocatePool(EfiLoaderData, max_config_bytes, &pool))) {
+        klog("[config] no memory to read rota.cfg: using defaults");
+    } else {
+        UINTN length = read_config_file(bs, image->DeviceHandle, static_cast<char*>(pool), max_config_bytes);
+        apply_config_file(config, StringView(static_cast<char*>(pool), length), sink);
+        bs->FreePool(pool);
+    }
+    apply_options(image, config, sink);
+}
+
+} // namespace rota::efi

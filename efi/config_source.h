@@ -1,0 +1,14 @@
+#pragma once
+
+#include "core/config.h"
+#include "efi/uefi.h"
+
+// Where the configuration comes from (SPEC section 5): rota.cfg at the root of
+// the volume this image was loaded from, then the image's load options, which
+// override it. Problems are logged as "[config]" lines; none is fatal.
+
+namespace rota::efi {
+
+void load_configuration(EFI_BOOT_SERVICES* boot_services, EFI_LOADED_IMAGE* image, Config& config);
+
+} // namespace rota::efi
