@@ -25,6 +25,7 @@ set(ROTA_KERNEL_SOURCES
     core/kernel_main.cpp
     core/lib/cxx_runtime.cpp
     core/lib/mem.cpp
+    core/log/hexdump.cpp
     core/log/log.cpp
     core/mem/kernel_memory.cpp
     core/panic.cpp

@@ -45,6 +45,8 @@ constexpr DebugName debug_names[] = {
     {"fault-de"sv, DebugFaultDivide},
     {"smp-selftest"sv, DebugSmpSelftest},
     {"blk-selftest"sv, DebugBlkSelftest},
+    {"dump-acpi"sv, DebugDumpAcpi},
+    {"dump-pci"sv, DebugDumpPci},
 };
 
 constexpr uint32_t min_mode_side = 16; // a virtio-gpu scanout must be at least 16x16

@@ -29,6 +29,8 @@ enum DebugFlag : uint32_t {
     DebugFaultDivide = 1u << 3,
     DebugSmpSelftest = 1u << 4,
     DebugBlkSelftest = 1u << 5,
+    DebugDumpAcpi = 1u << 6, // hex-dump every ACPI table (to capture test fixtures)
+    DebugDumpPci = 1u << 7,  // hex-dump every PCI function's configuration space
 };
 
 struct Config {
