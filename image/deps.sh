@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# deps.sh [--gui]
+# Installs the Debian packages that building, imaging and testing rota need.
+# Quiet and quick when everything is already there; apt-get update runs only when
+# something is missing, so a warm machine never touches the network.
+set -euo pipefail
+
+packages=(
+    cmake make g++ binutils python3  # build and test drivers
+    gnu-efi                          # efi/ headers, crt0 and linker script
+    googletest libgtest-dev          # host unit tests
+    ovmf qemu-system-x86             # the firmware and the machine the e2e tests boot
+    mtools dosfstools                # FAT images without root or loop mounts
+)
+# QEMU's gtk/sdl windows live in a separate package; only image/run with a display needs it.
+[[ "${1:-}" == --gui ]] && packages+=(qemu-system-gui)
+
+missing=()
+for p in "${packages[@]}"; do
+    status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+    [[ "$status" == installed ]] || missing+=("$p")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+if [[ $(id -u) -ne 0 ]]; then
+    echo "deps.sh: missing packages: ${missing[*]}" >&2
+    echo "deps.sh: run as root, or: sudo apt-get install ${missing[*]}" >&2
+    exit 1
+fi
+
+echo "deps.sh: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
