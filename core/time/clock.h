@@ -1,22 +1,27 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
-// The kernel's clock: the TSC, calibrated once at boot against the PIT (a
-// fixed 1.193182 MHz timer every PC has or emulates; the ACPI PM timer takes
-// over when the ACPI tables are parsed). All timeouts and frame times use it.
+#include "core/acpi/fadt.h"
+
+// The kernel's clock: the TSC, calibrated once at boot against the ACPI PM
+// timer the FADT names (3.579545 MHz), or, without one, the PIT (a fixed
+// 1.193182 MHz timer every PC has or emulates). All timeouts and frame times
+// use it.
 
 namespace rota {
 
-enum class ClockSource { Pit, Cpuid, Assumed };
+enum class ClockSource { AcpiPm, Pit, Cpuid, Assumed };
 
 struct ClockCalibration {
     uint64_t tsc_hz;
     ClockSource source;
 };
 
-// Measures the TSC frequency (median of several 10 ms windows) and logs it.
-ClockCalibration clock_calibrate();
+// Measures the TSC frequency (median of several 20 ms windows) and logs it:
+// against the ACPI PM timer when the FADT has one, else against the PIT.
+ClockCalibration clock_calibrate(const std::optional<PmTimer>& pm_timer);
 
 uint64_t clock_tsc_hz();
 uint64_t clock_ticks_to_ns(uint64_t ticks);

@@ -16,9 +16,11 @@ uint64_t tsc_hz_from_reference(uint64_t tsc_delta, uint64_t reference_ticks, uin
 }
 
 Expected<uint64_t> tsc_hz_from_readings(const BracketedReading& start, const BracketedReading& end,
-    uint64_t reference_hz, unsigned bits, uint64_t max_error_ppm)
+    uint64_t reference_hz, unsigned bits, uint64_t max_error_ppm, CounterDirection direction)
 {
-    uint64_t reference_ticks = counter_delta(end.count, start.count, bits);
+    uint64_t reference_ticks = direction == CounterDirection::Down
+        ? counter_delta(end.count, start.count, bits)
+        : counter_delta(start.count, end.count, bits);
     if (reference_ticks == 0 || end.tsc_before <= start.tsc_after)
         return make_error(Error::InvalidArgument);
     // The interval is measured between bracket midpoints; each endpoint is

@@ -18,21 +18,26 @@ namespace rota {
 // measurement is meaningless (no reference ticks).
 uint64_t tsc_hz_from_reference(uint64_t tsc_delta, uint64_t reference_ticks, uint64_t reference_hz);
 
-// One reading of a down-counting reference timer, bracketed by TSC reads. The
-// reading happened somewhere between the two; a vCPU preempted during the read
-// shows up as a wide bracket.
+// One reading of a reference timer, bracketed by TSC reads. The reading
+// happened somewhere between the two; a vCPU preempted during the read shows
+// up as a wide bracket.
 struct BracketedReading {
     uint64_t tsc_before;
     uint64_t tsc_after;
-    uint64_t count; // the timer's counter, counting down
+    uint64_t count; // the timer's counter
 };
 
-// TSC frequency from two bracketed readings of a down-counter running at
-// `reference_hz` that is `bits` wide. Error::Busy when either bracket is wider
-// than `max_error_ppm` of the interval (the measurement cannot be trusted to
-// that precision: take another), Error::InvalidArgument when no time passed.
+// The PIT counts down; the ACPI PM timer (ACPI 6.5 section 4.8.3.3) counts up.
+enum class CounterDirection { Down, Up };
+
+// TSC frequency from two bracketed readings of a counter running at
+// `reference_hz` that is `bits` wide and counts in `direction`. Error::Busy
+// when either bracket is wider than `max_error_ppm` of the interval (the
+// measurement cannot be trusted to that precision: take another),
+// Error::InvalidArgument when no time passed.
 Expected<uint64_t> tsc_hz_from_readings(const BracketedReading& start, const BracketedReading& end,
-    uint64_t reference_hz, unsigned bits, uint64_t max_error_ppm);
+    uint64_t reference_hz, unsigned bits, uint64_t max_error_ppm,
+    CounterDirection direction = CounterDirection::Down);
 
 // The median of the samples (sorted in place); one preempted measurement among
 // several cannot move it. 0 for no samples.

@@ -111,3 +111,38 @@ TEST(TscMath, DownCounterWrapIsHandled)
     ASSERT_TRUE(hz.has_value());
     EXPECT_NEAR(static_cast<double>(hz.value()), 3e9, 3e9 * 0.05);
 }
+
+TEST(TscMath, PmTimerUpCounterGivesTheFrequency)
+{
+    // The ACPI PM timer counts up at 3.579545 MHz: 20 ms is 71591 ticks.
+    BracketedReading start {1'000'000, 1'002'000, 0x100000};
+    uint64_t ticks = 71591;
+    uint64_t tsc_interval = 2'596'098'000ull * ticks / 3'579'545;
+    BracketedReading end {
+        start.tsc_before + tsc_interval, start.tsc_after + tsc_interval, 0x100000 + ticks};
+    auto hz = tsc_hz_from_readings(start, end, 3'579'545, 24, 200, CounterDirection::Up);
+    ASSERT_TRUE(hz.has_value());
+    EXPECT_NEAR(static_cast<double>(hz.value()), 2'596'098'000.0, 2'596'098'000.0 * 1e-5);
+    // Read as a down-counter, the same readings are a whole wrap minus 20 ms.
+    auto wrong = tsc_hz_from_readings(start, end, 3'579'545, 24, 200, CounterDirection::Down);
+    ASSERT_TRUE(wrong.has_value());
+    EXPECT_LT(wrong.value(), hz.value() / 100);
+}
+
+TEST(TscMath, UpCounterWrapIsHandled)
+{
+    // A 24-bit PM timer passing 0xffffff -> 0 between the readings, and a
+    // 32-bit one (TMR_VAL_EXT) doing the same at 2^32.
+    uint64_t tsc_interval = 3'000'000'000ull * 0x20 / 3'579'545;
+    BracketedReading start24 {0, 100, 0xfffff0};
+    BracketedReading end24 {tsc_interval, tsc_interval + 100, 0x000010};
+    auto hz = tsc_hz_from_readings(start24, end24, 3'579'545, 24, 1'000'000, CounterDirection::Up);
+    ASSERT_TRUE(hz.has_value());
+    EXPECT_NEAR(static_cast<double>(hz.value()), 3e9, 3e9 * 0.05);
+    BracketedReading start32 {0, 100, 0xfffffff0u};
+    BracketedReading end32 {tsc_interval, tsc_interval + 100, 0x10};
+    auto hz32
+        = tsc_hz_from_readings(start32, end32, 3'579'545, 32, 1'000'000, CounterDirection::Up);
+    ASSERT_TRUE(hz32.has_value());
+    EXPECT_NEAR(static_cast<double>(hz32.value()), 3e9, 3e9 * 0.05);
+}
