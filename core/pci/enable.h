@@ -1,0 +1,16 @@
+#pragma once
+
+#include "core/lib/expected.h"
+#include "core/pci/pci_function.h"
+
+namespace rota {
+
+class ConfigSpace;
+
+// Lets a function decode its BARs and master the bus (PCI Local Bus 3.0, 6.2.2):
+// memory space, I/O space when it has I/O BARs, and bus master. For devices a
+// driver takes only: enumeration enables nothing. Error::DeviceError when the
+// command register does not keep the bits.
+Expected<void> enable_device(ConfigSpace& config, const PciFunction& fn);
+
+} // namespace rota
