@@ -1,0 +1,30 @@
+#pragma once
+
+#include <cstdint>
+
+// What a virtqueue did, for the [VIRTIO PERF] line (SPEC section 2): every
+// barrier executed, every poll of the used ring that found nothing, every
+// completion consumed, every doorbell write. `len_overreports` counts used
+// elements whose len exceeded the chain's writable bytes (clamped, 2.7.8).
+
+namespace rota::virtio {
+
+struct QueueCounters {
+    uint64_t fences {0};
+    uint64_t spins {0};
+    uint64_t completions {0};
+    uint64_t notifies {0};
+    uint64_t len_overreports {0};
+
+    QueueCounters& operator+=(const QueueCounters& other)
+    {
+        fences += other.fences;
+        spins += other.spins;
+        completions += other.completions;
+        notifies += other.notifies;
+        len_overreports += other.len_overreports;
+        return *this;
+    }
+};
+
+} // namespace rota::virtio

@@ -1,0 +1,156 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+
+#include "core/lib/addr.h"
+#include "core/lib/expected.h"
+#include "virtio/dma.h"
+#include "virtio/poll_clock.h"
+#include "virtio/queue/notifier.h"
+#include "virtio/queue/queue_counters.h"
+#include "virtio/queue/ring_layout.h"
+
+// A split virtqueue, driver side (virtio 1.2, 2.7).
+//
+// Requests are chains of device-readable then device-writable segments, each
+// with a caller token; any number may be in flight up to the queue size in
+// descriptors. add() fills descriptors and available-ring slots without showing
+// them to the device; kick() publishes everything added since the last kick
+// with one write barrier, decides once (after the one full fence) whether the
+// device wants a notification, and rings the doorbell at most once. poll() and
+// wait() consume used elements.
+//
+// Device-writable memory is never trusted: the queue keeps a private shadow of
+// every descriptor (addr, len, flags, next) and of avail.idx, never reads the
+// descriptor table or avail ring back, and checks every used element (id in
+// range and the head of a chain in flight; len clamped to the chain's writable
+// bytes). A violation breaks the queue: from then on every call returns
+// Error::DeviceError (Linux's BAD_RING) and broken_reason() says why; the
+// caller resets the device or falls back.
+//
+// Not internally locked: its owner serialises calls. Kick only after the
+// device is DRIVER_OK (3.1.1); adds before that are fine. Destroying it frees
+// the rings: reset the device first (reset_device() in virtio/device_init.h).
+
+namespace rota::virtio {
+
+struct Segment {
+    PhysAddr address;
+    uint32_t length; // non-zero
+};
+
+struct Completion {
+    uint64_t token;
+    uint32_t written; // bytes the device wrote into the writable segments
+    bool len_clamped; // the device reported more than the writable length
+};
+
+struct VirtqueueConfig {
+    uint16_t index {0};
+    uint16_t size {0}; // a power of two, 1..32768
+    bool event_idx {false}; // VIRTIO_F_EVENT_IDX was negotiated
+    uint32_t notify_offset {0};
+};
+
+class Virtqueue {
+public:
+    // Allocates and zeroes the rings (one DMA allocation) and the private
+    // shadow (a second allocation the device is never told about).
+    static Expected<Virtqueue> create(
+        DmaAllocator& allocator, Notifier& notifier, const VirtqueueConfig& config);
+
+    Virtqueue(Virtqueue&& other);
+    Virtqueue& operator=(Virtqueue&& other);
+    Virtqueue(const Virtqueue&) = delete;
+    Virtqueue& operator=(const Virtqueue&) = delete;
+    ~Virtqueue();
+
+    // 2.7.13 steps 1-2: one chain, readable segments first. Error::InvalidArgument
+    // for an empty chain, a zero-length segment or more segments than the queue
+    // has descriptors; Error::OutOfMemory when not enough descriptors are free now.
+    Expected<void> add(
+        std::span<const Segment> readable, std::span<const Segment> writable, uint64_t token);
+
+    // 2.7.13 steps 4-7. Returns whether the doorbell was rung (false also when
+    // nothing was added since the last kick).
+    Expected<bool> kick();
+
+    // 2.7.14: the next completion, or nullopt (counted as a spin) if there is none.
+    Expected<std::optional<Completion>> poll();
+
+    // Polls until a completion arrives or `timeout_ns` passes on `clock`
+    // (Error::Timeout; the requests stay in flight).
+    Expected<Completion> wait(PollClock& clock, uint64_t timeout_ns);
+
+    // Returns the counters and resets them to zero.
+    QueueCounters take_counters();
+
+    uint16_t index() const { return m_config.index; }
+    uint16_t size() const { return m_config.size; }
+    uint16_t free_descriptors() const { return m_free_count; }
+    uint16_t in_flight() const { return m_in_flight; }
+    bool event_idx() const { return m_config.event_idx; }
+    bool broken() const { return m_broken_reason[0] != 0; }
+    const char* broken_reason() const { return m_broken_reason; }
+    // For the transport (4.1.5.1.3): queue_desc, queue_driver, queue_device.
+    PhysAddr descriptor_area() const { return m_ring.phys.offset(m_layout.desc_offset); }
+    PhysAddr driver_area() const { return m_ring.phys.offset(m_layout.avail_offset); }
+    PhysAddr device_area() const { return m_ring.phys.offset(m_layout.used_offset); }
+
+private:
+    // The private copy of one descriptor: what the device was told, and the
+    // free list's link while the descriptor is free.
+    struct ShadowDesc {
+        uint64_t addr;
+        uint32_t len;
+        uint16_t flags;
+        uint16_t next;
+    };
+    // Per chain head: the request in flight there.
+    struct ChainState {
+        uint64_t token;
+        uint32_t writable_bytes;
+        uint16_t length; // descriptors in the chain; 0: not in flight
+        uint16_t tail;
+    };
+
+    Virtqueue(DmaAllocator& allocator, Notifier& notifier, const VirtqueueConfig& config,
+        DmaBuffer ring, DmaBuffer shadow);
+    void release();
+    void take(Virtqueue& other);
+    Expected<std::optional<Completion>> consume_one();
+    __attribute__((format(printf, 2, 3))) Unexpected mark_broken(const char* format, ...);
+
+    VirtqDesc* shared_desc(uint16_t i) const;
+    uint16_t* avail_field(size_t offset) const;
+    uint16_t* used_field(size_t offset) const;
+
+    // The barriers of barriers.h, counted.
+    void write_barrier();
+    void full_barrier();
+    void read_barrier();
+
+    DmaAllocator* m_allocator {nullptr};
+    Notifier* m_notifier {nullptr};
+    VirtqueueConfig m_config {};
+    RingLayout m_layout {};
+    DmaBuffer m_ring {}; // shared with the device
+    DmaBuffer m_shadow {}; // private: m_desc then m_chains
+    ShadowDesc* m_desc {nullptr};
+    ChainState* m_chains {nullptr};
+
+    uint16_t m_free_head {0};
+    uint16_t m_free_count {0};
+    uint16_t m_in_flight {0}; // chains added and not yet completed
+    uint16_t m_avail_idx {0}; // shadow of avail.idx as last published
+    uint16_t m_unpublished {0}; // chains added since the last kick
+    uint16_t m_last_used {0}; // next used ring entry to consume
+    uint16_t m_seen_used {0}; // used.idx as last read (entries up to it are checked visible)
+    char m_broken_reason[96] {}; // empty while the queue is healthy
+    QueueCounters m_counters {};
+};
+
+} // namespace rota::virtio
