@@ -2,6 +2,7 @@
 
 #include <atomic>
 
+#include "core/cpu/cpu_local.h"
 #include "core/cpu/x86.h"
 #include "core/lib/format.h"
 #include "core/log/log.h"
@@ -11,7 +12,6 @@ namespace rota {
 namespace {
 
 constinit uint64_t g_image_base = 0;
-constinit StackBounds g_boot_stack {};
 constinit std::atomic<int> g_depth { 0 };
 
 const char* exception_name(uint64_t vector)
@@ -32,11 +32,7 @@ uint64_t image_offset(uint64_t address) { return address >= g_image_base ? addre
 
 } // namespace
 
-void exception_set_context(uint64_t image_base, StackBounds boot_stack)
-{
-    g_image_base = image_base;
-    g_boot_stack = boot_stack;
-}
+void exception_set_context(uint64_t image_base) { g_image_base = image_base; }
 
 void handle_exception(const InterruptFrame& f)
 {
@@ -49,8 +45,8 @@ void handle_exception(const InterruptFrame& f)
         x86::halt_forever();
     }
 
-    panic_log("[panic] cpu exception vector=%lu (%s) error=0x%lx cpu=0", f.vector,
-        exception_name(f.vector), f.error_code);
+    panic_log("[panic] cpu exception vector=%lu (%s) error=0x%lx cpu=%u", f.vector,
+        exception_name(f.vector), f.error_code, current_cpu_index());
     panic_log("[panic] rip=0x%016lx (rota+0x%lx) cs=0x%lx rflags=0x%016lx rsp=0x%016lx ss=0x%lx", f.rip,
         image_offset(f.rip), f.cs, f.rflags, f.rsp, f.ss);
     panic_log("[panic] cr0=0x%016lx cr2=0x%016lx cr3=0x%016lx cr4=0x%016lx", x86::read_cr0(),
@@ -64,7 +60,7 @@ void handle_exception(const InterruptFrame& f)
     // a few per line so no line outgrows the log's line length.
     uint64_t addresses[17];
     addresses[0] = f.rip;
-    int count = 1 + walk_frame_pointers(f.rbp, g_boot_stack, addresses + 1, 16);
+    int count = 1 + walk_frame_pointers(f.rbp, current_cpu_stack(), addresses + 1, 16);
     for (int first = 0; first < count; first += 4) {
         char line[200];
         size_t length = format(line, sizeof line, "[panic] stack:");

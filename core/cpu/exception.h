@@ -12,9 +12,9 @@
 
 namespace rota {
 
-// Where the kernel image was loaded (addresses are printed relative to it) and
-// the stack the boot CPU runs on (the walker never leaves it).
-void exception_set_context(uint64_t image_base, StackBounds boot_stack);
+// Where the kernel image was loaded: addresses are printed relative to it. The
+// stack walker stays within the current CPU's stack (from its per-CPU block).
+void exception_set_context(uint64_t image_base);
 
 [[noreturn]] void handle_exception(const InterruptFrame& frame);
 

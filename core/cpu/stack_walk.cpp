@@ -6,6 +6,8 @@ int walk_frame_pointers(uint64_t rbp, StackBounds bounds, uint64_t* return_addre
 {
     int count = 0;
     uint64_t previous = 0;
+    if (bounds.top < bounds.bottom + 16)
+        return 0; // no stack known (or an empty one): no trace
     while (count < capacity) {
         // A frame is [saved rbp][return address]: both words must be on the stack.
         if (rbp % 8 != 0 || rbp < bounds.bottom || rbp > bounds.top - 16 || rbp <= previous)

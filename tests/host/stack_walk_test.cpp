@@ -79,3 +79,11 @@ TEST(StackWalk, RespectsCapacity)
     uint64_t out[3];
     EXPECT_EQ(walk_frame_pointers(stack.address(0), stack.bounds(), out, 3), 3);
 }
+
+TEST(StackWalk, UnknownStackGivesNoTrace)
+{
+    FakeStack stack;
+    stack.frame(4, 0, 0x1111);
+    uint64_t out[8];
+    EXPECT_EQ(walk_frame_pointers(stack.address(4), { 0, 0 }, out, 8), 0);
+}

@@ -1,0 +1,40 @@
+#pragma once
+
+#include <cstdint>
+
+#include "core/cpu/apic_icr.h"
+#include "core/lib/addr.h"
+#include "core/lib/expected.h"
+
+// The local APIC of the calling CPU: xAPIC through MMIO, or x2APIC through MSRs
+// when the firmware left the CPU in x2APIC mode (real machines with many CPUs
+// do; QEMU's TCG does not emulate it). Intel SDM vol. 3, chapter 11. Every CPU
+// uses the mode the boot CPU found.
+
+namespace rota {
+
+enum class ApicMode { XApic, X2Apic };
+
+namespace apic_vector {
+inline constexpr uint8_t wakeup = 0xf0;   // "look at your work queue"
+inline constexpr uint8_t spurious = 0xff; // low nibble all ones, as older APICs require
+} // namespace apic_vector
+
+// Boot CPU: finds the mode and the MMIO base (`madt_base` from the MADT, or
+// the IA32_APIC_BASE MSR when that is null), then enables this CPU's APIC.
+ApicMode local_apic_init_boot(PhysAddr madt_base);
+// Application processors: switch to the boot CPU's mode and enable.
+void local_apic_init_ap();
+
+ApicMode local_apic_mode();
+uint32_t local_apic_id();
+void local_apic_eoi();
+
+// Sends an IPI; for the xAPIC, waits (bounded) until the APIC has accepted it.
+// Error::Timeout if the delivery-status bit never cleared.
+Expected<void> local_apic_send(const Ipi& ipi);
+
+// Ticks of the APIC timer (divide by 16) per second, measured against the TSC.
+uint64_t local_apic_timer_hz();
+
+} // namespace rota

@@ -1,0 +1,146 @@
+#include "smp/parallel.h"
+
+#include <atomic>
+
+#include "core/cpu/local_apic.h"
+#include "core/cpu/x86.h"
+#include "smp/per_cpu.h"
+#include "smp/worker.h"
+
+namespace rota {
+
+namespace {
+
+// A job's join state in one word, so that joining is a single CAS that cannot
+// count a CPU into a job that has already closed or been replaced:
+// generation (32 bits) | open (bit 31) | joined CPUs (31 bits).
+constexpr uint64_t open_bit = 1ull << 31;
+constexpr uint64_t joined_mask = open_bit - 1;
+
+struct Job {
+    ParallelBody body { nullptr };
+    void* context { nullptr };
+    uint64_t count { 0 };
+    uint64_t grain { 1 };
+    uint64_t max_participants { 1 };
+    uint64_t start_tsc { 0 };
+    std::atomic<uint64_t> next { 0 };
+    std::atomic<uint64_t> state { 0 };
+    std::atomic<uint32_t> finished { 0 };
+    std::atomic<uint64_t> last_join_tsc { 0 };
+};
+
+constinit Job g_job;
+constinit std::atomic<uint32_t> g_generation { 0 };
+constinit std::atomic<bool> g_busy { false };
+constinit std::atomic<IdleMode> g_idle_mode { IdleMode::Halt };
+
+void run_chunks(Job& job)
+{
+    for (;;) {
+        uint64_t begin = job.next.fetch_add(job.grain, std::memory_order_relaxed);
+        if (begin >= job.count)
+            return;
+        uint64_t end = begin + job.grain < job.count ? begin + job.grain : job.count;
+        job.body(job.context, begin, end);
+    }
+}
+
+bool try_join(Job& job, uint32_t generation)
+{
+    uint64_t state = job.state.load(std::memory_order_acquire);
+    for (;;) {
+        if ((state >> 32) != generation || (state & open_bit) == 0 || (state & joined_mask) >= job.max_participants)
+            return false;
+        if (job.state.compare_exchange_weak(state, state + 1, std::memory_order_acquire, std::memory_order_acquire))
+            return true;
+    }
+}
+
+void work_on(Job& job, uint32_t generation)
+{
+    if (!try_join(job, generation))
+        return;
+    job.last_join_tsc.store(x86::rdtsc(), std::memory_order_relaxed);
+    run_chunks(job);
+    job.finished.fetch_add(1, std::memory_order_release);
+}
+
+} // namespace
+
+void worker_loop(PerCpu&)
+{
+    uint32_t seen = g_generation.load(std::memory_order_acquire);
+    for (;;) {
+        uint32_t generation = g_generation.load(std::memory_order_acquire);
+        if (generation != seen) {
+            seen = generation;
+            work_on(g_job, generation);
+            continue;
+        }
+        if (g_idle_mode.load(std::memory_order_relaxed) == IdleMode::Spin) {
+            x86::pause();
+            continue;
+        }
+        // Check and halt with interrupts off, then sti;hlt as one: sti holds
+        // interrupts off for one more instruction, so a wake-up IPI arriving
+        // after the check still ends the hlt instead of being lost.
+        x86::cli();
+        if (g_generation.load(std::memory_order_acquire) == seen)
+            asm volatile("sti; hlt" ::: "memory");
+        else
+            x86::sti();
+    }
+}
+
+ParallelStats parallel_for(uint64_t count, uint64_t grain, ParallelBody body, void* context, uint32_t cpu_limit)
+{
+    if (grain == 0)
+        grain = 1;
+    uint32_t cpus = cpu_count();
+    uint32_t participants = cpu_limit < cpus ? cpu_limit : cpus;
+    bool expected = false;
+    if (participants <= 1 || count <= grain || !g_busy.compare_exchange_strong(expected, true)) {
+        body(context, 0, count);
+        return { 1, 0 };
+    }
+
+    Job& job = g_job;
+    uint32_t generation = g_generation.load(std::memory_order_relaxed) + 1;
+    job.body = body;
+    job.context = context;
+    job.count = count;
+    job.grain = grain;
+    job.max_participants = participants;
+    job.next.store(0, std::memory_order_relaxed);
+    job.finished.store(0, std::memory_order_relaxed);
+    job.start_tsc = x86::rdtsc();
+    job.last_join_tsc.store(job.start_tsc, std::memory_order_relaxed);
+    // The caller is participant number one.
+    job.state.store((static_cast<uint64_t>(generation) << 32) | open_bit | 1, std::memory_order_release);
+    g_generation.store(generation, std::memory_order_release);
+    if (g_idle_mode.load(std::memory_order_relaxed) == IdleMode::Halt)
+        (void)local_apic_send({ IpiDelivery::Fixed, apic_vector::wakeup, 0, true, false, IpiShorthand::AllExcludingSelf });
+
+    run_chunks(job);
+    // Close the job: whoever has not joined by now never will, and we wait for
+    // exactly those who have.
+    uint64_t state = job.state.fetch_and(~open_bit, std::memory_order_acq_rel);
+    uint32_t joined = static_cast<uint32_t>(state & joined_mask);
+    while (job.finished.load(std::memory_order_acquire) != joined - 1)
+        x86::pause();
+    ParallelStats stats { joined, job.last_join_tsc.load(std::memory_order_relaxed) - job.start_tsc };
+    g_busy.store(false, std::memory_order_release);
+    return stats;
+}
+
+void parallel_set_idle_mode(IdleMode mode)
+{
+    g_idle_mode.store(mode, std::memory_order_relaxed);
+    // Workers halted under the old mode would sleep through spin-mode jobs,
+    // which send no IPI: wake them to look at the mode again.
+    (void)local_apic_send({ IpiDelivery::Fixed, apic_vector::wakeup, 0, true, false, IpiShorthand::AllExcludingSelf });
+}
+IdleMode parallel_idle_mode() { return g_idle_mode.load(std::memory_order_relaxed); }
+
+} // namespace rota
