@@ -47,6 +47,8 @@ constexpr DebugName debug_names[] = {
     {"blk-selftest"sv, DebugBlkSelftest},
     {"dump-acpi"sv, DebugDumpAcpi},
     {"dump-pci"sv, DebugDumpPci},
+    {"gpu-direct"sv, DebugGpuDirect},
+    {"test-scene"sv, DebugTestScene},
 };
 
 constexpr uint32_t min_mode_side = 16; // a virtio-gpu scanout must be at least 16x16

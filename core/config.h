@@ -31,6 +31,8 @@ enum DebugFlag : uint32_t {
     DebugBlkSelftest = 1u << 5,
     DebugDumpAcpi = 1u << 6, // hex-dump every ACPI table (to capture test fixtures)
     DebugDumpPci = 1u << 7,  // hex-dump every PCI function's configuration space
+    DebugGpuDirect = 1u << 8, // virtio-gpu: draw straight into the backing (for comparison)
+    DebugTestScene = 1u << 9, // show the display test scene instead of the roulette
 };
 
 struct Config {

@@ -2,29 +2,67 @@
 // summary (SPEC section 1.2 onwards). Boot services are gone: everything here
 // reaches hardware directly or through the UEFI runtime services.
 
+#include "core/acpi/acpi.h"
 #include "core/boot_info.h"
 #include "core/cpu/exception.h"
-#include "core/cpu/gdt.h"
 #include "core/cpu/idt.h"
+#include "core/cpu/legacy_pic.h"
 #include "core/cpu/x86.h"
 #include "core/log/log.h"
 #include "core/mem/kernel_memory.h"
 #include "core/panic.h"
+#include "core/pci/ecam_config_space.h"
+#include "core/pci/pci.h"
 #include "core/power.h"
 #include "core/time/clock.h"
+#include "gfx/frame_loop.h"
+#include "gfx/test_scene.h"
+#include "gfx/video.h"
+#include "smp/ap_start.h"
+#include "smp/per_cpu.h"
+#include "smp/selftest.h"
 
 namespace rota {
 
 namespace {
 
-constinit CpuTables g_boot_cpu_tables {};
-
-void set_up_boot_cpu(const BootInfo& info)
+// Until the MADT says otherwise, the machine has the boot CPU only.
+uint32_t processor_list(std::span<ProcessorEntry> out)
 {
-    build_cpu_tables(g_boot_cpu_tables, info.ist_stack_tops);
-    load_cpu_tables(g_boot_cpu_tables);
-    idt_init();
-    exception_set_context(info.image_base.get(), { info.kernel_stack_bottom, info.kernel_stack_top });
+    const Madt* madt = acpi_madt();
+    if (madt == nullptr)
+        return 0;
+    uint32_t count = 0;
+    for (const MadtProcessor& p : madt->processors) {
+        if (count < out.size())
+            out[count++] = { p.apic_id, p.enabled };
+    }
+    return count;
+}
+
+// PCI through ECAM where the MCFG describes it, else the legacy ports. MCFG's
+// base is where bus 0 would be, as PciEcamRegion expects.
+void find_pci_devices(const Config& config)
+{
+    PciEcamRegion regions[EcamConfigSpace::max_regions];
+    size_t count = 0;
+    if (const Mcfg* mcfg = acpi_mcfg()) {
+        for (const EcamRegion& r : mcfg->regions) {
+            if (count < EcamConfigSpace::max_regions)
+                regions[count++] = {PhysAddr(r.base), r.segment, r.start_bus, r.end_bus};
+        }
+    }
+    pci_init(std::span(regions, count), config);
+}
+
+void start_cpus(const BootInfo& info)
+{
+    static ProcessorEntry processors[per_cpu_capacity];
+    uint32_t count = processor_list(processors);
+    const Madt* madt = acpi_madt();
+    smp_init_boot_apic(PhysAddr(madt != nullptr ? madt->local_apic_address : 0));
+    uint32_t limit = info.config.cpus.has_value() ? *info.config.cpus : per_cpu_capacity;
+    smp_start_aps(std::span(processors, count), limit, info.trampoline_page);
 }
 
 // debug=fault-*: crash on purpose, so tests can see the exception report.
@@ -50,21 +88,15 @@ void run_debug_faults(const Config& config)
     }
 }
 
-const char* report_display(const BootInfo& info)
+void print_summary(const FrameLoopResult& result)
 {
-    switch (info.gop.format) {
-    case PixelFormat::None:
-        klog("[video] no display device: running headless");
-        return "none";
-    case PixelFormat::BltOnly:
-        klog("[video] gop unusable: blt-only (no linear framebuffer after ExitBootServices)");
-        klog("[video] no usable display: running headless");
-        return "none";
-    default:
-        klog("[video] gop framebuffer %ux%u at 0x%lx is available (no presenter yet)", info.gop.width,
-            info.gop.height, info.gop.base.get());
-        return "none";
-    }
+    const FrameSummary& s = result.summary;
+    klog("[summary] frames=%lu fps=%s p50_ms=%s p99_ms=%s fences_per_frame=%s spins_per_frame=%s "
+         "notifies_per_frame=%s render_ms=%s present_ms=%s log_dropped=%lu backend=%s cpus=%u",
+        s.frames, fps_text(s.frames, result.elapsed_ns).text, ms_text(s.p50_ns).text, ms_text(s.p99_ns).text,
+        hundredths_text(s.fences_x100).text, hundredths_text(s.spins_x100).text,
+        hundredths_text(s.notifies_x100).text, ms_text(s.mean_render_ns).text, ms_text(s.mean_present_ns).text,
+        log_dropped_lines(), result.backend, cpu_count());
 }
 
 } // namespace
@@ -74,20 +106,34 @@ void kernel_main(const BootInfo& info)
     uint64_t tsc_at_kernel = x86::rdtsc();
     if (info.magic != BootInfo::expected_magic)
         panic("BootInfo has a bad magic 0x%lx", info.magic);
-    set_up_boot_cpu(info);
+    // The firmware's timer interrupts stop at ExitBootServices, but its 8259s
+    // may still hold one: mask them before interrupts can be taken again.
+    x86::cli();
+    mask_legacy_pic();
+    idt_init();
+    smp_init_boot_cpu(info.kernel_stack_bottom, info.kernel_stack_top, info.ist_stack_tops);
+    exception_set_context(info.image_base.get());
     klog("[boot] exit-boot-services ok attempts=%u", info.exit_boot_services_attempts);
 
     memory_init(info);
-    clock_calibrate();
+    acpi_init(info);
+    clock_calibrate(acpi_fadt() ? acpi_fadt()->pm_timer : std::nullopt);
+    start_cpus(info);
+    find_pci_devices(info.config);
     run_debug_faults(info.config);
-    const char* backend = report_display(info);
+    if (info.config.debug & DebugSmpSelftest)
+        smp_selftest();
+    Display* display = video_init(info);
 
     uint64_t now = x86::rdtsc();
     klog("[boot] ready ms_since_efi_entry=%lu ms_since_kernel_entry=%lu",
         clock_ticks_to_ns(now - info.tsc_at_entry) / 1'000'000, clock_ticks_to_ns(now - tsc_at_kernel) / 1'000'000);
-    klog("[summary] frames=0 fps=0.0 p50_ms=0.0 p99_ms=0.0 fences_per_frame=0.0 spins_per_frame=0 "
-         "notifies_per_frame=0.0 log_dropped=%lu backend=%s cpus=1",
-        log_dropped_lines(), backend);
+
+    auto* stats = new FrameStats();
+    // The roulette is not written yet: every run shows the display test scene
+    // (debug=test-scene asks for it explicitly, for the display tests).
+    TestScene scene;
+    print_summary(run_frame_loop(info, display, scene, *stats));
     power_off();
 }
 

@@ -128,7 +128,9 @@ def exception_dump(ctx):
 
 def gop_blt_only(ctx):
     """virtio-gpu-pci alone: OVMF's GOP has no framebuffer, and the kernel says so."""
-    m = ctx.machine(display="virtio-gpu", cfg=SHORT_RUN)
+    # video=gop: with auto, the kernel would use the virtio-gpu itself and never
+    # need to look at the GOP.
+    m = ctx.machine(display="virtio-gpu", cfg=SHORT_RUN + ["video=gop"])
     expect_boot(m, gop=r"^\[boot\] gop format=blt-only" + MORE)
     m.wait_for_line(r"^\[video\] gop unusable: blt-only", STEP_S, from_start=True)
     m.wait_for_line(SUMMARY, 60)

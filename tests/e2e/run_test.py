@@ -16,6 +16,8 @@ sys.path.insert(0, os.path.join(HERE, "..", "..", "image"))
 sys.path.insert(0, HERE)
 
 import cases  # noqa: E402
+import display_cases  # noqa: E402
+import smp_cases  # noqa: E402
 import qemu  # noqa: E402
 
 TAIL_LINES = 40
@@ -61,10 +63,13 @@ class Context:
             m.kill()
 
 
+ALL_CASES = {**cases.CASES, **smp_cases.CASES, **display_cases.CASES}
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--build", required=True)
-    p.add_argument("name", choices=sorted(cases.CASES))
+    p.add_argument("name", choices=sorted(ALL_CASES))
     a = p.parse_args()
     for image in ("esp.img", "rota-usb.img"):
         if not os.path.exists(os.path.join(a.build, image)):
@@ -74,7 +79,7 @@ def main():
     ctx = Context(a.build, a.name)
     failed = True
     try:
-        cases.CASES[a.name](ctx)
+        ALL_CASES[a.name](ctx)
         failed = False
     except qemu.MachineError as e:
         print(f"e2e {a.name}: FAILED: {e}")

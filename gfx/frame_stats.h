@@ -1,0 +1,58 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+// Frame-time statistics for the "[frame]" and "[summary]" lines (SPEC section
+// 2): percentiles over the most recent frames and running totals. Pure.
+
+namespace rota {
+
+struct FrameSample {
+    uint64_t frame_ns;   // start of this frame to start of the next
+    uint64_t render_ns;  // drawing the damage
+    uint64_t present_ns; // handing it to the display
+    uint64_t fences, spins, completions, notifies;
+};
+
+struct FrameSummary {
+    uint64_t frames;
+    uint64_t p50_ns, p99_ns;
+    uint64_t mean_render_ns, mean_present_ns;
+    // Per frame, in hundredths (fences_x100 / 100 = fences per frame).
+    uint64_t fences_x100, spins_x100, completions_x100, notifies_x100;
+};
+
+class FrameStats {
+public:
+    static constexpr size_t window = 1024;
+
+    void record(const FrameSample& sample);
+    // Over the last `window` frames (or fewer).
+    FrameSummary recent() const;
+    // Over every frame recorded.
+    FrameSummary total() const;
+    uint64_t frames() const { return m_frames; }
+    // The frame time of the i-th most recent frame (0 = newest), for the graph.
+    uint64_t recent_frame_ns(size_t i) const;
+
+private:
+    FrameSample m_ring[window] {};
+    uint64_t m_frames { 0 };
+    FrameSample m_sum {};
+    // For the whole run's percentiles: a coarse histogram in 0.25 ms buckets.
+    static constexpr size_t buckets = 400; // 0..100 ms, the last also holds longer frames
+    uint32_t m_histogram[buckets] {};
+};
+
+// "13.2": milliseconds with one decimal, from nanoseconds.
+struct MsText {
+    char text[24];
+};
+MsText ms_text(uint64_t ns);
+// "71.8": frames per second with one decimal.
+MsText fps_text(uint64_t frames, uint64_t elapsed_ns);
+// "3.00": a per-frame figure in hundredths.
+MsText hundredths_text(uint64_t value_x100);
+
+} // namespace rota

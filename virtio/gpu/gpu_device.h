@@ -1,0 +1,131 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+
+#include "core/config.h"
+#include "core/lib/expected.h"
+#include "virtio/gpu/protocol.h"
+#include "virtio/kernel/page_dma_allocator.h"
+#include "virtio/kernel/tsc_poll_clock.h"
+#include "virtio/kernel/virtio_pci_device.h"
+#include "virtio/queue/virtqueue.h"
+
+// The virtio-gpu device (virtio 1.2, 5.7), 2D only: initialised from reset (OVMF
+// reset it at ExitBootServices and rota rebuilds everything), its control queue,
+// and one command path for every request. Commands live in preallocated slots
+// (request and response side by side in DMA memory): nothing is allocated per
+// command. A request may be waited for at once (call) or left in flight and
+// reaped later (the frame path), and every response's type is checked; an error
+// response is logged with the command and the code and makes the device failed.
+
+namespace rota::gpu {
+
+struct GpuInfo {
+    bool virgl_offered { false };
+    bool edid_offered { false };
+    uint32_t num_scanouts { 0 };
+    uint32_t num_capsets { 0 };
+    uint32_t capset_ids[4] {};
+    std::optional<DisplayMode> edid_mode;
+    ResponseDisplayInfo display_info {};
+};
+
+class GpuDevice {
+public:
+    static constexpr uint16_t queue_size = 64; // QEMU's controlq has 64 entries
+    static constexpr uint16_t slot_count = queue_size / 2; // two descriptors per command
+    static constexpr size_t slot_request_bytes = 64;
+    static constexpr size_t slot_response_bytes = 64;
+    static constexpr size_t large_response_bytes = 2048;
+    static constexpr uint64_t command_timeout_ns = 1'000'000'000;
+
+    // Resets and initialises the device to DRIVER_OK, then reads its display
+    // information, EDID and capsets. Every failure is logged.
+    static Expected<GpuDevice*> create(virtio::VirtioPciDevice& pci);
+
+    const GpuInfo& info() const { return m_info; }
+    const char* name() const { return m_pci.name(); }
+    bool failed() const { return m_failed; }
+
+    // Submits one request and waits for its response, whose type must be
+    // `expected`. The response (when the caller wants more than the header)
+    // is copied to `response`.
+    template<class Request, class Response = ControlHeader>
+    Expected<void> call(const Request& request, Response* response = nullptr, CommandType expected = CommandType::OkNodata)
+    {
+        static_assert(sizeof(Request) <= slot_request_bytes);
+        static_assert(sizeof(Response) <= large_response_bytes);
+        return call_raw(&request, sizeof request, request_type(request), expected, response, sizeof(Response));
+    }
+
+    // The frame path: queue a request expecting OK_NODATA, without waiting.
+    // Error::Busy when no slot is free (reap first).
+    template<class Request>
+    Expected<void> enqueue(const Request& request)
+    {
+        static_assert(sizeof(Request) <= slot_request_bytes);
+        return enqueue_raw(&request, sizeof request, request_type(request));
+    }
+    // Rings the doorbell for everything enqueued (at most once).
+    Expected<void> kick();
+    // Consumes every completion that has arrived; checks each response.
+    Expected<void> reap();
+    // Waits until nothing is in flight (or Error::Timeout).
+    Expected<void> drain(uint64_t timeout_ns = command_timeout_ns);
+    uint16_t in_flight() const { return m_in_flight; }
+    uint16_t free_slots() const { return static_cast<uint16_t>(slot_count - m_in_flight); }
+
+    virtio::QueueCounters take_counters() { return m_controlq.take_counters(); }
+    uint64_t commands_submitted() const { return m_commands; }
+
+private:
+    enum class SlotState : uint8_t { Free, InFlight };
+    struct Slot {
+        SlotState state { SlotState::Free };
+        CommandType command {};
+        CommandType expected {};
+        uint16_t expected_size { 0 };
+        bool large { false };
+    };
+
+    GpuDevice(virtio::VirtioPciDevice& pci, virtio::Virtqueue controlq, virtio::DmaBuffer slots,
+        virtio::DmaBuffer large);
+
+    template<class Request>
+    static CommandType request_type(const Request& request)
+    {
+        ControlHeader header;
+        __builtin_memcpy(&header, &request, sizeof header);
+        return header.type;
+    }
+
+    Expected<void> query();
+    Expected<void> call_raw(const void* request, size_t length, CommandType command, CommandType expected,
+        void* response, size_t response_length);
+    Expected<void> enqueue_raw(const void* request, size_t length, CommandType command);
+    Expected<uint16_t> submit_slot(const void* request, size_t length, CommandType command, CommandType expected,
+        size_t expected_size);
+    Expected<void> complete(const virtio::Completion& completion);
+    Unexpected fail(Error error);
+
+    uint8_t* request_area(uint16_t slot) const;
+    uint8_t* response_area(uint16_t slot) const;
+    PhysAddr request_phys(uint16_t slot) const;
+    PhysAddr response_phys(uint16_t slot) const;
+
+    virtio::VirtioPciDevice& m_pci;
+    virtio::Virtqueue m_controlq;
+    virtio::DmaBuffer m_slot_memory;
+    virtio::DmaBuffer m_large_response; // one at a time: only call() uses it
+    virtio::TscPollClock m_clock;
+    Slot m_slots[slot_count] {};
+    uint16_t m_in_flight { 0 };
+    uint16_t m_next_slot { 0 };
+    uint64_t m_commands { 0 };
+    bool m_failed { false };
+    GpuInfo m_info {};
+};
+
+} // namespace rota::gpu
