@@ -20,6 +20,13 @@ set(ROTA_PURE_SOURCES
     gfx/frame_stats.cpp
     gfx/pixel_format.cpp
     gfx/test_scene.cpp
+    gfx/canvas_disc.cpp
+    gfx/canvas_polygon.cpp
+    gfx/canvas_rect.cpp
+    gfx/font/rota8x16.cpp
+    gfx/text.cpp
+    gfx/text_atlas.cpp
+    gfx/text_smooth.cpp
     virtio/gpu/commands.cpp
     core/config.cpp
     core/mem/memory_map.cpp
