@@ -56,8 +56,10 @@ public:
             if (m_pending_reset) {
                 if (reset_reads_before_zero < 0)
                     return m_status_before_reset;
-                if (reset_reads_before_zero-- > 0)
+                if (reset_reads_before_zero > 0) { // counts down to 0, so later resets complete
+                    --reset_reads_before_zero;
                     return m_status_before_reset;
+                }
                 m_pending_reset = false;
             }
             return status;
