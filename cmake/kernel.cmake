@@ -11,7 +11,7 @@ find_program(OBJCOPY objcopy REQUIRED)
 set(ROTA_KERNEL_FLAGS
     -ffreestanding -fno-exceptions -fno-rtti -fno-threadsafe-statics -fno-use-cxa-atexit
     -fno-stack-protector -fno-strict-aliasing -fpic -fvisibility=hidden -fshort-wchar
-    -mno-red-zone -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer
+    -mno-red-zone -fno-math-errno -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer
     -fno-asynchronous-unwind-tables -fno-builtin-malloc -ffunction-sections -O2 -g)
 
 list(TRANSFORM ROTA_PURE_SOURCES PREPEND ${CMAKE_SOURCE_DIR}/ OUTPUT_VARIABLE _pure)

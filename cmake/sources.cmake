@@ -13,11 +13,16 @@ set(ROTA_PURE_SOURCES
     core/acpi/table_directory.cpp
     core/cpu/stack_walk.cpp
     core/lib/format.cpp
+    core/lib/math.cpp
     core/lib/ucs2.cpp
     core/time/tsc_math.cpp
     gfx/damage.cpp
     gfx/edid.cpp
     gfx/frame_stats.cpp
+    gfx/roulette/fate.cpp
+    gfx/roulette/layout.cpp
+    gfx/roulette/roulette_scene.cpp
+    gfx/wheel.cpp
     gfx/pixel_format.cpp
     gfx/test_scene.cpp
     gfx/canvas_disc.cpp
@@ -33,6 +38,16 @@ set(ROTA_PURE_SOURCES
     core/mem/page_allocator.cpp
     core/mem/heap.cpp
     virtio/device_init.cpp
+    virtio/blk/blk_config.cpp
+    virtio/blk/blk_device.cpp
+    virtio/blk/blk_transfer.cpp
+    virtio/blk/request.cpp
+    virtio/blk/selftest_pattern.cpp
+    virtio/blk/split.cpp
+    core/journal/crc32.cpp
+    core/journal/journal.cpp
+    core/journal/journal_format.cpp
+    core/journal/record_scan.cpp
     virtio/perf_line.cpp
     virtio/queue/virtqueue.cpp
     virtio/transport/pci_capability.cpp
@@ -67,6 +82,7 @@ set(ROTA_KERNEL_SOURCES
     core/power.cpp
     core/time/clock.cpp
     gfx/frame_loop.cpp
+    gfx/roulette/kernel_host.cpp
     gfx/gop_display.cpp
     gfx/video.cpp
     virtio/kernel/mmio_transport.cpp
@@ -74,6 +90,9 @@ set(ROTA_KERNEL_SOURCES
     virtio/kernel/tsc_poll_clock.cpp
     virtio/kernel/virtio_pci_device.cpp
     virtio/gpu/gpu_device.cpp
+    virtio/blk/blk_probe.cpp
+    virtio/blk/blk_selftest.cpp
+    core/journal/spin_journal.cpp
     virtio/gpu/gpu_display.cpp
     core/pci/ecam_config_space.cpp
     core/pci/legacy_config_space.cpp

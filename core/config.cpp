@@ -47,8 +47,11 @@ constexpr DebugName debug_names[] = {
     {"blk-selftest"sv, DebugBlkSelftest},
     {"dump-acpi"sv, DebugDumpAcpi},
     {"dump-pci"sv, DebugDumpPci},
-    {"gpu-direct"sv, DebugGpuDirect},
+    {"gpu-copy"sv, DebugGpuCopy},
     {"test-scene"sv, DebugTestScene},
+    {"full-present"sv, DebugFullPresent},
+    {"frame-times"sv, DebugFrameTimes},
+    {"journal-test"sv, DebugJournalTest},
 };
 
 constexpr uint32_t min_mode_side = 16; // a virtio-gpu scanout must be at least 16x16

@@ -31,8 +31,11 @@ enum DebugFlag : uint32_t {
     DebugBlkSelftest = 1u << 5,
     DebugDumpAcpi = 1u << 6, // hex-dump every ACPI table (to capture test fixtures)
     DebugDumpPci = 1u << 7,  // hex-dump every PCI function's configuration space
-    DebugGpuDirect = 1u << 8, // virtio-gpu: draw straight into the backing (for comparison)
+    DebugGpuCopy = 1u << 8, // virtio-gpu: draw into a private buffer and copy the damage (for comparison)
     DebugTestScene = 1u << 9, // show the display test scene instead of the roulette
+    DebugFullPresent = 1u << 10, // present the whole screen every frame (benchmark baseline)
+    DebugFrameTimes = 1u << 11,  // a "[frametime] n= ms=" line per frame (benchmark plots)
+    DebugJournalTest = 1u << 12, // append a few made-up spins to the journal at boot (tests)
 };
 
 struct Config {

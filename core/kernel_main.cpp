@@ -8,6 +8,7 @@
 #include "core/cpu/idt.h"
 #include "core/cpu/legacy_pic.h"
 #include "core/cpu/x86.h"
+#include "core/journal/spin_journal.h"
 #include "core/log/log.h"
 #include "core/mem/kernel_memory.h"
 #include "core/panic.h"
@@ -16,6 +17,8 @@
 #include "core/power.h"
 #include "core/time/clock.h"
 #include "gfx/frame_loop.h"
+#include "gfx/roulette/kernel_host.h"
+#include "gfx/roulette/roulette_scene.h"
 #include "gfx/test_scene.h"
 #include "gfx/video.h"
 #include "smp/ap_start.h"
@@ -88,6 +91,35 @@ void run_debug_faults(const Config& config)
     }
 }
 
+void print_summary(const FrameLoopResult& result);
+
+// The Wheel of Fate until the gate decides or frames= runs out; then power off,
+// or reboot after a loss with gate=on.
+[[noreturn]] void run_roulette(const BootInfo& info, Display*& display, FrameStats& stats)
+{
+    DisplayMode mode = display->mode();
+    size_t bytes = RouletteScene::memory_needed(int32_t(mode.width), int32_t(mode.height));
+    auto memory = allocate_pages((bytes + page_size - 1) / page_size);
+    if (memory.is_error())
+        panic("no memory for the wheel (%zu KiB)", bytes / 1024);
+    uint64_t seed = info.config.seed.has_value() ? *info.config.seed : x86::rdtsc();
+    klog("[roulette] seed=%lu gate=%s wheel_kib=%zu", seed, info.config.gate ? "on" : "off", bytes / 1024);
+
+    uint64_t start = x86::rdtsc();
+    KernelRouletteHost host(info, display, stats);
+    RouletteScene scene(host, int32_t(mode.width), int32_t(mode.height), seed, reinterpret_cast<void*>(memory->get()));
+    const RouletteLayout& l = scene.layout();
+    klog("[roulette] wheel ready radius=%d texture_rows=%d build_ms=%lu", l.wheel_radius, scene.wheel().texture_rows(),
+        clock_ticks_to_ns(x86::rdtsc() - start) / 1'000'000);
+    klog("[roulette] layout wheel=%d,%d,%d box=%d,%d,%d,%d banner=%d,%d,%d,%d hud=%d,%d,%d,%d", l.wheel_cx, l.wheel_cy,
+        l.wheel_radius, l.fate_box.x, l.fate_box.y, l.fate_box.width, l.fate_box.height, l.banner.x, l.banner.y,
+        l.banner.width, l.banner.height, l.hud.x, l.hud.y, l.hud.width, l.hud.height);
+    print_summary(run_frame_loop(info, display, scene, stats));
+    if (host.reboot_requested())
+        reboot();
+    power_off();
+}
+
 void print_summary(const FrameLoopResult& result)
 {
     const FrameSummary& s = result.summary;
@@ -120,6 +152,7 @@ void kernel_main(const BootInfo& info)
     clock_calibrate(acpi_fadt() ? acpi_fadt()->pm_timer : std::nullopt);
     start_cpus(info);
     find_pci_devices(info.config);
+    journal_init(info.config);
     run_debug_faults(info.config);
     if (info.config.debug & DebugSmpSelftest)
         smp_selftest();
@@ -130,11 +163,14 @@ void kernel_main(const BootInfo& info)
         clock_ticks_to_ns(now - info.tsc_at_entry) / 1'000'000, clock_ticks_to_ns(now - tsc_at_kernel) / 1'000'000);
 
     auto* stats = new FrameStats();
-    // The roulette is not written yet: every run shows the display test scene
-    // (debug=test-scene asks for it explicitly, for the display tests).
-    TestScene scene;
-    print_summary(run_frame_loop(info, display, scene, *stats));
-    power_off();
+    if (display == nullptr || (info.config.debug & DebugTestScene)) {
+        // Headless there is nothing to show; debug=test-scene shows the
+        // display test pattern instead of the roulette.
+        TestScene scene;
+        print_summary(run_frame_loop(info, display, scene, *stats));
+        power_off();
+    }
+    run_roulette(info, display, *stats);
 }
 
 } // namespace rota

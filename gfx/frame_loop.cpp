@@ -51,6 +51,8 @@ FrameLoopResult run_frame_loop(const BootInfo& info, Display*& display, Scene& s
             Surface target = display->back_buffer();
             scene.draw(target, frame, clock_ticks_to_ns(frame_start - start), full, damage);
             render_end = x86::rdtsc();
+            if (config.debug & DebugFullPresent)
+                damage.add_all();
             ready = display->present(damage);
         }
         if (ready.is_error()) {
@@ -81,6 +83,8 @@ FrameLoopResult run_frame_loop(const BootInfo& info, Display*& display, Scene& s
         stats.record({ clock_ticks_to_ns(frame_end - frame_start), clock_ticks_to_ns(render_end - frame_start),
             clock_ticks_to_ns(present_end - render_end), counters.fences, counters.spins, counters.completions,
             counters.notifies });
+        if (config.debug & DebugFrameTimes)
+            klog("[frametime] n=%lu ms=%s", frame, ms_text(clock_ticks_to_ns(frame_end - frame_start)).text);
         if (last)
             break;
     }

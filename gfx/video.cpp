@@ -31,7 +31,7 @@ Display* try_virtio_gpu(const BootInfo& info)
         return nullptr;
     }
     klog("PCI: virtio-gpu driver probe succeeded");
-    auto mode = (info.config.debug & DebugGpuDirect) ? gpu::BufferMode::Direct : gpu::BufferMode::Copy;
+    auto mode = (info.config.debug & DebugGpuCopy) ? gpu::BufferMode::Copy : gpu::BufferMode::Direct;
     auto display = gpu::GpuDisplay::create(*device.value(), info.config.mode, mode);
     if (display.is_error()) {
         klog("[video] virtio-gpu %s display setup failed: %s", pci.value()->name(), error_name(display.error()));

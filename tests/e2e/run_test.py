@@ -17,7 +17,9 @@ sys.path.insert(0, HERE)
 
 import cases  # noqa: E402
 import display_cases  # noqa: E402
+import roulette_cases  # noqa: E402
 import smp_cases  # noqa: E402
+import blk_cases  # noqa: E402
 import qemu  # noqa: E402
 
 TAIL_LINES = 40
@@ -63,7 +65,8 @@ class Context:
             m.kill()
 
 
-ALL_CASES = {**cases.CASES, **smp_cases.CASES, **display_cases.CASES}
+ALL_CASES = {**cases.CASES, **smp_cases.CASES, **display_cases.CASES, **blk_cases.CASES,
+             **roulette_cases.CASES}
 
 
 def main():

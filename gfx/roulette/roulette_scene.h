@@ -1,0 +1,98 @@
+#pragma once
+
+#include <cstdint>
+
+#include "gfx/roulette/fate.h"
+#include "gfx/roulette/layout.h"
+#include "gfx/roulette/timeline.h"
+#include "gfx/scene.h"
+#include "gfx/wheel.h"
+
+// The Wheel of Fate as a Scene (SPEC section 3): layers that do not overlap
+// (background and titles, wheel, pointer, fate box, banner, heads-up display),
+// each redrawn only when it changes, so a frame presents only its damage. The
+// turning part of the wheel is drawn in bands on every CPU through the host's
+// parallel hook. Pure: the kernel supplies memory, parallelism, the journal
+// and the gate through RouletteHost.
+
+namespace rota {
+
+struct SpinOutcome {
+    uint32_t spin;  // 1, 2, ...
+    uint32_t fate;
+    int wedge;
+    bool win;
+    uint64_t start_frame, end_frame; // frames drawn during the spin
+    uint64_t start_ns, end_ns;
+};
+
+struct RecentResult {
+    uint64_t sequence;
+    uint32_t fate;
+    int wedge;
+    bool win;
+};
+
+class RouletteHost {
+public:
+    using Body = void (*)(void* context, uint64_t begin, uint64_t end);
+    // Runs body over [0, count) in chunks of `grain`, possibly on many CPUs.
+    virtual void parallel(uint64_t count, uint64_t grain, Body body, void* context) = 0;
+    // The wheel has stopped: log it and make it durable, before the result
+    // is shown.
+    virtual void landed(const SpinOutcome& outcome) = 0;
+    // The result has been shown: true to go on to the next spin, false to
+    // stop (a loss with gate=on: the caller reboots).
+    virtual bool continue_after(const SpinOutcome& outcome) = 0;
+    // For the heads-up display.
+    virtual int hud_lines(char (*lines)[40], int max_lines) = 0;
+    virtual int recent_results(RecentResult* out, int max) = 0;
+    virtual uint64_t frame_time_ns(int frames_ago) = 0;
+
+protected:
+    ~RouletteHost() = default;
+};
+
+class RouletteScene final : public Scene {
+public:
+    // `memory` holds memory_needed(width, height) bytes.
+    static size_t memory_needed(int32_t width, int32_t height);
+    RouletteScene(RouletteHost& host, int32_t width, int32_t height, uint64_t seed, void* memory);
+
+    void draw(Surface& target, uint64_t frame, uint64_t now_ns, bool full, Damage& damage) override;
+    bool finished() const override { return m_finished; }
+
+    const RouletteLayout& layout() const { return m_layout; }
+    const SpinOutcome& current() const { return m_outcome; }
+    double rotation() const { return m_rotation; }
+    WheelRenderer& wheel() { return m_wheel; }
+
+private:
+    enum class BoxState { Unknown, Question, Lit, Dark, Shown };
+
+    void start_spin(uint64_t frame, uint64_t now_ns);
+    void draw_background(Surface& target);
+    void draw_wheel_turning(Surface& target);
+    void draw_pointer(Surface& target);
+    void draw_box(Surface& target, BoxState state);
+    void draw_banner(Surface& target, bool visible);
+    void draw_hud(Surface& target);
+
+    RouletteHost& m_host;
+    RouletteLayout m_layout;
+    WheelRenderer m_wheel;
+    FateGenerator m_fates;
+    SpinOutcome m_outcome {};
+    SpinPlan m_plan {};
+    double m_rotation { 0.0 };
+    double m_drawn_rotation { -1.0 };
+    int m_drawn_highlight { -2 };
+    BoxState m_box_state { BoxState::Unknown };
+    int m_banner_state { -1 }; // -1 unknown, 0 hidden, 1 shown
+    bool m_hud_visible { false };
+    uint64_t m_hud_drawn_ns { 0 };
+    bool m_landed { false };
+    bool m_finished { false };
+};
+
+} // namespace rota
