@@ -118,4 +118,19 @@ Expected<void> local_apic_send(const Ipi& ipi)
 
 uint64_t local_apic_timer_hz() { return g_timer_hz; }
 
+bool local_apic_nap(uint32_t us)
+{
+    if (g_timer_hz == 0)
+        return false;
+    uint64_t ticks = g_timer_hz * us / 1'000'000;
+    write(reg::timer_divide, 0b0011);
+    write(reg::lvt_timer, apic_vector::nap); // one-shot, unmasked
+    write(reg::timer_initial, static_cast<uint32_t>(ticks == 0 ? 1 : ticks));
+    // sti takes effect after the next instruction, so an alarm that is
+    // already pending ends this hlt rather than being taken before it.
+    asm volatile("sti; hlt; cli" ::: "memory");
+    write(reg::timer_initial, 0);
+    return true;
+}
+
 } // namespace rota

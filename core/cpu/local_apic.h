@@ -16,6 +16,7 @@ namespace rota {
 enum class ApicMode { XApic, X2Apic };
 
 namespace apic_vector {
+inline constexpr uint8_t nap = 0xef;      // the one-shot timer of local_apic_nap()
 inline constexpr uint8_t wakeup = 0xf0;   // "look at your work queue"
 inline constexpr uint8_t spurious = 0xff; // low nibble all ones, as older APICs require
 } // namespace apic_vector
@@ -36,5 +37,12 @@ Expected<void> local_apic_send(const Ipi& ipi);
 
 // Ticks of the APIC timer (divide by 16) per second, measured against the TSC.
 uint64_t local_apic_timer_hz();
+
+// Halts this CPU for about `us` microseconds (or until another interrupt),
+// with the one-shot APIC timer as the alarm. Waiting like this, rather than
+// spinning, gives the host's cores back to the device emulation when rota
+// runs in a VM; on hardware it saves power. Returns at once (false) if the
+// timer is not calibrated yet. Interrupts are off again on return.
+bool local_apic_nap(uint32_t us);
 
 } // namespace rota

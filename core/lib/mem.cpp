@@ -9,17 +9,27 @@
 
 extern "C" {
 
+// Eight bytes a step, then the tail: under TCG every iteration of a rep
+// string instruction is emulated separately, so movsq is eight times faster
+// than movsb there (and no slower on hardware).
 __attribute__((visibility("default"))) void* memcpy(void* destination, const void* source, size_t count)
 {
     void* result = destination;
-    asm volatile("rep movsb" : "+D"(destination), "+S"(source), "+c"(count) : : "memory");
+    size_t words = count / 8;
+    size_t tail = count % 8;
+    asm volatile("rep movsq" : "+D"(destination), "+S"(source), "+c"(words) : : "memory");
+    asm volatile("rep movsb" : "+D"(destination), "+S"(source), "+c"(tail) : : "memory");
     return result;
 }
 
 __attribute__((visibility("default"))) void* memset(void* destination, int value, size_t count)
 {
     void* result = destination;
-    asm volatile("rep stosb" : "+D"(destination), "+c"(count) : "a"(value) : "memory");
+    uint64_t pattern = 0x0101010101010101ull * static_cast<unsigned char>(value);
+    size_t words = count / 8;
+    size_t tail = count % 8;
+    asm volatile("rep stosq" : "+D"(destination), "+c"(words) : "a"(pattern) : "memory");
+    asm volatile("rep stosb" : "+D"(destination), "+c"(tail) : "a"(pattern) : "memory");
     return result;
 }
 
