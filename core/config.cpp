@@ -51,6 +51,7 @@ constexpr DebugName debug_names[] = {
     {"test-scene"sv, DebugTestScene},
     {"full-present"sv, DebugFullPresent},
     {"frame-times"sv, DebugFrameTimes},
+    {"gpu-fault"sv, DebugGpuFault},
     {"journal-test"sv, DebugJournalTest},
 };
 

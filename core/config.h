@@ -35,6 +35,7 @@ enum DebugFlag : uint32_t {
     DebugTestScene = 1u << 9, // show the display test scene instead of the roulette
     DebugFullPresent = 1u << 10, // present the whole screen every frame (benchmark baseline)
     DebugFrameTimes = 1u << 11,  // a "[frametime] n= ms=" line per frame (benchmark plots)
+    DebugGpuFault = 1u << 13, // virtio-gpu: send a bad command at frame 30 (tests the fail-over)
     DebugJournalTest = 1u << 12, // append a few made-up spins to the journal at boot (tests)
 };
 

@@ -38,6 +38,9 @@ public:
     virtual Expected<void> present(const Damage& damage) = 0;
     // Counters since the last call, then reset.
     virtual PresentCounters take_counters() = 0;
+    // The display failed and is being replaced: stop the device (so it can no
+    // longer write into memory rota reuses) and give the screen back.
+    virtual void abandon() { }
 
 protected:
     ~Display() = default;

@@ -45,8 +45,11 @@ FrameLoopResult run_frame_loop(const BootInfo& info, Display*& display, Scene& s
     for (uint64_t frame = 0; display != nullptr; ++frame) {
         uint64_t frame_start = x86::rdtsc();
         Damage damage(Rect { 0, 0, int32_t(display->mode().width), int32_t(display->mode().height) });
-        uint64_t render_end = frame_start;
+        // Time spent waiting for the device to release the back buffer counts
+        // as presenting, not rendering.
         auto ready = display->begin_frame();
+        uint64_t render_start = x86::rdtsc();
+        uint64_t render_end = render_start;
         if (ready.has_value()) {
             Surface target = display->back_buffer();
             scene.draw(target, frame, clock_ticks_to_ns(frame_start - start), full, damage);
@@ -80,9 +83,9 @@ FrameLoopResult run_frame_loop(const BootInfo& info, Display*& display, Scene& s
         else
             log_drain();
         uint64_t frame_end = x86::rdtsc();
-        stats.record({ clock_ticks_to_ns(frame_end - frame_start), clock_ticks_to_ns(render_end - frame_start),
-            clock_ticks_to_ns(present_end - render_end), counters.fences, counters.spins, counters.completions,
-            counters.notifies });
+        stats.record({ clock_ticks_to_ns(frame_end - frame_start), clock_ticks_to_ns(render_end - render_start),
+            clock_ticks_to_ns(present_end - render_end + render_start - frame_start), counters.fences, counters.spins,
+            counters.completions, counters.notifies });
         if (config.debug & DebugFrameTimes)
             klog("[frametime] n=%lu ms=%s", frame, ms_text(clock_ticks_to_ns(frame_end - frame_start)).text);
         if (last)

@@ -32,7 +32,8 @@ Display* try_virtio_gpu(const BootInfo& info)
     }
     klog("PCI: virtio-gpu driver probe succeeded");
     auto mode = (info.config.debug & DebugGpuCopy) ? gpu::BufferMode::Copy : gpu::BufferMode::Direct;
-    auto display = gpu::GpuDisplay::create(*device.value(), info.config.mode, mode);
+    auto display = gpu::GpuDisplay::create(*device.value(), info.config.mode, mode,
+        (info.config.debug & DebugGpuFault) != 0);
     if (display.is_error()) {
         klog("[video] virtio-gpu %s display setup failed: %s", pci.value()->name(), error_name(display.error()));
         return nullptr;
@@ -91,6 +92,8 @@ Display* video_init(const BootInfo& info)
 Display* video_fail_over(const BootInfo& info, Display* failed)
 {
     klog("[video] %s stopped working", failed != nullptr ? failed->backend_name() : "display");
+    if (failed != nullptr)
+        failed->abandon();
     if (failed != nullptr && failed->backend_name()[0] == 'g') // the GOP itself failed
         return headless();
     klog("Video: virgl backend unavailable; falling back to framebuffer");

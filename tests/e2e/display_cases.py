@@ -97,5 +97,30 @@ def display_mode_1024(ctx):
     run_scene(ctx, "virtio-gpu", "virtio-gpu", 1024, 768, extra=["mode=1024x768"])
 
 
-CASES = {f.__name__: f for f in (display_virtio_gpu, display_gop_std, display_virtio_vga, display_virtio_vga_gop,
+def display_gpu_fault_fails_over(ctx):
+    """An error response from virtio-gpu (debug=gpu-fault sends a transfer for a
+    resource that does not exist at frame 30) is logged with the command and the
+    code, the device is reset, and the display fails over to the GOP framebuffer of
+    the same virtio-vga, where the roulette goes on: judged from a screenshot."""
+    m = ctx.machine(display="virtio-vga", no_shutdown=True,
+                    cfg=["debug=gpu-fault", "fps=30", "gate=off", "seed=3", "perframe=off"])
+    m.wait_for_line(r"^\[video\] backend=virtio-gpu ", BOOT_S)
+    m.wait_for_line(r"^\[virtio-gpu\] \S+ TRANSFER_TO_HOST_2D failed: device answered "
+                    r"ERR_INVALID_RESOURCE_ID \(0x1203\)", 60)
+    m.wait_for_line(r"^\[virtio-gpu\] \S+ reset$", 10)
+    m.wait_for_line(r"^Video: virgl backend unavailable; falling back to framebuffer$", 10)
+    m.wait_for_line(r"^\[video\] backend=gop mode=1280x800", 10)
+    m.wait_for_line(r"^\[frame\] ", 10)
+    time.sleep(0.5)
+    shot = ctx.screendump(m, "after-fail-over.png")
+    layout = m.wait_for_line(r"^\[roulette\] layout wheel=(\d+),(\d+),(\d+)", 5, from_start=True)
+    cx, cy, r = (int(v) for v in layout.groups())
+    hub = shot.pixel(cx, cy - r * 12 // 100)  # on the light-grey hub ring
+    check(close(hub, (0xc7, 0xc7, 0xc7)), f"hub is {hub}: the wheel is not on the screen after the fail-over")
+    rim = shot.pixel(cx, cy + r - 3)
+    check(close(rim, (0xc7, 0xc7, 0xc7)), f"rim is {rim}")
+    expect_no_panic(m)
+
+
+CASES = {f.__name__: f for f in (display_gpu_fault_fails_over, display_virtio_gpu, display_gop_std, display_virtio_vga, display_virtio_vga_gop,
                                  display_headless, display_mode_1024)}

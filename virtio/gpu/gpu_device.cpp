@@ -220,6 +220,15 @@ Expected<void> GpuDevice::drain(uint64_t timeout_ns)
     return {};
 }
 
+void GpuDevice::shut_down()
+{
+    m_failed = true;
+    if (virtio::reset_device(m_pci.transport(), m_clock).is_error())
+        klog("[virtio-gpu] %s did not complete its reset", name());
+    else
+        klog("[virtio-gpu] %s reset", name());
+}
+
 Expected<void> GpuDevice::call_raw(const void* request, size_t length, CommandType command, CommandType expected,
     void* response, size_t response_length)
 {

@@ -78,6 +78,10 @@ public:
     uint16_t free_slots() const { return static_cast<uint16_t>(slot_count - m_in_flight); }
 
     virtio::QueueCounters take_counters() { return m_controlq.take_counters(); }
+    // Resets the device (virtio 1.2, 2.1.1): it stops using the rings and the
+    // backing. Used when the display is abandoned; a virtio-vga then shows its
+    // VGA framebuffer again.
+    void shut_down();
     uint64_t commands_submitted() const { return m_commands; }
 
 private:

@@ -23,7 +23,8 @@ Expected<Surface> allocate_surface(DisplayMode mode, PhysAddr* phys = nullptr)
 
 } // namespace
 
-Expected<GpuDisplay*> GpuDisplay::create(GpuDevice& device, std::optional<DisplayMode> wanted, BufferMode mode)
+Expected<GpuDisplay*> GpuDisplay::create(GpuDevice& device, std::optional<DisplayMode> wanted, BufferMode mode,
+    bool inject_fault)
 {
     const GpuInfo& info = device.info();
     // The configuration's mode, else the display's preferred one (EDID), else
@@ -68,6 +69,7 @@ Expected<GpuDisplay*> GpuDisplay::create(GpuDevice& device, std::optional<Displa
     all.add_all();
     TRY(display->present(all));
     TRY(device.drain());
+    display->m_inject_fault = inject_fault;
     return display;
 }
 
@@ -109,6 +111,8 @@ Expected<void> GpuDisplay::present(const Damage& damage)
     size_t count = plan_transfers(damage.rects(), m_mode.width, m_mode.height, m_resource, transfers);
     for (size_t i = 0; i < count; ++i)
         TRY(m_device.enqueue(transfers[i]));
+    if (m_inject_fault && m_fence == 30)
+        TRY(m_device.enqueue(make_transfer_to_host_2d({ 99 }, { 0, 0, 16, 16 }, m_mode.width * 4)));
     ResourceFlush flush = make_resource_flush(m_resource, damage.bounding_box());
     flush.header = make_fenced_header(CommandType::ResourceFlush, ++m_fence);
     TRY(m_device.enqueue(flush));

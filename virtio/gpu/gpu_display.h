@@ -29,7 +29,10 @@ enum class BufferMode { Copy, Direct };
 
 class GpuDisplay final : public Display {
 public:
-    static Expected<GpuDisplay*> create(GpuDevice& device, std::optional<DisplayMode> wanted, BufferMode mode);
+    // `inject_fault`: at frame 30, send a transfer for a resource that does not
+    // exist (debug=gpu-fault), to exercise the error path and the fail-over.
+    static Expected<GpuDisplay*> create(GpuDevice& device, std::optional<DisplayMode> wanted, BufferMode mode,
+        bool inject_fault = false);
 
     const char* backend_name() const override { return "virtio-gpu"; }
     DisplayMode mode() const override { return m_mode; }
@@ -37,6 +40,7 @@ public:
     Expected<void> begin_frame() override;
     Expected<void> present(const Damage& damage) override;
     PresentCounters take_counters() override;
+    void abandon() override { m_device.shut_down(); }
 
     ScanoutId scanout() const { return m_scanout; }
 
@@ -54,6 +58,7 @@ private:
     Surface m_back; // what frames are drawn into (Copy mode)
     uint64_t m_fence { 0 };
     uint64_t m_commands_reported { 0 };
+    bool m_inject_fault { false };
 };
 
 } // namespace rota::gpu
