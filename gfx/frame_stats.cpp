@@ -12,6 +12,17 @@ constexpr uint64_t bucket_ns = 250'000;
 
 uint64_t per_frame_x100(uint64_t total, uint64_t frames) { return frames == 0 ? 0 : total * 100 / frames; }
 
+// The means and per-frame rates of a summary, from the sums over `frames`.
+void fill_means(FrameSummary& s, const FrameSample& sum, uint64_t frames)
+{
+    s.mean_render_ns = sum.render_ns / frames;
+    s.mean_present_ns = sum.present_ns / frames;
+    s.fences_x100 = per_frame_x100(sum.fences, frames);
+    s.spins_x100 = per_frame_x100(sum.spins, frames);
+    s.completions_x100 = per_frame_x100(sum.completions, frames);
+    s.notifies_x100 = per_frame_x100(sum.notifies, frames);
+}
+
 } // namespace
 
 void FrameStats::record(const FrameSample& sample)
@@ -51,12 +62,7 @@ FrameSummary FrameStats::recent() const
     std::sort(times, times + count);
     s.p50_ns = times[count / 2];
     s.p99_ns = times[std::min(count - 1, count * 99 / 100)];
-    s.mean_render_ns = sum.render_ns / count;
-    s.mean_present_ns = sum.present_ns / count;
-    s.fences_x100 = per_frame_x100(sum.fences, count);
-    s.spins_x100 = per_frame_x100(sum.spins, count);
-    s.completions_x100 = per_frame_x100(sum.completions, count);
-    s.notifies_x100 = per_frame_x100(sum.notifies, count);
+    fill_means(s, sum, count);
     return s;
 }
 
@@ -79,12 +85,7 @@ FrameSummary FrameStats::total() const
     };
     s.p50_ns = percentile(m_frames / 2);
     s.p99_ns = percentile(std::min(m_frames - 1, m_frames * 99 / 100));
-    s.mean_render_ns = m_sum.render_ns / m_frames;
-    s.mean_present_ns = m_sum.present_ns / m_frames;
-    s.fences_x100 = per_frame_x100(m_sum.fences, m_frames);
-    s.spins_x100 = per_frame_x100(m_sum.spins, m_frames);
-    s.completions_x100 = per_frame_x100(m_sum.completions, m_frames);
-    s.notifies_x100 = per_frame_x100(m_sum.notifies, m_frames);
+    fill_means(s, m_sum, m_frames);
     return s;
 }
 
