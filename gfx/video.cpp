@@ -1,5 +1,6 @@
 #include "gfx/video.h"
 
+#include "core/lib/string_view.h"
 #include "core/log/log.h"
 #include "core/pci/pci.h"
 #include "gfx/gop_display.h"
@@ -94,7 +95,8 @@ Display* video_fail_over(const BootInfo& info, Display* failed)
     klog("[video] %s stopped working", failed != nullptr ? failed->backend_name() : "display");
     if (failed != nullptr)
         failed->abandon();
-    if (failed != nullptr && failed->backend_name()[0] == 'g') // the GOP itself failed
+    // If the GOP framebuffer itself failed there is nothing left to fall back to.
+    if (failed != nullptr && StringView(failed->backend_name()) == "gop")
         return headless();
     klog("Video: virgl backend unavailable; falling back to framebuffer");
     if (Display* display = try_gop(info))
