@@ -36,6 +36,7 @@ enum DebugFlag : uint32_t {
     DebugFullPresent = 1u << 10, // present the whole screen every frame (benchmark baseline)
     DebugFrameTimes = 1u << 11,  // a "[frametime] n= ms=" line per frame (benchmark plots)
     DebugGpuFault = 1u << 13, // virtio-gpu: send a bad command at frame 30 (tests the fail-over)
+    DebugPresentOnly = 1u << 14, // after the first frame, present the same damage without drawing (device ceiling)
     DebugJournalTest = 1u << 12, // append a few made-up spins to the journal at boot (tests)
 };
 

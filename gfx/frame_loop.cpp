@@ -40,6 +40,10 @@ FrameLoopResult run_frame_loop(const BootInfo& info, Display*& display, Scene& s
     uint64_t interval_start = start;
     uint64_t interval_frames = 0;
     bool full = true;
+    // debug=present-only: the damage of the last drawn frame, presented again
+    // every frame without drawing: what the device alone can do.
+    Damage last_drawn;
+    bool present_only = (config.debug & DebugPresentOnly) != 0;
     log_set_immediate(false);
 
     for (uint64_t frame = 0; display != nullptr; ++frame) {
@@ -52,7 +56,14 @@ FrameLoopResult run_frame_loop(const BootInfo& info, Display*& display, Scene& s
         uint64_t render_end = render_start;
         if (ready.has_value()) {
             Surface target = display->back_buffer();
-            scene.draw(target, frame, clock_ticks_to_ns(frame_start - start), full, damage);
+            if (present_only && !full && !last_drawn.empty()) {
+                damage = last_drawn;
+            } else {
+                scene.draw(target, frame, clock_ticks_to_ns(frame_start - start), full, damage);
+                // Remember a frame that is not the first full one: the steady state.
+                if (!full && !damage.empty())
+                    last_drawn = damage;
+            }
             render_end = x86::rdtsc();
             if (config.debug & DebugFullPresent)
                 damage.add_all();
