@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include "support/test_canvas.h"
+
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -22,15 +24,11 @@ namespace {
 
 constexpr Color black = 0x000000;
 
-struct Canvas {
-    std::vector<uint32_t> pixels;
-    Surface surface;
+struct Canvas : TestCanvas {
     Canvas(int32_t w, int32_t h, Color fill = black)
-        : pixels(size_t(w) * h, fill)
-        , surface {pixels.data(), w, h, w}
+        : TestCanvas(w, h, fill)
     {
     }
-    Rect all() const { return surface.bounds(); }
 };
 
 SubPixel px(double v)

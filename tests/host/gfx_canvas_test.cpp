@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "support/test_canvas.h"
+
 #include <cmath>
 #include <functional>
 #include <string>
@@ -18,16 +20,11 @@ namespace {
 constexpr Color black = 0x000000;
 constexpr Color white = 0xffffff;
 
-struct Canvas {
-    std::vector<uint32_t> pixels;
-    Surface surface;
+struct Canvas : TestCanvas {
     Canvas(int32_t w, int32_t h, Color fill = black)
-        : pixels(size_t(w) * h, fill)
-        , surface {pixels.data(), w, h, w}
+        : TestCanvas(w, h, fill)
     {
     }
-    Color at(int32_t x, int32_t y) const { return surface.at(x, y); }
-    Rect all() const { return surface.bounds(); }
 
     // Coverage drawn in white on black, summed in pixels² (blue channel).
     double area() const

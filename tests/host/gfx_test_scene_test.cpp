@@ -2,18 +2,17 @@
 
 #include <gtest/gtest.h>
 
+#include "support/test_canvas.h"
+
 #include <vector>
 
 using namespace rota;
 
 namespace {
 
-struct Canvas {
-    std::vector<uint32_t> pixels;
-    Surface surface;
+struct Canvas : TestCanvas {
     Canvas(int32_t w, int32_t h)
-        : pixels(size_t(w) * h, 0x123456)
-        , surface { pixels.data(), w, h, w }
+        : TestCanvas(w, h, 0x123456)
     {
     }
 };

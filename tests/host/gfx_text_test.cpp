@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "support/test_canvas.h"
+
 #include <vector>
 
 #include "gfx/font.h"
@@ -15,15 +17,11 @@ namespace {
 constexpr Color paper = 0x102030;
 constexpr Color ink = 0xffe087;
 
-struct Canvas {
-    std::vector<uint32_t> pixels;
-    Surface surface;
+struct Canvas : TestCanvas {
     Canvas(int32_t w, int32_t h, Color fill = paper)
-        : pixels(size_t(w) * h, fill)
-        , surface {pixels.data(), w, h, w}
+        : TestCanvas(w, h, fill)
     {
     }
-    Color at(int32_t x, int32_t y) const { return surface.at(x, y); }
 };
 
 // Every pixel that differs from `fill` lies inside `inside`.
