@@ -16,39 +16,39 @@ set(ROTA_PURE_SOURCES
     core/lib/math.cpp
     core/lib/ucs2.cpp
     core/time/tsc_math.cpp
-    gfx/damage.cpp
-    gfx/edid.cpp
-    gfx/frame_stats.cpp
+    gfx/canvas/damage.cpp
+    core/display/edid.cpp
+    gfx/frame/frame_stats.cpp
     gfx/roulette/fate.cpp
     gfx/roulette/layout.cpp
     gfx/roulette/roulette_scene.cpp
-    gfx/wheel.cpp
-    gfx/pixel_format.cpp
+    gfx/roulette/wheel.cpp
+    gfx/canvas/pixel_format.cpp
     gfx/test_scene.cpp
-    gfx/canvas_disc.cpp
-    gfx/canvas_polygon.cpp
-    gfx/canvas_rect.cpp
-    gfx/font/rota8x16.cpp
-    gfx/text.cpp
-    gfx/text_atlas.cpp
-    gfx/text_smooth.cpp
+    gfx/canvas/canvas_disc.cpp
+    gfx/canvas/canvas_polygon.cpp
+    gfx/canvas/canvas_rect.cpp
+    gfx/text/font/rota8x16.cpp
+    gfx/text/text.cpp
+    gfx/text/text_atlas.cpp
+    gfx/text/text_smooth.cpp
     virtio/gpu/commands.cpp
-    core/config.cpp
+    core/config/config.cpp
     core/mem/memory_map.cpp
     core/mem/page_allocator.cpp
     core/mem/heap.cpp
-    virtio/device_init.cpp
+    virtio/device/device_init.cpp
     virtio/blk/blk_config.cpp
     virtio/blk/blk_device.cpp
     virtio/blk/blk_transfer.cpp
     virtio/blk/request.cpp
     virtio/blk/selftest_pattern.cpp
     virtio/blk/split.cpp
-    core/journal/crc32.cpp
-    core/journal/journal.cpp
-    core/journal/journal_format.cpp
-    core/journal/record_scan.cpp
-    virtio/perf_line.cpp
+    journal/crc32.cpp
+    journal/journal.cpp
+    journal/journal_format.cpp
+    journal/record_scan.cpp
+    virtio/queue/perf_line.cpp
     virtio/queue/virtqueue.cpp
     virtio/transport/pci_capability.cpp
     virtio/transport/pci_transport.cpp
@@ -72,7 +72,7 @@ set(ROTA_KERNEL_SOURCES
     core/cpu/legacy_pic.cpp
     core/cpu/local_apic.cpp
     core/cpu/isr.S
-    core/kernel_main.cpp
+    kernel/kernel_main.cpp
     core/lib/cxx_runtime.cpp
     core/lib/mem.cpp
     core/log/hexdump.cpp
@@ -81,19 +81,19 @@ set(ROTA_KERNEL_SOURCES
     core/panic.cpp
     core/power.cpp
     core/time/clock.cpp
-    gfx/frame_loop.cpp
-    gfx/roulette/kernel_host.cpp
-    gfx/gop_display.cpp
-    gfx/video.cpp
-    virtio/kernel/mmio_transport.cpp
-    virtio/kernel/page_dma_allocator.cpp
-    virtio/kernel/tsc_poll_clock.cpp
-    virtio/kernel/virtio_pci_device.cpp
+    gfx/frame/frame_loop.cpp
+    kernel/roulette_host.cpp
+    gfx/display/gop_display.cpp
+    gfx/display/video.cpp
+    virtio/transport/mmio_transport.cpp
+    core/mem/page_dma_allocator.cpp
+    core/time/tsc_poll_clock.cpp
+    virtio/transport/virtio_pci_device.cpp
     virtio/gpu/gpu_device.cpp
     virtio/blk/blk_probe.cpp
-    virtio/blk/blk_selftest.cpp
-    core/journal/spin_journal.cpp
-    virtio/gpu/gpu_display.cpp
+    kernel/blk_selftest.cpp
+    kernel/spin_journal.cpp
+    gfx/display/virtio_gpu_display.cpp
     core/pci/ecam_config_space.cpp
     core/pci/legacy_config_space.cpp
     core/pci/pci.cpp

@@ -3,7 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "core/config.h"
+#include "core/config/config.h"
 #include "core/lib/addr.h"
 
 // Everything the UEFI stage (efi/) learned while boot services existed, handed

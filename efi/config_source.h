@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/config.h"
+#include "core/config/config.h"
 #include "efi/uefi.h"
 
 // Where the configuration comes from (SPEC section 5): rota.cfg at the root of

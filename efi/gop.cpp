@@ -1,7 +1,7 @@
 #include "efi/gop.h"
 
 #include "core/log/log.h"
-#include "gfx/edid.h"
+#include "core/display/edid.h"
 
 namespace rota::efi {
 

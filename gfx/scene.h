@@ -2,10 +2,10 @@
 
 #include <cstdint>
 
-#include "gfx/damage.h"
-#include "gfx/surface.h"
+#include "gfx/canvas/damage.h"
+#include "gfx/canvas/surface.h"
 
-// What the frame loop (gfx/frame_loop.h) shows: something that draws a frame
+// What the frame loop (gfx/frame/frame_loop.h) shows: something that draws a frame
 // for a given time and says which rectangles changed.
 
 namespace rota {

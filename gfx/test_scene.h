@@ -2,10 +2,10 @@
 
 #include <cstdint>
 
-#include "gfx/color.h"
-#include "gfx/damage.h"
+#include "gfx/canvas/color.h"
+#include "gfx/canvas/damage.h"
 #include "gfx/scene.h"
-#include "gfx/surface.h"
+#include "gfx/canvas/surface.h"
 
 // A scene with known colours at known places and a part that moves, for
 // checking a display from screenshots before the roulette exists (and for the

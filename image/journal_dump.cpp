@@ -9,7 +9,7 @@
 //
 // It only reads the file. Exit status: 0 a journal (corrupt records are
 // listed, not fatal), 1 not a journal or unreadable, 2 usage.
-// The format: core/journal/FORMAT.md.
+// The format: docs/journal.md.
 
 #include <algorithm>
 #include <cstdio>
@@ -17,10 +17,10 @@
 #include <memory>
 #include <vector>
 
-#include "core/journal/block_device.h"
-#include "core/journal/disk_layout.h"
-#include "core/journal/journal_format.h"
-#include "core/journal/record_scan.h"
+#include "journal/block_device.h"
+#include "journal/disk_layout.h"
+#include "journal/journal_format.h"
+#include "journal/record_scan.h"
 
 namespace rota {
 [[noreturn]] void assertion_failed(const char* expression, const char* file, int line)

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <span>
 
-#include "core/config.h"
+#include "core/config/config.h"
 #include "core/lib/expected.h"
 #include "core/pci/config_space.h"
 #include "core/pci/ecam_region.h"

@@ -6,7 +6,7 @@ namespace rota {
 
 namespace {
 
-constexpr int32_t glyph_height = 16; // gfx/font: 8×16 cells
+constexpr int32_t glyph_height = 16; // gfx/text/font: 8×16 cells
 constexpr int32_t box_width = 200, box_height = 60;
 constexpr int32_t banner_width = 400, banner_height = 80;
 constexpr int32_t max_gap = 10, min_gap = 2;

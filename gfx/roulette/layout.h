@@ -2,7 +2,7 @@
 
 #include <cstdint>
 
-#include "gfx/rect.h"
+#include "core/display/rect.h"
 
 // Where everything of the Wheel of Fate goes on a screen of a given size
 // (SPEC section 3): the title and subtitle centred at the top, the wheel

@@ -1,8 +1,8 @@
 #include "gfx/roulette/roulette_scene.h"
 
 #include "core/lib/format.h"
-#include "gfx/canvas.h"
-#include "gfx/text.h"
+#include "gfx/canvas/canvas.h"
+#include "gfx/text/text.h"
 
 namespace rota {
 

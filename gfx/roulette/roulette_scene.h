@@ -6,7 +6,7 @@
 #include "gfx/roulette/layout.h"
 #include "gfx/roulette/timeline.h"
 #include "gfx/scene.h"
-#include "gfx/wheel.h"
+#include "gfx/roulette/wheel.h"
 
 // The Wheel of Fate as a Scene (SPEC section 3): layers that do not overlap
 // (background and titles, wheel, pointer, fate box, banner, heads-up display),

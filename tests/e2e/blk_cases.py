@@ -3,7 +3,7 @@
 build/rota-journal reads them between and after boots.
 
 Until the roulette appends real spins, debug=journal-test makes the kernel append
-three made-up records at boot (core/journal/spin_journal.h)."""
+three made-up records at boot (kernel/spin_journal.h)."""
 import hashlib
 import os
 import re

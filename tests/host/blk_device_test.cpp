@@ -9,11 +9,11 @@
 #include <vector>
 
 #include "blk_fake_disk.h"
-#include "core/journal/journal.h"
+#include "journal/journal.h"
 #include "journal_test_support.h"
 #include "virtio/blk/blk_device.h"
 #include "virtio/blk/request.h"
-#include "virtio/features.h"
+#include "virtio/device/features.h"
 #include "virtio/transport/pci_transport.h"
 #include "virtio_fake_device.h"
 #include "virtio_fake_registers.h"
@@ -410,7 +410,7 @@ TEST_F(BlkDeviceTest, InitFailuresAreReportedAndFreeEverything)
 
 namespace {
 
-// The journal's view of the driver, as the kernel's core/journal/spin_journal.cpp has it.
+// The journal's view of the driver, as the kernel's kernel/spin_journal.cpp has it.
 class DriverDisk final : public rota::BlockDevice {
 public:
     explicit DriverDisk(BlkDevice& device)

@@ -11,7 +11,7 @@
 #include "virtio/blk/request.h"
 #include "virtio/blk/selftest_pattern.h"
 #include "virtio/blk/split.h"
-#include "virtio/features.h"
+#include "virtio/device/features.h"
 #include "virtio/transport/pci_transport.h"
 #include "virtio_fake_registers.h"
 

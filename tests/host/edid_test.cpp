@@ -1,4 +1,4 @@
-#include "gfx/edid.h"
+#include "core/display/edid.h"
 
 #include <gtest/gtest.h>
 

@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "gfx/canvas.h"
-#include "gfx/text.h"
-#include "gfx/text_atlas.h"
+#include "gfx/canvas/canvas.h"
+#include "gfx/text/text.h"
+#include "gfx/text/text_atlas.h"
 
 // Pictures to look at and costs to read, rather than checks: the canvas and
 // the text drawn together in the roulette's colours, written as PNG files to

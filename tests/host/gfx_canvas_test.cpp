@@ -1,4 +1,4 @@
-#include "gfx/canvas.h"
+#include "gfx/canvas/canvas.h"
 
 #include <gtest/gtest.h>
 
@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "gfx/aa_math.h"
-#include "gfx/aa_pixel.h"
-#include "gfx/text.h"
+#include "gfx/canvas/aa_math.h"
+#include "gfx/canvas/aa_pixel.h"
+#include "gfx/text/text.h"
 
 using namespace rota;
 

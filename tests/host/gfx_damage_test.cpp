@@ -1,4 +1,4 @@
-#include "gfx/damage.h"
+#include "gfx/canvas/damage.h"
 
 #include <gtest/gtest.h>
 

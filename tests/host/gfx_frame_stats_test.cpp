@@ -1,4 +1,4 @@
-#include "gfx/frame_stats.h"
+#include "gfx/frame/frame_stats.h"
 
 #include <gtest/gtest.h>
 

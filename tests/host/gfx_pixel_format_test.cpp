@@ -1,4 +1,4 @@
-#include "gfx/pixel_format.h"
+#include "gfx/canvas/pixel_format.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "gfx/text.h"
+#include "gfx/text/text.h"
 
 #include <gtest/gtest.h>
 
@@ -6,9 +6,9 @@
 
 #include <vector>
 
-#include "gfx/font.h"
-#include "gfx/text_atlas.h"
-#include "gfx/text_smooth.h"
+#include "gfx/text/font.h"
+#include "gfx/text/text_atlas.h"
+#include "gfx/text/text_smooth.h"
 
 using namespace rota;
 

@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/journal/crc32.h"
+#include "journal/crc32.h"
 
 namespace {
 

@@ -1,4 +1,4 @@
-// The journal's on-disk format (core/journal/FORMAT.md): byte layout, round
+// The journal's on-disk format (docs/journal.md): byte layout, round
 // trips, and that every single-byte corruption of a record or header is seen.
 
 #include <gtest/gtest.h>
@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "core/journal/crc32.h"
-#include "core/journal/disk_layout.h"
-#include "core/journal/journal_format.h"
+#include "journal/crc32.h"
+#include "journal/disk_layout.h"
+#include "journal/journal_format.h"
 
 using rota::DecodedHeader;
 using rota::HeaderCheck;

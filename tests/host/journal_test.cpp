@@ -8,8 +8,8 @@
 #include <random>
 #include <vector>
 
-#include "core/journal/crc32.h"
-#include "core/journal/journal.h"
+#include "journal/crc32.h"
+#include "journal/journal.h"
 #include "journal_test_support.h"
 
 using journal_test::LineSink;

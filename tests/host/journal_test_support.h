@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "core/config.h"
-#include "core/journal/block_device.h"
+#include "core/config/config.h"
+#include "journal/block_device.h"
 
 namespace journal_test {
 

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "virtio/features.h"
+#include "virtio/device/features.h"
 #include "virtio/transport/common_config.h"
 #include "virtio/transport/register_space.h"
 

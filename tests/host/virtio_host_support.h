@@ -12,16 +12,16 @@
 
 #include <gtest/gtest.h>
 
-#include "virtio/dma.h"
-#include "virtio/poll_clock.h"
+#include "core/mem/dma.h"
+#include "core/time/poll_clock.h"
 
 namespace virtio_test {
 
-class HostDmaAllocator final : public rota::virtio::DmaAllocator {
+class HostDmaAllocator final : public rota::DmaAllocator {
 public:
     ~HostDmaAllocator() { EXPECT_EQ(m_live, 0) << "DMA buffers leaked"; }
 
-    rota::Expected<rota::virtio::DmaBuffer> allocate(size_t bytes, size_t align) override
+    rota::Expected<rota::DmaBuffer> allocate(size_t bytes, size_t align) override
     {
         ++allocations;
         if (fail_after >= 0 && allocations > fail_after)
@@ -30,11 +30,11 @@ public:
         void* memory = std::aligned_alloc(align, rounded);
         std::memset(memory, 0xa5, rounded); // the queue must zero what it needs
         ++m_live;
-        return rota::virtio::DmaBuffer {
+        return rota::DmaBuffer {
             rota::PhysAddr(reinterpret_cast<uintptr_t>(memory)), memory, bytes};
     }
 
-    void free(const rota::virtio::DmaBuffer& buffer) override
+    void free(const rota::DmaBuffer& buffer) override
     {
         EXPECT_EQ(reinterpret_cast<uintptr_t>(buffer.virt), buffer.phys.get());
         std::free(buffer.virt);
@@ -51,7 +51,7 @@ private:
 };
 
 // Real time, for the tests with a device thread.
-class SteadyPollClock final : public rota::virtio::PollClock {
+class SteadyPollClock final : public rota::PollClock {
 public:
     uint64_t now_ns() override
     {
@@ -64,7 +64,7 @@ public:
 
 // Time that moves only when the code under test relaxes: a timeout of a
 // second costs no real time.
-class ManualPollClock final : public rota::virtio::PollClock {
+class ManualPollClock final : public rota::PollClock {
 public:
     uint64_t now_ns() override { return now; }
     void relax() override

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "virtio/device_init.h"
-#include "virtio/features.h"
+#include "virtio/device/device_init.h"
+#include "virtio/device/features.h"
 #include "virtio/transport/config_read.h"
 #include "virtio/transport/pci_transport.h"
 #include "virtio_fake_registers.h"

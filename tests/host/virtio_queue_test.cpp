@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "virtio/perf_line.h"
+#include "virtio/queue/perf_line.h"
 #include "virtio/queue/event_idx.h"
 #include "virtio/queue/virtqueue.h"
 #include "virtio_fake_device.h"

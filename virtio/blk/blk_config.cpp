@@ -1,7 +1,7 @@
 #include "virtio/blk/blk_config.h"
 
 #include "virtio/blk/protocol.h"
-#include "virtio/features.h"
+#include "virtio/device/features.h"
 #include "virtio/transport/config_read.h"
 
 namespace rota::blk {

@@ -4,8 +4,8 @@
 
 #include "core/lib/format.h"
 #include "virtio/blk/split.h"
-#include "virtio/device_init.h"
-#include "virtio/features.h"
+#include "virtio/device/device_init.h"
+#include "virtio/device/features.h"
 
 namespace rota::blk {
 
@@ -26,7 +26,7 @@ __attribute__((format(printf, 2, 3))) void report_to(
 } // namespace
 
 Expected<BlkDevice> BlkDevice::create(virtio::PciTransport& transport,
-    virtio::DmaAllocator& allocator, virtio::PollClock& clock, DiagnosticSink& sink,
+    DmaAllocator& allocator, PollClock& clock, DiagnosticSink& sink,
     const char* name, const BlkOptions& options)
 {
     ROTA_ASSERT(options.bounce_bytes >= 4096 && options.bounce_bytes % 4096 == 0);
@@ -94,9 +94,9 @@ Expected<BlkDevice> BlkDevice::create(virtio::PciTransport& transport,
         control.value(), bounce.value(), info, options);
 }
 
-BlkDevice::BlkDevice(virtio::PciTransport& transport, virtio::DmaAllocator& allocator,
-    virtio::PollClock& clock, DiagnosticSink& sink, const char* name, virtio::Virtqueue queue,
-    virtio::DmaBuffer control, virtio::DmaBuffer bounce, const BlkInfo& info,
+BlkDevice::BlkDevice(virtio::PciTransport& transport, DmaAllocator& allocator,
+    PollClock& clock, DiagnosticSink& sink, const char* name, virtio::Virtqueue queue,
+    DmaBuffer control, DmaBuffer bounce, const BlkInfo& info,
     const BlkOptions& options)
     : m_transport(&transport)
     , m_clock(&clock)

@@ -4,12 +4,12 @@
 #include <cstdint>
 #include <span>
 
-#include "core/config.h"
+#include "core/config/config.h"
 #include "core/lib/expected.h"
 #include "virtio/blk/blk_config.h"
 #include "virtio/blk/protocol.h"
-#include "virtio/dma.h"
-#include "virtio/poll_clock.h"
+#include "core/mem/dma.h"
+#include "core/time/poll_clock.h"
 #include "virtio/queue/virtqueue.h"
 #include "virtio/transport/pci_transport.h"
 
@@ -61,7 +61,7 @@ public:
     // of blk_wanted_features() (and EVENT_IDX) and one request queue. Every
     // failure is reported on `sink`. `name` ("00:04.0") prefixes log lines.
     static Expected<BlkDevice> create(virtio::PciTransport& transport,
-        virtio::DmaAllocator& allocator, virtio::PollClock& clock, DiagnosticSink& sink,
+        DmaAllocator& allocator, PollClock& clock, DiagnosticSink& sink,
         const char* name, const BlkOptions& options = {});
 
     BlkDevice(BlkDevice&& other);
@@ -116,9 +116,9 @@ private:
         Error error {};
     };
 
-    BlkDevice(virtio::PciTransport& transport, virtio::DmaAllocator& allocator,
-        virtio::PollClock& clock, DiagnosticSink& sink, const char* name, virtio::Virtqueue queue,
-        virtio::DmaBuffer control, virtio::DmaBuffer bounce, const BlkInfo& info,
+    BlkDevice(virtio::PciTransport& transport, DmaAllocator& allocator,
+        PollClock& clock, DiagnosticSink& sink, const char* name, virtio::Virtqueue queue,
+        DmaBuffer control, DmaBuffer bounce, const BlkInfo& info,
         const BlkOptions& options);
 
     Expected<void> transfer(RequestType type, uint64_t sector, std::span<uint8_t> read_into,
@@ -138,12 +138,12 @@ private:
     uint8_t* bounce_of(uint16_t slot) const;
 
     virtio::PciTransport* m_transport;
-    virtio::PollClock* m_clock;
+    PollClock* m_clock;
     DiagnosticSink* m_sink;
     virtio::Virtqueue m_queue;
-    virtio::DmaAllocator* m_allocator {nullptr}; // null once moved from
-    virtio::DmaBuffer m_control {};
-    virtio::DmaBuffer m_bounce {};
+    DmaAllocator* m_allocator {nullptr}; // null once moved from
+    DmaBuffer m_control {};
+    DmaBuffer m_bounce {};
     BlkInfo m_info {};
     BlkOptions m_options {};
     Slot m_slots[max_slot_capacity] {};

@@ -3,9 +3,9 @@
 #include "core/lib/format.h"
 #include "core/log/log.h"
 #include "core/pci/pci.h"
-#include "virtio/kernel/page_dma_allocator.h"
-#include "virtio/kernel/tsc_poll_clock.h"
-#include "virtio/kernel/virtio_pci_device.h"
+#include "core/mem/page_dma_allocator.h"
+#include "core/time/tsc_poll_clock.h"
+#include "virtio/transport/virtio_pci_device.h"
 
 namespace rota::blk {
 
@@ -17,8 +17,8 @@ public:
 };
 
 constinit KlogSink g_sink;
-constinit virtio::PageDmaAllocator g_dma;
-constinit virtio::TscPollClock g_clock;
+constinit PageDmaAllocator g_dma;
+constinit TscPollClock g_clock;
 
 bool is_virtio_blk(const PciFunction& fn)
 {

@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <span>
 
-// The block self-test's data (debug=blk-selftest; core/journal/disk_layout.h
+// The block self-test's data (debug=blk-selftest; journal/disk_layout.h
 // says where it may write). Every 512-byte sector it writes says what it is:
 //
 //   0..15   "rota-blk-selftst"

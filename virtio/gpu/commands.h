@@ -5,10 +5,10 @@
 #include <optional>
 #include <span>
 
-#include "core/config.h"
+#include "core/config/config.h"
 #include "core/lib/addr.h"
 #include "core/lib/expected.h"
-#include "gfx/rect.h"
+#include "core/display/rect.h"
 #include "virtio/gpu/protocol.h"
 
 // Building virtio-gpu requests and checking responses (virtio 1.2, 5.7.6).

@@ -3,9 +3,9 @@
 #include <cstring>
 
 #include "core/log/log.h"
-#include "gfx/edid.h"
-#include "virtio/device_init.h"
-#include "virtio/features.h"
+#include "core/display/edid.h"
+#include "virtio/device/device_init.h"
+#include "virtio/device/features.h"
 #include "virtio/gpu/commands.h"
 #include "virtio/transport/config_read.h"
 
@@ -13,7 +13,7 @@ namespace rota::gpu {
 
 namespace {
 
-constinit virtio::PageDmaAllocator g_dma;
+constinit PageDmaAllocator g_dma;
 
 // Device configuration offsets (5.7.4).
 constexpr uint32_t config_num_scanouts = 8;
@@ -23,7 +23,7 @@ constexpr uint32_t config_num_capsets = 12;
 
 Expected<GpuDevice*> GpuDevice::create(virtio::VirtioPciDevice& pci)
 {
-    static constinit virtio::TscPollClock clock;
+    static constinit TscPollClock clock;
     virtio::DeviceInit init(pci.transport(), clock);
     auto report = [&](const char* step) {
         klog("[virtio-gpu] %s %s failed: %s", pci.name(), step, init.failure());
@@ -64,8 +64,8 @@ Expected<GpuDevice*> GpuDevice::create(virtio::VirtioPciDevice& pci)
     return device;
 }
 
-GpuDevice::GpuDevice(virtio::VirtioPciDevice& pci, virtio::Virtqueue controlq, virtio::DmaBuffer slots,
-    virtio::DmaBuffer large)
+GpuDevice::GpuDevice(virtio::VirtioPciDevice& pci, virtio::Virtqueue controlq, DmaBuffer slots,
+    DmaBuffer large)
     : m_pci(pci)
     , m_controlq(static_cast<virtio::Virtqueue&&>(controlq))
     , m_slot_memory(slots)

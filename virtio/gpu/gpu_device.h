@@ -4,12 +4,12 @@
 #include <cstdint>
 #include <optional>
 
-#include "core/config.h"
+#include "core/config/config.h"
 #include "core/lib/expected.h"
 #include "virtio/gpu/protocol.h"
-#include "virtio/kernel/page_dma_allocator.h"
-#include "virtio/kernel/tsc_poll_clock.h"
-#include "virtio/kernel/virtio_pci_device.h"
+#include "core/mem/page_dma_allocator.h"
+#include "core/time/tsc_poll_clock.h"
+#include "virtio/transport/virtio_pci_device.h"
 #include "virtio/queue/virtqueue.h"
 
 // The virtio-gpu device (virtio 1.2, 5.7), 2D only: initialised from reset (OVMF
@@ -94,8 +94,8 @@ private:
         bool large { false };
     };
 
-    GpuDevice(virtio::VirtioPciDevice& pci, virtio::Virtqueue controlq, virtio::DmaBuffer slots,
-        virtio::DmaBuffer large);
+    GpuDevice(virtio::VirtioPciDevice& pci, virtio::Virtqueue controlq, DmaBuffer slots,
+        DmaBuffer large);
 
     template<class Request>
     static CommandType request_type(const Request& request)
@@ -121,9 +121,9 @@ private:
 
     virtio::VirtioPciDevice& m_pci;
     virtio::Virtqueue m_controlq;
-    virtio::DmaBuffer m_slot_memory;
-    virtio::DmaBuffer m_large_response; // one at a time: only call() uses it
-    virtio::TscPollClock m_clock;
+    DmaBuffer m_slot_memory;
+    DmaBuffer m_large_response; // one at a time: only call() uses it
+    TscPollClock m_clock;
     Slot m_slots[slot_count] {};
     uint16_t m_in_flight { 0 };
     uint16_t m_next_slot { 0 };

@@ -54,7 +54,7 @@ const char* command_name(CommandType type);
 
 inline constexpr uint32_t flag_fence = 1u << 0;
 
-// 5.7.6.8 enum virtio_gpu_formats: B8G8R8X8 is rota's pixel layout (gfx/color.h).
+// 5.7.6.8 enum virtio_gpu_formats: B8G8R8X8 is rota's pixel layout (gfx/canvas/color.h).
 enum class Format : uint32_t {
     B8G8R8A8Unorm = 1,
     B8G8R8X8Unorm = 2,

@@ -7,8 +7,8 @@
 
 #include "core/lib/addr.h"
 #include "core/lib/expected.h"
-#include "virtio/dma.h"
-#include "virtio/poll_clock.h"
+#include "core/mem/dma.h"
+#include "core/time/poll_clock.h"
 #include "virtio/queue/notifier.h"
 #include "virtio/queue/queue_counters.h"
 #include "virtio/queue/ring_layout.h"
@@ -33,7 +33,7 @@
 //
 // Not internally locked: its owner serialises calls. Kick only after the
 // device is DRIVER_OK (3.1.1); adds before that are fine. Destroying it frees
-// the rings: reset the device first (reset_device() in virtio/device_init.h).
+// the rings: reset the device first (reset_device() in virtio/device/device_init.h).
 
 namespace rota::virtio {
 

@@ -10,7 +10,7 @@
 
 // The modern virtio-pci transport (virtio 1.2, 4.1): register-level access to
 // one device's common configuration, notification, ISR and device-specific
-// structures. It holds no policy: DeviceInit (virtio/device_init.h) drives the
+// structures. It holds no policy: DeviceInit (virtio/device/device_init.h) drives the
 // initialisation sequence through it, drivers read their configuration through
 // it, and virtqueues ring their doorbells through it.
 

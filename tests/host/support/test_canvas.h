@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "gfx/surface.h"
+#include "gfx/canvas/surface.h"
 
 // A Surface over a std::vector for host tests: the pixels start as `fill`.
 // A copy gets its own pixels and a surface pointing at them (a plain member

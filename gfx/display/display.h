@@ -1,0 +1,49 @@
+#pragma once
+
+#include <cstdint>
+
+#include "core/config/config.h"
+#include "core/lib/expected.h"
+#include "gfx/canvas/damage.h"
+#include "gfx/canvas/surface.h"
+
+// Where frames go. A display hands out the back buffer to draw the next frame
+// into and presents the damaged part of it. Presenting must not make the
+// renderer wait for the device: a display that needs to wait does so at the
+// start of the next present, by when the device has long finished.
+
+namespace rota {
+
+// What one present did, for the "[VIRTIO PERF]" line and the frame statistics.
+struct PresentCounters {
+    uint64_t fences { 0 };      // memory barriers executed by the virtqueue code
+    uint64_t spins { 0 };       // polls of the used ring that found no progress
+    uint64_t completions { 0 }; // used-ring entries consumed
+    uint64_t notifies { 0 };    // doorbell writes
+    uint64_t commands { 0 };    // device commands submitted
+};
+
+class Display {
+public:
+    virtual const char* backend_name() const = 0;
+    virtual DisplayMode mode() const = 0;
+    // The buffer the next frame is drawn into. Its contents are the previous
+    // frame's: only damaged areas need drawing.
+    virtual Surface back_buffer() = 0;
+    // Called before drawing into the back buffer: a display whose back buffer
+    // the device may still be reading waits here.
+    virtual Expected<void> begin_frame() { return {}; }
+    // Shows `damage` (in back-buffer coordinates) on the screen. An error means
+    // the display is unusable from now on; the caller fails over.
+    virtual Expected<void> present(const Damage& damage) = 0;
+    // Counters since the last call, then reset.
+    virtual PresentCounters take_counters() = 0;
+    // The display failed and is being replaced: stop the device (so it can no
+    // longer write into memory rota reuses) and give the screen back.
+    virtual void abandon() { }
+
+protected:
+    ~Display() = default;
+};
+
+} // namespace rota

@@ -1,0 +1,98 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "gfx/canvas/color.h"
+#include "core/display/rect.h"
+#include "gfx/canvas/surface.h"
+
+// The wheel of the Wheel of Fate, drawn fast enough to turn it every frame
+// under TCG. Everything that does not turn (the rim, the hub, the black
+// outside) is drawn once; what turns (the wedges, spokes and numbers, between
+// hub and rim) is a texture in polar coordinates, built once at start-up with
+// anti-aliasing in both directions. Each frame, every pixel of the turning
+// ring looks up its own precomputed angle and radius, shifts the angle by the
+// wheel's rotation and copies one texel: a handful of integer operations per
+// pixel, no trigonometry. Pixels on the ring's two circles blend the texel
+// with the precomputed static colour by their precomputed coverage.
+//
+// Memory comes from the caller (the kernel's page allocator, a test's vector).
+
+namespace rota {
+
+namespace wheel_colors {
+inline constexpr Color coloured = 0x144e44;
+inline constexpr Color blank = 0x1e1e1e;
+inline constexpr Color light = 0xc7c7c7; // spokes, rim, hub, numbers
+inline constexpr Color highlight_coloured = 0x3dd6c6;
+inline constexpr Color highlight_blank = 0x333333;
+inline constexpr Color background = 0x000000;
+} // namespace wheel_colors
+
+struct WheelGeometry {
+    int32_t cx, cy, radius;
+    int32_t rim_inner;  // the turning ring is [hub_radius, rim_inner]
+    int32_t hub_radius;
+    int32_t hub_hole;   // the hub's black centre
+    double spoke_half_width;
+    int32_t label_radius;
+    int32_t label_scale;
+
+    static WheelGeometry for_radius(int32_t cx, int32_t cy, int32_t radius);
+    // The square the wheel (with its anti-aliased edge) occupies.
+    Rect bounds() const { return { cx - radius - 1, cy - radius - 1, 2 * radius + 3, 2 * radius + 3 }; }
+};
+
+class WheelRenderer {
+public:
+    static constexpr int32_t angle_steps = 4096; // texture columns per turn
+
+    static size_t memory_needed(const WheelGeometry& geometry);
+
+    // `memory` must hold memory_needed() bytes, 16-byte aligned, and outlive
+    // the renderer. Builds the per-pixel maps; then call build_texture_rows()
+    // for every row (0 .. texture_rows()), possibly from several CPUs.
+    void init(const WheelGeometry& geometry, void* memory);
+    int32_t texture_rows() const { return m_rows; }
+    void build_texture_rows(int32_t begin, int32_t end);
+
+    const WheelGeometry& geometry() const { return m_geometry; }
+    Rect bounds() const { return m_geometry.bounds(); }
+
+    // Lights up `wedge` (-1: none) in its highlight colour.
+    void set_highlight(int wedge);
+    int highlight() const { return m_highlight; }
+
+    // What never moves, within `clip`: the black square, rim and hub.
+    void draw_static(Surface& target, Rect clip) const;
+    // The turning ring at `rotation` (turns, clockwise), rows [row_begin,
+    // row_end) of bounds() only, clipped: bands can go to different CPUs.
+    void draw_rotating(Surface& target, Rect clip, double rotation, int32_t row_begin, int32_t row_end) const;
+
+private:
+    struct RowRuns {
+        int16_t full[4];    // up to two [begin, end) spans of fully covered pixels
+        int16_t partial[8]; // up to four [begin, end) runs of edge pixels
+    };
+
+    Color texel(int32_t row, int32_t column, int highlight) const;
+    double label_coverage(int wedge, double x, double y) const;
+    void build_columns(int32_t column_begin, int32_t column_end);
+
+    WheelGeometry m_geometry {};
+    int32_t m_box { 0 };
+    int32_t m_rows { 0 };
+    uint32_t* m_map { nullptr };   // per box pixel: screen angle << 16 | texture row
+    uint32_t* m_static { nullptr }; // per box pixel: the colour without the ring
+    uint8_t* m_alpha { nullptr };  // per box pixel: ring coverage, 0..255
+    uint32_t* m_texture { nullptr }; // m_rows × angle_steps
+    RowRuns* m_runs { nullptr };
+    uint8_t* m_labels { nullptr };  // 12 label coverage bitmaps
+    double* m_column_sin { nullptr }; // per texture column: the angle's sine and cosine
+    double* m_column_cos { nullptr };
+    int32_t m_label_width { 0 }, m_label_height { 0 };
+    int m_highlight { -1 };
+};
+
+} // namespace rota

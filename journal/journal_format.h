@@ -1,0 +1,135 @@
+#pragma once
+
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "journal/spin_record.h"
+
+// The spin journal's on-disk format, version 1 (docs/journal.md is the
+// document; this is its code). Pure: the kernel, the host tool
+// (image/journal_dump.cpp) and the host tests share it.
+//
+//   sector 0                      header (64 bytes, rest of the sector zero)
+//   sectors 1 .. area_start - 1   zero
+//   area_start + k * record_sectors   record slot k, k < record_count
+//
+// The record with sequence number s lives in slot (s - 1) % record_count, so
+// a full area is overwritten oldest first; replay orders records by sequence
+// number, never by position.
+
+namespace rota {
+
+static_assert(std::endian::native == std::endian::little, "the format is little-endian");
+
+inline constexpr uint8_t journal_magic[8] = {'R', 'O', 'T', 'A', 'J', 'R', 'N', 'L'};
+inline constexpr uint32_t journal_version = 1;
+inline constexpr uint32_t record_magic = 0x4e495053; // "SPIN"
+inline constexpr uint16_t record_version = 1;
+inline constexpr uint32_t journal_sector_bytes = 512;
+inline constexpr uint32_t default_area_start = 8; // one 4 KiB block for the header
+inline constexpr uint32_t max_record_bytes = 4096;
+
+// docs/journal.md "Header".
+struct HeaderWire {
+    uint8_t magic[8];
+    uint32_t version;
+    uint32_t header_bytes; // sizeof(HeaderWire)
+    uint32_t sector_bytes; // 512
+    uint32_t record_bytes; // one slot: 512 .. 4096, a power of two
+    uint64_t area_start; // first sector of slot 0
+    uint32_t record_count;
+    uint32_t region_sectors; // area_start + record_count * record_sectors
+    uint8_t reserved[20]; // zero
+    uint32_t crc32; // over the 60 bytes before it
+};
+static_assert(sizeof(HeaderWire) == 64);
+
+// docs/journal.md "Record".
+struct RecordWire {
+    uint32_t magic; // record_magic
+    uint16_t version; // record_version
+    uint16_t length; // sizeof(RecordWire)
+    uint64_t sequence;
+    uint32_t fate;
+    uint8_t result; // SpinResult: 1 lose, 2 win
+    uint8_t wedge; // < 12
+    uint16_t reserved0; // zero
+    uint32_t frames;
+    uint32_t fps_x10;
+    uint32_t p50_us;
+    uint32_t p99_us;
+    uint8_t reserved[20]; // zero
+    uint32_t crc32; // over the 60 bytes before it
+};
+static_assert(sizeof(RecordWire) == 64);
+
+struct JournalGeometry {
+    uint32_t record_bytes {journal_sector_bytes};
+    uint64_t area_start {default_area_start};
+    uint32_t record_count {0};
+    uint32_t region_sectors {0};
+
+    uint32_t record_sectors() const { return record_bytes / journal_sector_bytes; }
+    uint64_t slot_sector(uint32_t slot) const
+    {
+        return area_start + uint64_t(slot) * record_sectors();
+    }
+    uint32_t slot_of(uint64_t sequence) const { return uint32_t((sequence - 1) % record_count); }
+};
+
+// The geometry rota formats with: the whole journal region (disk_layout.h),
+// one slot per max(512, blk_size) bytes (so a torn write of one device block
+// never touches two records), capped at 4096. false if the disk is smaller
+// than the region.
+bool default_geometry(uint64_t capacity_sectors, uint32_t block_bytes, JournalGeometry& out);
+
+// Writes the header into `sector` (>= 64 bytes; the rest is zeroed).
+void encode_header(const JournalGeometry& geometry, std::span<uint8_t> sector);
+
+enum class HeaderCheck {
+    Valid,
+    NoMagic, // not a journal
+    BadCrc, // the journal's magic, damaged
+    BadVersion, // intact, but a version this code does not read
+    BadGeometry, // intact, version 1, but impossible numbers or larger than the disk
+};
+const char* header_check_name(HeaderCheck check);
+
+struct DecodedHeader {
+    HeaderCheck check {HeaderCheck::NoMagic};
+    uint32_t version {0};
+    JournalGeometry geometry {};
+};
+DecodedHeader decode_header(std::span<const uint8_t> sector, uint64_t capacity_sectors);
+
+// Writes `record` into `slot` (record_bytes long; the rest is zeroed).
+void encode_record(const SpinRecord& record, std::span<uint8_t> slot);
+
+enum class RecordCheck {
+    Valid,
+    Empty, // all zeros: never written
+    BadMagic,
+    BadCrc,
+    BadVersion,
+    BadField, // sequence 0 or >= 2^63, result not 1 or 2, wedge >= 12, reserved bytes
+    BadPadding, // bytes after the record in its slot are not zero
+    Misplaced, // a valid record in a slot its sequence number does not map to
+};
+const char* record_check_name(RecordCheck check);
+
+// Checks every byte of one slot. `out` is filled only for Valid.
+RecordCheck decode_record(std::span<const uint8_t> slot, uint32_t slot_index,
+    const JournalGeometry& geometry, SpinRecord& out);
+
+// "seq=4 fate=1234567 result=win wedge=7 frames=432 fps=60.0 p50_us=16667
+// p99_us=17012": the kernel's log and the host tool print records alike.
+size_t format_record_fields(const SpinRecord& record, char* buffer, size_t capacity);
+
+// For a disk that is not a journal: what its first sectors look like ("a FAT
+// file system", "a GPT partition table", ...), for the log line that says why
+// the journal left it alone. `start` holds the disk's first sectors (>= 2).
+const char* describe_foreign_content(std::span<const uint8_t> start);
+
+} // namespace rota

@@ -1,0 +1,176 @@
+// The kernel proper, from the first instruction after ExitBootServices to the
+// summary (SPEC section 1.2 onwards). Boot services are gone: everything here
+// reaches hardware directly or through the UEFI runtime services.
+
+#include "core/acpi/acpi.h"
+#include "core/boot_info.h"
+#include "core/cpu/exception.h"
+#include "core/cpu/idt.h"
+#include "core/cpu/legacy_pic.h"
+#include "core/cpu/x86.h"
+#include "kernel/spin_journal.h"
+#include "core/log/log.h"
+#include "core/mem/kernel_memory.h"
+#include "core/panic.h"
+#include "core/pci/ecam_config_space.h"
+#include "core/pci/pci.h"
+#include "core/power.h"
+#include "core/time/clock.h"
+#include "gfx/frame/frame_loop.h"
+#include "kernel/roulette_host.h"
+#include "gfx/roulette/roulette_scene.h"
+#include "gfx/test_scene.h"
+#include "gfx/display/video.h"
+#include "smp/ap_start.h"
+#include "smp/per_cpu.h"
+#include "smp/selftest.h"
+
+namespace rota {
+
+namespace {
+
+// Until the MADT says otherwise, the machine has the boot CPU only.
+uint32_t processor_list(std::span<ProcessorEntry> out)
+{
+    const Madt* madt = acpi_madt();
+    if (madt == nullptr)
+        return 0;
+    uint32_t count = 0;
+    for (const MadtProcessor& p : madt->processors) {
+        if (count < out.size())
+            out[count++] = { p.apic_id, p.enabled };
+    }
+    return count;
+}
+
+// PCI through ECAM where the MCFG describes it, else the legacy ports. MCFG's
+// base is where bus 0 would be, as PciEcamRegion expects.
+void find_pci_devices(const Config& config)
+{
+    PciEcamRegion regions[EcamConfigSpace::max_regions];
+    size_t count = 0;
+    if (const Mcfg* mcfg = acpi_mcfg()) {
+        for (const EcamRegion& r : mcfg->regions) {
+            if (count < EcamConfigSpace::max_regions)
+                regions[count++] = {PhysAddr(r.base), r.segment, r.start_bus, r.end_bus};
+        }
+    }
+    pci_init(std::span(regions, count), config);
+}
+
+void start_cpus(const BootInfo& info)
+{
+    static ProcessorEntry processors[per_cpu_capacity];
+    uint32_t count = processor_list(processors);
+    const Madt* madt = acpi_madt();
+    smp_init_boot_apic(PhysAddr(madt != nullptr ? madt->local_apic_address : 0));
+    uint32_t limit = info.config.cpus.has_value() ? *info.config.cpus : per_cpu_capacity;
+    smp_start_aps(std::span(processors, count), limit, info.trampoline_page);
+}
+
+// debug=fault-*: crash on purpose, so tests can see the exception report.
+void run_debug_faults(const Config& config)
+{
+    if (config.debug & DebugFaultPageFault) {
+        klog("[debug] forcing a page fault at 0xffff8000deadb000");
+        *reinterpret_cast<volatile uint64_t*>(0xffff8000deadb000ull) = 1;
+    }
+    if (config.debug & DebugFaultGeneralProtection) {
+        klog("[debug] forcing a general-protection fault (non-canonical address)");
+        *reinterpret_cast<volatile uint64_t*>(0x8000000000000000ull) = 1;
+    }
+    if (config.debug & DebugFaultInvalidOpcode) {
+        klog("[debug] forcing an invalid-opcode fault (ud2)");
+        asm volatile("ud2");
+    }
+    if (config.debug & DebugFaultDivide) {
+        klog("[debug] forcing a divide error");
+        volatile uint32_t zero = 0;
+        volatile uint32_t result = 1 / zero;
+        (void)result;
+    }
+}
+
+void print_summary(const FrameLoopResult& result);
+
+// The Wheel of Fate until the gate decides or frames= runs out; then power off,
+// or reboot after a loss with gate=on.
+[[noreturn]] void run_roulette(const BootInfo& info, Display*& display, FrameStats& stats)
+{
+    DisplayMode mode = display->mode();
+    size_t bytes = RouletteScene::memory_needed(int32_t(mode.width), int32_t(mode.height));
+    auto memory = allocate_pages((bytes + page_size - 1) / page_size);
+    if (memory.is_error())
+        panic("no memory for the wheel (%zu KiB)", bytes / 1024);
+    uint64_t seed = info.config.seed.has_value() ? *info.config.seed : x86::rdtsc();
+    klog("[roulette] seed=%lu gate=%s wheel_kib=%zu", seed, info.config.gate ? "on" : "off", bytes / 1024);
+
+    uint64_t start = x86::rdtsc();
+    KernelRouletteHost host(info, display, stats);
+    RouletteScene scene(host, int32_t(mode.width), int32_t(mode.height), seed, reinterpret_cast<void*>(memory->get()));
+    const RouletteLayout& l = scene.layout();
+    klog("[roulette] wheel ready radius=%d texture_rows=%d build_ms=%lu", l.wheel_radius, scene.wheel().texture_rows(),
+        clock_ticks_to_ns(x86::rdtsc() - start) / 1'000'000);
+    klog("[roulette] layout wheel=%d,%d,%d box=%d,%d,%d,%d banner=%d,%d,%d,%d hud=%d,%d,%d,%d", l.wheel_cx, l.wheel_cy,
+        l.wheel_radius, l.fate_box.x, l.fate_box.y, l.fate_box.width, l.fate_box.height, l.banner.x, l.banner.y,
+        l.banner.width, l.banner.height, l.hud.x, l.hud.y, l.hud.width, l.hud.height);
+    print_summary(run_frame_loop(info, display, scene, stats));
+    if (host.reboot_requested())
+        reboot();
+    power_off();
+}
+
+void print_summary(const FrameLoopResult& result)
+{
+    const FrameSummary& s = result.summary;
+    klog("[summary] frames=%lu fps=%s p50_ms=%s p99_ms=%s fences_per_frame=%s spins_per_frame=%s "
+         "notifies_per_frame=%s render_ms=%s present_ms=%s log_dropped=%lu backend=%s cpus=%u",
+        s.frames, fps_text(s.frames, result.elapsed_ns).text, ms_text(s.p50_ns).text, ms_text(s.p99_ns).text,
+        hundredths_text(s.fences_x100).text, hundredths_text(s.spins_x100).text,
+        hundredths_text(s.notifies_x100).text, ms_text(s.mean_render_ns).text, ms_text(s.mean_present_ns).text,
+        log_dropped_lines(), result.backend, cpu_count());
+}
+
+} // namespace
+
+void kernel_main(const BootInfo& info)
+{
+    uint64_t tsc_at_kernel = x86::rdtsc();
+    if (info.magic != BootInfo::expected_magic)
+        panic("BootInfo has a bad magic 0x%lx", info.magic);
+    // The firmware's timer interrupts stop at ExitBootServices, but its 8259s
+    // may still hold one: mask them before interrupts can be taken again.
+    x86::cli();
+    mask_legacy_pic();
+    idt_init();
+    smp_init_boot_cpu(info.kernel_stack_bottom, info.kernel_stack_top, info.ist_stack_tops);
+    exception_set_context(info.image_base.get());
+    klog("[boot] exit-boot-services ok attempts=%u", info.exit_boot_services_attempts);
+
+    memory_init(info);
+    acpi_init(info);
+    clock_calibrate(acpi_fadt() ? acpi_fadt()->pm_timer : std::nullopt);
+    start_cpus(info);
+    find_pci_devices(info.config);
+    journal_init(info.config);
+    run_debug_faults(info.config);
+    if (info.config.debug & DebugSmpSelftest)
+        smp_selftest();
+    Display* display = video_init(info);
+
+    uint64_t now = x86::rdtsc();
+    klog("[boot] ready ms_since_efi_entry=%lu ms_since_kernel_entry=%lu",
+        clock_ticks_to_ns(now - info.tsc_at_entry) / 1'000'000, clock_ticks_to_ns(now - tsc_at_kernel) / 1'000'000);
+
+    auto* stats = new FrameStats();
+    if (display == nullptr || (info.config.debug & DebugTestScene)) {
+        // Headless there is nothing to show; debug=test-scene shows the
+        // display test pattern instead of the roulette.
+        TestScene scene;
+        print_summary(run_frame_loop(info, display, scene, *stats));
+        power_off();
+    }
+    run_roulette(info, display, *stats);
+}
+
+} // namespace rota
