@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <span>
 
-#include "core/config/config.h"
+#include "core/log/diagnostic_sink.h"
 #include "journal/block_device.h"
 #include "journal/disk_layout.h"
 #include "journal/journal_format.h"

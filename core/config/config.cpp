@@ -56,8 +56,6 @@ constexpr DebugName debug_names[] = {
     {"journal-test"sv, DebugJournalTest},
 };
 
-constexpr uint32_t min_mode_side = 16; // a virtio-gpu scanout must be at least 16x16
-constexpr uint32_t max_mode_side = 16384;
 constexpr uint32_t max_fps = 1000;
 constexpr uint32_t max_cpus = 1024;
 

@@ -4,7 +4,10 @@
 #include <cstdint>
 #include <optional>
 
+#include "core/config/debug_flags.h"
+#include "core/display/display_mode.h"
 #include "core/lib/string_view.h"
+#include "core/log/diagnostic_sink.h"
 
 // The user's configuration (SPEC section 5): `rota.cfg` at the root of the ESP,
 // overridden by the image's UEFI load options. Parsing is pure logic: efi/ reads
@@ -15,30 +18,6 @@
 namespace rota {
 
 enum class VideoChoice { Auto, Virtio, Gop };
-
-struct DisplayMode {
-    uint32_t width;
-    uint32_t height;
-};
-
-// `debug=` switches, for tests that must provoke what a healthy boot never does.
-enum DebugFlag : uint32_t {
-    DebugFaultPageFault = 1u << 0,
-    DebugFaultInvalidOpcode = 1u << 1,
-    DebugFaultGeneralProtection = 1u << 2,
-    DebugFaultDivide = 1u << 3,
-    DebugSmpSelftest = 1u << 4,
-    DebugBlkSelftest = 1u << 5,
-    DebugDumpAcpi = 1u << 6, // hex-dump every ACPI table (to capture test fixtures)
-    DebugDumpPci = 1u << 7,  // hex-dump every PCI function's configuration space
-    DebugGpuCopy = 1u << 8, // virtio-gpu: draw into a private buffer and copy the damage (for comparison)
-    DebugTestScene = 1u << 9, // show the display test scene instead of the roulette
-    DebugFullPresent = 1u << 10, // present the whole screen every frame (benchmark baseline)
-    DebugFrameTimes = 1u << 11,  // a "[frametime] n= ms=" line per frame (benchmark plots)
-    DebugGpuFault = 1u << 13, // virtio-gpu: send a bad command at frame 30 (tests the fail-over)
-    DebugPresentOnly = 1u << 14, // after the first frame, present the same damage without drawing (device ceiling)
-    DebugJournalTest = 1u << 12, // append a few made-up spins to the journal at boot (tests)
-};
 
 struct Config {
     VideoChoice video = VideoChoice::Auto;
@@ -51,16 +30,6 @@ struct Config {
     std::optional<uint32_t> cpus; // empty: every enabled CPU
     bool journal = true;
     uint32_t debug = 0; // DebugFlag bits
-};
-
-// Where configuration problems go (the kernel's sink logs them to serial). Each
-// call is one complete line without a newline.
-class DiagnosticSink {
-public:
-    virtual void report(const char* line) = 0;
-
-protected:
-    ~DiagnosticSink() = default;
 };
 
 // Applies `rota.cfg`: `key=value` lines; `#` starts a comment (whole-line or

@@ -5,7 +5,7 @@
 #include <optional>
 #include <span>
 
-#include "core/config/config.h"
+#include "core/display/display_mode.h"
 
 // The one thing rota needs from an EDID (VESA E-EDID 1.4): the display's
 // preferred mode, which is the first detailed timing descriptor. Used for the

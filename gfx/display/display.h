@@ -2,7 +2,7 @@
 
 #include <cstdint>
 
-#include "core/config/config.h"
+#include "core/display/display_mode.h"
 #include "core/lib/expected.h"
 #include "gfx/canvas/damage.h"
 #include "gfx/canvas/surface.h"

@@ -36,8 +36,9 @@ Expected<GpuDisplay*> GpuDisplay::create(GpuDevice& device, std::optional<Displa
         return make_error(Error::NotFound);
     }
     DisplayMode display_mode = choice->mode;
-    if (display_mode.width < 16 || display_mode.height < 16 || display_mode.width > 16384 || display_mode.height > 16384) {
-        klog("[virtio-gpu] %s mode %ux%u is outside 16..16384", device.name(), display_mode.width, display_mode.height);
+    if (!mode_valid(display_mode)) {
+        klog("[virtio-gpu] %s mode %ux%u is outside %u..%u", device.name(), display_mode.width,
+            display_mode.height, min_mode_side, max_mode_side);
         return make_error(Error::InvalidArgument);
     }
 

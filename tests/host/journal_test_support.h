@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "core/config/config.h"
+#include "core/log/diagnostic_sink.h"
 #include "journal/block_device.h"
 
 namespace journal_test {

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <span>
 
-#include "core/config/config.h"
+#include "core/log/diagnostic_sink.h"
 #include "core/lib/expected.h"
 #include "virtio/blk/blk_config.h"
 #include "virtio/blk/protocol.h"

@@ -5,7 +5,7 @@
 #include <optional>
 #include <span>
 
-#include "core/config/config.h"
+#include "core/display/display_mode.h"
 #include "core/lib/addr.h"
 #include "core/lib/expected.h"
 #include "core/display/rect.h"

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <optional>
 
-#include "core/config/config.h"
+#include "core/display/display_mode.h"
 #include "core/lib/expected.h"
 #include "virtio/gpu/protocol.h"
 #include "core/mem/page_dma_allocator.h"
