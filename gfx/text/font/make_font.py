@@ -86,12 +86,14 @@ def generate(glyphs):
         "",
         "namespace rota {",
         "",
+        "// One glyph a line, so the table reads like the art (not reflowed).",
+        "// clang-format off",
         "const uint8_t font_glyph_rows[font_glyph_count][font_cell_height] = {",
     ]
     for code in CODES:
         values = ", ".join(f"0x{row_byte(r):02x}" for r in glyphs[code])
         out.append(f"    {{ {values} }}, // 0x{code:02x} {display_name(code)}")
-    out += ["};", "", "} // namespace rota", ""]
+    out += ["};", "// clang-format on", "", "} // namespace rota", ""]
     return "\n".join(out)
 
 
