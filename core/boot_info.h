@@ -13,9 +13,9 @@
 namespace rota {
 
 enum class PixelFormat : uint8_t {
-    None,    // no GOP at all
-    Bgrx,    // PixelBlueGreenRedReserved8BitPerColor
-    Rgbx,    // PixelRedGreenBlueReserved8BitPerColor
+    None, // no GOP at all
+    Bgrx, // PixelBlueGreenRedReserved8BitPerColor
+    Rgbx, // PixelRedGreenBlueReserved8BitPerColor
     Bitmask, // PixelBitMask: see the masks
     BltOnly, // no linear framebuffer: unusable once boot services are gone
 };
@@ -38,51 +38,51 @@ constexpr const char* pixel_format_name(PixelFormat format)
 }
 
 struct GopFramebuffer {
-    PixelFormat format { PixelFormat::None };
-    uint32_t width { 0 };
-    uint32_t height { 0 };
-    uint32_t pixels_per_scanline { 0 };
+    PixelFormat format {PixelFormat::None};
+    uint32_t width {0};
+    uint32_t height {0};
+    uint32_t pixels_per_scanline {0};
     PhysAddr base;
-    uint64_t size { 0 };
-    uint32_t red_mask { 0 }, green_mask { 0 }, blue_mask { 0 }, reserved_mask { 0 };
+    uint64_t size {0};
+    uint32_t red_mask {0}, green_mask {0}, blue_mask {0}, reserved_mask {0};
 };
 
 struct BootInfo {
     static constexpr uint64_t expected_magic = 0x6f666e69746f6f62ull; // "bootinfo"
-    uint64_t magic { 0 };
+    uint64_t magic {0};
 
-    uint64_t tsc_at_entry { 0 };
+    uint64_t tsc_at_entry {0};
     char firmware_vendor[64] {};
-    uint32_t firmware_revision { 0 };
-    uint32_t uefi_revision { 0 };
-    uint32_t firmware_cpus { 0 }; // enabled processors per EFI_MP_SERVICES, 0 if unknown
+    uint32_t firmware_revision {0};
+    uint32_t uefi_revision {0};
+    uint32_t firmware_cpus {0}; // enabled processors per EFI_MP_SERVICES, 0 if unknown
 
     PhysAddr image_base;
-    uint64_t image_size { 0 };
-    bool serial_present { false };
+    uint64_t image_size {0};
+    bool serial_present {false};
 
     Config config;
 
     GopFramebuffer gop;
 
     PhysAddr acpi_rsdp; // null when the firmware published none
-    bool acpi_rsdp_v2 { false };
+    bool acpi_rsdp_v2 {false};
 
     PhysAddr trampoline_page; // one page below 1 MiB for the AP start-up code; null if none
 
     // The boot CPU's kernel stack and its IST stacks (double fault, NMI, #MC).
-    uint64_t kernel_stack_bottom { 0 };
-    uint64_t kernel_stack_top { 0 };
+    uint64_t kernel_stack_bottom {0};
+    uint64_t kernel_stack_top {0};
     uint64_t ist_stack_tops[3] {};
 
     // The final memory map, as GetMemoryMap returned it (descriptor_size is the
     // firmware's stride, which may exceed the struct size in the spec).
-    const uint8_t* memory_map { nullptr };
-    size_t memory_map_size { 0 };
-    size_t memory_descriptor_size { 0 };
-    uint32_t memory_descriptor_version { 0 };
+    const uint8_t* memory_map {nullptr};
+    size_t memory_map_size {0};
+    size_t memory_descriptor_size {0};
+    uint32_t memory_descriptor_version {0};
 
-    uint32_t exit_boot_services_attempts { 0 };
+    uint32_t exit_boot_services_attempts {0};
 };
 
 // The kernel's entry point, called by efi/ on the kernel stack after

@@ -11,7 +11,10 @@ constinit FirmwareResetFunction g_firmware_reset = nullptr;
 
 } // namespace
 
-void power_set_firmware_reset(FirmwareResetFunction reset) { g_firmware_reset = reset; }
+void power_set_firmware_reset(FirmwareResetFunction reset)
+{
+    g_firmware_reset = reset;
+}
 
 void power_off()
 {

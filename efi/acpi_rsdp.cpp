@@ -21,14 +21,14 @@ RsdpLocation find_acpi_rsdp(EFI_SYSTEM_TABLE* st)
 {
     EFI_GUID acpi20 = ACPI_20_TABLE_GUID;
     EFI_GUID acpi10 = ACPI_TABLE_GUID;
-    RsdpLocation found { PhysAddr(), false };
+    RsdpLocation found {PhysAddr(), false};
     for (UINTN i = 0; i < st->NumberOfTableEntries; ++i) {
         const EFI_CONFIGURATION_TABLE& entry = st->ConfigurationTable[i];
         auto address = PhysAddr(reinterpret_cast<uint64_t>(entry.VendorTable));
         if (same_guid(entry.VendorGuid, acpi20))
-            return { address, true };
+            return {address, true};
         if (same_guid(entry.VendorGuid, acpi10))
-            found = { address, false };
+            found = {address, false};
     }
     return found;
 }

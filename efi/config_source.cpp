@@ -29,7 +29,7 @@ UINTN read_config_file(EFI_BOOT_SERVICES* bs, EFI_HANDLE device, char* buffer, U
         return 0;
     }
     EFI_FILE_HANDLE file = nullptr;
-    CHAR16 name[] = { '\\', 'r', 'o', 't', 'a', '.', 'c', 'f', 'g', 0 };
+    CHAR16 name[] = {'\\', 'r', 'o', 't', 'a', '.', 'c', 'f', 'g', 0};
     EFI_STATUS status = root->Open(root, &file, name, EFI_FILE_MODE_READ, 0);
     if (EFI_ERROR(status)) {
         klog("[config] no rota.cfg on the boot volume: using defaults");
@@ -80,7 +80,8 @@ void load_configuration(EFI_BOOT_SERVICES* bs, EFI_LOADED_IMAGE* image, Config& 
     if (EFI_ERROR(bs->AllocatePool(EfiLoaderData, max_config_bytes, &pool))) {
         klog("[config] no memory to read rota.cfg: using defaults");
     } else {
-        UINTN length = read_config_file(bs, image->DeviceHandle, static_cast<char*>(pool), max_config_bytes);
+        UINTN length
+            = read_config_file(bs, image->DeviceHandle, static_cast<char*>(pool), max_config_bytes);
         apply_config_file(config, StringView(static_cast<char*>(pool), length), sink);
         bs->FreePool(pool);
     }

@@ -16,15 +16,16 @@
 #include "efi/runtime.h"
 #include "efi/uefi.h"
 
-extern "C" void enter_kernel(uint64_t stack_top, void (*entry)(const rota::BootInfo&), const rota::BootInfo* info);
+extern "C" void enter_kernel(
+    uint64_t stack_top, void (*entry)(const rota::BootInfo&), const rota::BootInfo* info);
 
 namespace rota::efi {
 
 namespace {
 
 constexpr UINTN kernel_stack_pages = 16; // 64 KiB
-constexpr UINTN ist_stack_pages = 4;     // 16 KiB each
-constexpr UINTN memory_map_slack = 32;   // descriptors of headroom for the final map
+constexpr UINTN ist_stack_pages = 4; // 16 KiB each
+constexpr UINTN memory_map_slack = 32; // descriptors of headroom for the final map
 constexpr uint32_t max_exit_attempts = 8;
 
 // Boot services, until ExitBootServices; null afterwards so that nothing can
@@ -35,7 +36,8 @@ bool system_table_valid(EFI_SYSTEM_TABLE* st)
 {
     return st != nullptr && st->Hdr.Signature == EFI_SYSTEM_TABLE_SIGNATURE
         && st->Hdr.Revision >= revision(2, 0) && st->BootServices != nullptr
-        && st->BootServices->Hdr.Signature == EFI_BOOT_SERVICES_SIGNATURE && st->RuntimeServices != nullptr
+        && st->BootServices->Hdr.Signature == EFI_BOOT_SERVICES_SIGNATURE
+        && st->RuntimeServices != nullptr
         && st->RuntimeServices->Hdr.Signature == EFI_RUNTIME_SERVICES_SIGNATURE;
 }
 
@@ -57,8 +59,8 @@ uint64_t allocate_stack(UINTN pages, uint64_t* bottom = nullptr)
 
 void print_identity(EFI_SYSTEM_TABLE* st, BootInfo& info)
 {
-    ucs2_to_ascii_lossy(reinterpret_cast<const uint16_t*>(st->FirmwareVendor), 63, info.firmware_vendor,
-        sizeof info.firmware_vendor);
+    ucs2_to_ascii_lossy(reinterpret_cast<const uint16_t*>(st->FirmwareVendor), 63,
+        info.firmware_vendor, sizeof info.firmware_vendor);
     info.firmware_revision = st->FirmwareRevision;
     info.uefi_revision = st->Hdr.Revision;
     info.firmware_cpus = count_enabled_processors(g_boot_services);
@@ -85,7 +87,8 @@ EFI_STATUS run(EFI_HANDLE image_handle, EFI_SYSTEM_TABLE* st)
 
     EFI_GUID loaded_image_guid = EFI_LOADED_IMAGE_PROTOCOL_GUID;
     EFI_LOADED_IMAGE* image = nullptr;
-    if (EFI_ERROR(g_boot_services->HandleProtocol(image_handle, &loaded_image_guid, reinterpret_cast<void**>(&image)))) {
+    if (EFI_ERROR(g_boot_services->HandleProtocol(
+            image_handle, &loaded_image_guid, reinterpret_cast<void**>(&image)))) {
         klog("[panic] the firmware has no EFI_LOADED_IMAGE_PROTOCOL for rota");
         return EFI_LOAD_ERROR;
     }
@@ -106,7 +109,8 @@ EFI_STATUS run(EFI_HANDLE image_handle, EFI_SYSTEM_TABLE* st)
     if (rsdp.address.is_null())
         klog("[boot] acpi rsdp=none");
     else
-        klog("[boot] acpi rsdp=0x%lx version=%s", rsdp.address.get(), rsdp.version2 ? "2.0" : "1.0");
+        klog(
+            "[boot] acpi rsdp=0x%lx version=%s", rsdp.address.get(), rsdp.version2 ? "2.0" : "1.0");
 
     // The AP start-up code must sit in a page below 1 MiB: a SIPI vector names
     // a real-mode page (Intel SDM vol. 3, 9.4.4.1).
@@ -139,7 +143,8 @@ EFI_STATUS run(EFI_HANDLE image_handle, EFI_SYSTEM_TABLE* st)
     ExitResult exit = exit_boot_services(g_boot_services, image_handle, map, max_exit_attempts);
     if (EFI_ERROR(exit.status)) {
         // Boot services may be partly shut down: the UART is all that is left.
-        panic_log("[panic] ExitBootServices failed status=0x%lx attempts=%u", exit.status, exit.attempts);
+        panic_log(
+            "[panic] ExitBootServices failed status=0x%lx attempts=%u", exit.status, exit.attempts);
         panic_log("[panic] halted");
         x86::halt_forever();
     }
@@ -160,7 +165,8 @@ EFI_STATUS run(EFI_HANDLE image_handle, EFI_SYSTEM_TABLE* st)
 } // namespace rota::efi
 
 // Called by gnu-efi's crt0 after it has applied the image's relocations.
-extern "C" __attribute__((visibility("default"))) EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE* system_table)
+extern "C" __attribute__((visibility("default"))) EFI_STATUS efi_main(
+    EFI_HANDLE image, EFI_SYSTEM_TABLE* system_table)
 {
     return rota::efi::run(image, system_table);
 }

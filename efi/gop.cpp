@@ -1,13 +1,14 @@
 #include "efi/gop.h"
 
-#include "core/log/log.h"
 #include "core/display/edid.h"
+#include "core/log/log.h"
 
 namespace rota::efi {
 
 namespace {
 
-EFI_GRAPHICS_OUTPUT_PROTOCOL* find_gop(EFI_BOOT_SERVICES* bs, EFI_HANDLE console_out, EFI_HANDLE& handle)
+EFI_GRAPHICS_OUTPUT_PROTOCOL* find_gop(
+    EFI_BOOT_SERVICES* bs, EFI_HANDLE console_out, EFI_HANDLE& handle)
 {
     EFI_GUID gop_guid = EFI_GRAPHICS_OUTPUT_PROTOCOL_GUID;
     EFI_GRAPHICS_OUTPUT_PROTOCOL* gop = nullptr;
@@ -28,10 +29,11 @@ std::optional<DisplayMode> preferred_mode_from_edid(EFI_BOOT_SERVICES* bs, EFI_H
 {
     if (handle == nullptr)
         return std::nullopt;
-    EFI_GUID guids[] = { EFI_EDID_ACTIVE_PROTOCOL_GUID, EFI_EDID_DISCOVERED_PROTOCOL_GUID };
+    EFI_GUID guids[] = {EFI_EDID_ACTIVE_PROTOCOL_GUID, EFI_EDID_DISCOVERED_PROTOCOL_GUID};
     for (EFI_GUID& guid : guids) {
         EFI_EDID_ACTIVE_PROTOCOL* edid = nullptr;
-        if (EFI_ERROR(bs->HandleProtocol(handle, &guid, reinterpret_cast<void**>(&edid))) || edid == nullptr)
+        if (EFI_ERROR(bs->HandleProtocol(handle, &guid, reinterpret_cast<void**>(&edid)))
+            || edid == nullptr)
             continue;
         if (auto mode = edid_preferred_mode(std::span(edid->Edid, edid->SizeOfEdid)))
             return mode;
@@ -81,11 +83,12 @@ GopFramebuffer capture_gop(EFI_BOOT_SERVICES* bs, EFI_HANDLE console_out, const 
 
     if (config.mode.has_value()) {
         if (!set_mode(gop, *config.mode))
-            klog("[boot] gop has no mode %ux%u: keeping the current one", config.mode->width, config.mode->height);
+            klog("[boot] gop has no mode %ux%u: keeping the current one", config.mode->width,
+                config.mode->height);
     } else if (auto preferred = preferred_mode_from_edid(bs, handle)) {
         if (!set_mode(gop, *preferred))
-            klog("[boot] gop has no mode for the preferred %ux%u: keeping the current one", preferred->width,
-                preferred->height);
+            klog("[boot] gop has no mode for the preferred %ux%u: keeping the current one",
+                preferred->width, preferred->height);
     }
 
     const EFI_GRAPHICS_OUTPUT_MODE_INFORMATION* info = gop->Mode->Info;

@@ -9,6 +9,7 @@
 
 namespace rota::efi {
 
-GopFramebuffer capture_gop(EFI_BOOT_SERVICES* boot_services, EFI_HANDLE console_out, const Config& config);
+GopFramebuffer capture_gop(
+    EFI_BOOT_SERVICES* boot_services, EFI_HANDLE console_out, const Config& config);
 
 } // namespace rota::efi

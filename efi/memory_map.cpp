@@ -26,8 +26,8 @@ EFI_STATUS allocate_memory_map(EFI_BOOT_SERVICES* bs, MemoryMapBuffer& map, UINT
     return EFI_SUCCESS;
 }
 
-ExitResult exit_boot_services(EFI_BOOT_SERVICES* bs, EFI_HANDLE image, MemoryMapBuffer& map,
-    uint32_t max_attempts)
+ExitResult exit_boot_services(
+    EFI_BOOT_SERVICES* bs, EFI_HANDLE image, MemoryMapBuffer& map, uint32_t max_attempts)
 {
     EFI_STATUS status = EFI_INVALID_PARAMETER;
     uint32_t attempt = 0;
@@ -37,14 +37,14 @@ ExitResult exit_boot_services(EFI_BOOT_SERVICES* bs, EFI_HANDLE image, MemoryMap
         status = bs->GetMemoryMap(&map.size, reinterpret_cast<EFI_MEMORY_DESCRIPTOR*>(map.buffer),
             &map.key, &map.descriptor_size, &map.descriptor_version);
         if (EFI_ERROR(status))
-            return { status, attempt };
+            return {status, attempt};
         status = bs->ExitBootServices(image, map.key);
         // EFI_INVALID_PARAMETER: the map changed since GetMemoryMap (an event
         // fired); take it again.
         if (status != EFI_INVALID_PARAMETER)
-            return { status, attempt };
+            return {status, attempt};
     }
-    return { status, attempt };
+    return {status, attempt};
 }
 
 } // namespace rota::efi

@@ -9,12 +9,12 @@
 namespace rota::efi {
 
 struct MemoryMapBuffer {
-    uint8_t* buffer { nullptr };
-    UINTN capacity { 0 };
-    UINTN size { 0 };
-    UINTN key { 0 };
-    UINTN descriptor_size { 0 };
-    UINT32 descriptor_version { 0 };
+    uint8_t* buffer {nullptr};
+    UINTN capacity {0};
+    UINTN size {0};
+    UINTN key {0};
+    UINTN descriptor_size {0};
+    UINT32 descriptor_version {0};
 };
 
 // Allocates (EfiLoaderData) a buffer for the current map plus `slack`
@@ -29,7 +29,7 @@ struct ExitResult {
 // Takes the map and exits boot services, retrying with a fresh map while the
 // key is stale (EFI_INVALID_PARAMETER), at most `max_attempts` times. Calls
 // nothing but GetMemoryMap and ExitBootServices, and prints nothing.
-ExitResult exit_boot_services(EFI_BOOT_SERVICES* boot_services, EFI_HANDLE image, MemoryMapBuffer& map,
-    uint32_t max_attempts);
+ExitResult exit_boot_services(EFI_BOOT_SERVICES* boot_services, EFI_HANDLE image,
+    MemoryMapBuffer& map, uint32_t max_attempts);
 
 } // namespace rota::efi

@@ -11,6 +11,9 @@ namespace rota::efi {
 
 // UEFI revisions encode major.minor as (major << 16) | minor, minor being the
 // decimal digits run together (2.70 is 70, 2.8 is 80).
-constexpr uint32_t revision(uint32_t major, uint32_t minor) { return (major << 16) | minor; }
+constexpr uint32_t revision(uint32_t major, uint32_t minor)
+{
+    return (major << 16) | minor;
+}
 
 } // namespace rota::efi

@@ -14,7 +14,8 @@ class Scene {
 public:
     // Draws frame `frame` at `now_ns` into `target`, adding what changed to
     // `damage`; with `full`, everything (a new display, or the first frame).
-    virtual void draw(Surface& target, uint64_t frame, uint64_t now_ns, bool full, Damage& damage) = 0;
+    virtual void draw(Surface& target, uint64_t frame, uint64_t now_ns, bool full, Damage& damage)
+        = 0;
     // True when the scene wants the loop to end (the gate decided).
     virtual bool finished() const { return false; }
 

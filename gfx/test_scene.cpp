@@ -24,7 +24,8 @@ void draw_columns(Surface& surface, int32_t x0, int32_t x1, int32_t bar_x)
         uint32_t* row = surface.row(y);
         for (int32_t x = x0; x < x1; ++x) {
             bool bar = x >= bar_x && x < bar_x + test_scene_bar_width;
-            row[x] = bar ? test_scene_bar_color : test_scene_background(x, y, surface.width, surface.height);
+            row[x] = bar ? test_scene_bar_color
+                         : test_scene_background(x, y, surface.width, surface.height);
         }
     }
 }
@@ -40,12 +41,12 @@ void draw_test_scene(Surface& surface, uint64_t frame, bool full, Damage& damage
         return;
     }
     int32_t old_x = test_scene_bar_x(frame - 1, surface.width);
-    Rect old_bar { old_x, 0, test_scene_bar_width, surface.height };
-    Rect new_bar { bar_x, 0, test_scene_bar_width, surface.height };
+    Rect old_bar {old_x, 0, test_scene_bar_width, surface.height};
+    Rect new_bar {bar_x, 0, test_scene_bar_width, surface.height};
     Rect changed = old_bar.bounding(new_bar).intersect(surface.bounds());
     // When the bar wraps, the two are far apart: redraw each on its own.
     if (changed.width > 2 * test_scene_bar_width + 16) {
-        for (Rect r : { old_bar, new_bar }) {
+        for (Rect r : {old_bar, new_bar}) {
             r = r.intersect(surface.bounds());
             draw_columns(surface, r.x, r.right(), bar_x);
             damage.add(r);

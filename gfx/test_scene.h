@@ -4,8 +4,8 @@
 
 #include "gfx/canvas/color.h"
 #include "gfx/canvas/damage.h"
-#include "gfx/scene.h"
 #include "gfx/canvas/surface.h"
+#include "gfx/scene.h"
 
 // A scene with known colours at known places and a part that moves, for
 // checking a display from screenshots before the roulette exists (and for the
@@ -17,7 +17,7 @@
 
 namespace rota {
 
-inline constexpr Color test_scene_block_colors[4] = { 0xc7c7c7, 0x144e44, 0xffe087, 0xe35d5b };
+inline constexpr Color test_scene_block_colors[4] = {0xc7c7c7, 0x144e44, 0xffe087, 0xe35d5b};
 inline constexpr Color test_scene_bar_color = 0xffffff;
 inline constexpr int32_t test_scene_bar_width = 48;
 

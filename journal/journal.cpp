@@ -2,8 +2,8 @@
 
 #include <cstdarg>
 
-#include "journal/record_scan.h"
 #include "core/lib/format.h"
+#include "journal/record_scan.h"
 
 namespace rota {
 

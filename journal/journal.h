@@ -4,11 +4,11 @@
 #include <cstdint>
 #include <span>
 
+#include "core/lib/expected.h"
 #include "core/log/diagnostic_sink.h"
 #include "journal/block_device.h"
 #include "journal/disk_layout.h"
 #include "journal/journal_format.h"
-#include "core/lib/expected.h"
 
 // The spin journal on one disk (SPEC section 4, docs/journal.md), pure:
 // the disk and the log are injected.

@@ -1,9 +1,9 @@
 #include "journal/journal_format.h"
 
-#include "journal/crc32.h"
-#include "journal/disk_layout.h"
 #include "core/lib/assert.h"
 #include "core/lib/format.h"
+#include "journal/crc32.h"
+#include "journal/disk_layout.h"
 
 namespace rota {
 

@@ -3,12 +3,12 @@
 #include <algorithm>
 
 #include "core/cpu/x86.h"
-#include "journal/disk_layout.h"
-#include "journal/journal_format.h"
 #include "core/lib/format.h"
 #include "core/log/log.h"
 #include "core/mem/kernel_memory.h"
 #include "core/time/clock.h"
+#include "journal/disk_layout.h"
+#include "journal/journal_format.h"
 #include "virtio/blk/selftest_pattern.h"
 
 namespace rota::blk {

@@ -8,7 +8,6 @@
 #include "core/cpu/idt.h"
 #include "core/cpu/legacy_pic.h"
 #include "core/cpu/x86.h"
-#include "kernel/spin_journal.h"
 #include "core/log/log.h"
 #include "core/mem/kernel_memory.h"
 #include "core/panic.h"
@@ -16,11 +15,12 @@
 #include "core/pci/pci.h"
 #include "core/power.h"
 #include "core/time/clock.h"
+#include "gfx/display/video.h"
 #include "gfx/frame/frame_loop.h"
-#include "kernel/roulette_host.h"
 #include "gfx/roulette/roulette_scene.h"
 #include "gfx/test_scene.h"
-#include "gfx/display/video.h"
+#include "kernel/roulette_host.h"
+#include "kernel/spin_journal.h"
 #include "smp/ap_start.h"
 #include "smp/per_cpu.h"
 #include "smp/selftest.h"
@@ -38,7 +38,7 @@ uint32_t processor_list(std::span<ProcessorEntry> out)
     uint32_t count = 0;
     for (const MadtProcessor& p : madt->processors) {
         if (count < out.size())
-            out[count++] = { p.apic_id, p.enabled };
+            out[count++] = {p.apic_id, p.enabled};
     }
     return count;
 }
@@ -103,17 +103,20 @@ void print_summary(const FrameLoopResult& result);
     if (memory.is_error())
         panic("no memory for the wheel (%zu KiB)", bytes / 1024);
     uint64_t seed = info.config.seed.has_value() ? *info.config.seed : x86::rdtsc();
-    klog("[roulette] seed=%lu gate=%s wheel_kib=%zu", seed, info.config.gate ? "on" : "off", bytes / 1024);
+    klog("[roulette] seed=%lu gate=%s wheel_kib=%zu", seed, info.config.gate ? "on" : "off",
+        bytes / 1024);
 
     uint64_t start = x86::rdtsc();
     KernelRouletteHost host(info, display, stats);
-    RouletteScene scene(host, int32_t(mode.width), int32_t(mode.height), seed, reinterpret_cast<void*>(memory->get()));
+    RouletteScene scene(host, int32_t(mode.width), int32_t(mode.height), seed,
+        reinterpret_cast<void*>(memory->get()));
     const RouletteLayout& l = scene.layout();
-    klog("[roulette] wheel ready radius=%d texture_rows=%d build_ms=%lu", l.wheel_radius, scene.wheel().texture_rows(),
-        clock_ticks_to_ns(x86::rdtsc() - start) / 1'000'000);
-    klog("[roulette] layout wheel=%d,%d,%d box=%d,%d,%d,%d banner=%d,%d,%d,%d hud=%d,%d,%d,%d", l.wheel_cx, l.wheel_cy,
-        l.wheel_radius, l.fate_box.x, l.fate_box.y, l.fate_box.width, l.fate_box.height, l.banner.x, l.banner.y,
-        l.banner.width, l.banner.height, l.hud.x, l.hud.y, l.hud.width, l.hud.height);
+    klog("[roulette] wheel ready radius=%d texture_rows=%d build_ms=%lu", l.wheel_radius,
+        scene.wheel().texture_rows(), clock_ticks_to_ns(x86::rdtsc() - start) / 1'000'000);
+    klog("[roulette] layout wheel=%d,%d,%d box=%d,%d,%d,%d banner=%d,%d,%d,%d hud=%d,%d,%d,%d",
+        l.wheel_cx, l.wheel_cy, l.wheel_radius, l.fate_box.x, l.fate_box.y, l.fate_box.width,
+        l.fate_box.height, l.banner.x, l.banner.y, l.banner.width, l.banner.height, l.hud.x,
+        l.hud.y, l.hud.width, l.hud.height);
     print_summary(run_frame_loop(info, display, scene, stats));
     if (host.reboot_requested())
         reboot();
@@ -125,10 +128,11 @@ void print_summary(const FrameLoopResult& result)
     const FrameSummary& s = result.summary;
     klog("[summary] frames=%lu fps=%s p50_ms=%s p99_ms=%s fences_per_frame=%s spins_per_frame=%s "
          "notifies_per_frame=%s render_ms=%s present_ms=%s log_dropped=%lu backend=%s cpus=%u",
-        s.frames, fps_text(s.frames, result.elapsed_ns).text, ms_text(s.p50_ns).text, ms_text(s.p99_ns).text,
-        hundredths_text(s.fences_x100).text, hundredths_text(s.spins_x100).text,
-        hundredths_text(s.notifies_x100).text, ms_text(s.mean_render_ns).text, ms_text(s.mean_present_ns).text,
-        log_dropped_lines(), result.backend, cpu_count());
+        s.frames, fps_text(s.frames, result.elapsed_ns).text, ms_text(s.p50_ns).text,
+        ms_text(s.p99_ns).text, hundredths_text(s.fences_x100).text,
+        hundredths_text(s.spins_x100).text, hundredths_text(s.notifies_x100).text,
+        ms_text(s.mean_render_ns).text, ms_text(s.mean_present_ns).text, log_dropped_lines(),
+        result.backend, cpu_count());
 }
 
 } // namespace
@@ -160,7 +164,8 @@ void kernel_main(const BootInfo& info)
 
     uint64_t now = x86::rdtsc();
     klog("[boot] ready ms_since_efi_entry=%lu ms_since_kernel_entry=%lu",
-        clock_ticks_to_ns(now - info.tsc_at_entry) / 1'000'000, clock_ticks_to_ns(now - tsc_at_kernel) / 1'000'000);
+        clock_ticks_to_ns(now - info.tsc_at_entry) / 1'000'000,
+        clock_ticks_to_ns(now - tsc_at_kernel) / 1'000'000);
 
     auto* stats = new FrameStats();
     if (display == nullptr || (info.config.debug & DebugTestScene)) {

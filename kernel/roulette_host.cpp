@@ -2,15 +2,16 @@
 
 #include <algorithm>
 
-#include "kernel/spin_journal.h"
 #include "core/lib/format.h"
 #include "core/log/log.h"
+#include "kernel/spin_journal.h"
 #include "smp/parallel.h"
 #include "smp/per_cpu.h"
 
 namespace rota {
 
-KernelRouletteHost::KernelRouletteHost(const BootInfo& info, Display*& display, const FrameStats& stats)
+KernelRouletteHost::KernelRouletteHost(
+    const BootInfo& info, Display*& display, const FrameStats& stats)
     : m_info(info)
     , m_display(display)
     , m_stats(stats)
@@ -19,8 +20,8 @@ KernelRouletteHost::KernelRouletteHost(const BootInfo& info, Display*& display, 
     SpinRecord records[remembered];
     size_t count = journal_recent(std::span(records, remembered));
     for (size_t i = 0; i < count; ++i) {
-        m_recent[i] = { records[i].sequence, records[i].fate, int(records[i].wedge),
-            records[i].result == SpinResult::Win };
+        m_recent[i] = {records[i].sequence, records[i].fate, int(records[i].wedge),
+            records[i].result == SpinResult::Win};
     }
     m_recent_count = int(count);
 }
@@ -47,8 +48,9 @@ void KernelRouletteHost::landed(const SpinOutcome& outcome)
     uint64_t p99 = count ? times[std::min(count - 1, count * 99 / 100)] : 0;
     uint64_t fps_x10 = elapsed ? frames * 10'000'000'000ull / elapsed : 0;
 
-    klog("[roulette] spin=%u fate=%u segment=%d result=%s frames=%lu fps=%lu.%lu", outcome.spin, outcome.fate,
-        outcome.wedge, outcome.win ? "win" : "lose", frames, fps_x10 / 10, fps_x10 % 10);
+    klog("[roulette] spin=%u fate=%u segment=%d result=%s frames=%lu fps=%lu.%lu", outcome.spin,
+        outcome.fate, outcome.wedge, outcome.win ? "win" : "lose", frames, fps_x10 / 10,
+        fps_x10 % 10);
 
     SpinRecord record {};
     record.fate = outcome.fate;
@@ -64,12 +66,14 @@ void KernelRouletteHost::landed(const SpinOutcome& outcome)
         if (appended.has_value())
             sequence = appended.value();
         else
-            klog("[journal] append failed (%s): spin %u not recorded", error_name(appended.error()), outcome.spin);
+            klog("[journal] append failed (%s): spin %u not recorded", error_name(appended.error()),
+                outcome.spin);
     }
 
     for (int i = std::min(m_recent_count, remembered - 1); i > 0; --i)
         m_recent[i] = m_recent[i - 1];
-    m_recent[0] = { sequence != 0 ? sequence : outcome.spin, outcome.fate, outcome.wedge, outcome.win };
+    m_recent[0]
+        = {sequence != 0 ? sequence : outcome.spin, outcome.fate, outcome.wedge, outcome.win};
     m_recent_count = std::min(m_recent_count + 1, remembered);
 }
 
@@ -92,7 +96,7 @@ int KernelRouletteHost::hud_lines(char (*lines)[40], int max_lines)
 {
     if (max_lines < 5)
         return 0;
-    DisplayMode mode = m_display != nullptr ? m_display->mode() : DisplayMode { 0, 0 };
+    DisplayMode mode = m_display != nullptr ? m_display->mode() : DisplayMode {0, 0};
     // Frames per second over the last (up to) 60 frames.
     uint64_t total = 0;
     int frames = 0;
@@ -103,7 +107,8 @@ int KernelRouletteHost::hud_lines(char (*lines)[40], int max_lines)
         total += ns;
     }
     uint64_t fps_x10 = total ? uint64_t(frames) * 10'000'000'000ull / total : 0;
-    format(lines[0], sizeof lines[0], "backend  %s", m_display != nullptr ? m_display->backend_name() : "none");
+    format(lines[0], sizeof lines[0], "backend  %s",
+        m_display != nullptr ? m_display->backend_name() : "none");
     format(lines[1], sizeof lines[1], "mode     %ux%u", mode.width, mode.height);
     format(lines[2], sizeof lines[2], "cpus     %u online", cpu_count());
     format(lines[3], sizeof lines[3], "fps      %lu.%lu", fps_x10 / 10, fps_x10 % 10);
@@ -119,6 +124,9 @@ int KernelRouletteHost::recent_results(RecentResult* out, int max)
     return n;
 }
 
-uint64_t KernelRouletteHost::frame_time_ns(int frames_ago) { return m_stats.recent_frame_ns(size_t(frames_ago)); }
+uint64_t KernelRouletteHost::frame_time_ns(int frames_ago)
+{
+    return m_stats.recent_frame_ns(size_t(frames_ago));
+}
 
 } // namespace rota

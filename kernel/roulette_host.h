@@ -34,10 +34,10 @@ private:
     Display*& m_display;
     const FrameStats& m_stats;
     RecentResult m_recent[remembered] {};
-    int m_recent_count { 0 };
-    bool m_reboot { false };
-    uint32_t m_spins { 0 };
-    uint32_t m_wins { 0 };
+    int m_recent_count {0};
+    bool m_reboot {false};
+    uint32_t m_spins {0};
+    uint32_t m_wins {0};
 };
 
 } // namespace rota

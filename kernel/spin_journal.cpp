@@ -1,14 +1,14 @@
 #include "kernel/spin_journal.h"
 
 #include "core/cpu/x86.h"
-#include "journal/block_device.h"
-#include "journal/journal.h"
 #include "core/lib/format.h"
 #include "core/log/log.h"
 #include "core/mem/kernel_memory.h"
 #include "core/time/clock.h"
-#include "virtio/blk/blk_probe.h"
+#include "journal/block_device.h"
+#include "journal/journal.h"
 #include "kernel/blk_selftest.h"
+#include "virtio/blk/blk_probe.h"
 
 namespace rota {
 

@@ -5,8 +5,8 @@
 #include <span>
 
 #include "core/config/config.h"
-#include "journal/spin_record.h"
 #include "core/lib/expected.h"
+#include "journal/spin_record.h"
 
 // The kernel's spin journal (SPEC section 4), for the roulette: one record per
 // spin, written and flushed before the result is shown, the last results for

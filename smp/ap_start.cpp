@@ -21,7 +21,7 @@ namespace rota {
 
 namespace {
 
-constexpr size_t stack_pages = 16;    // 64 KiB kernel stack per CPU
+constexpr size_t stack_pages = 16; // 64 KiB kernel stack per CPU
 constexpr size_t ist_stack_pages = 4; // 16 KiB per IST stack
 constexpr uint64_t online_timeout_ns = 1'000'000'000;
 constexpr uint64_t sipi_gap_ns = 200'000;
@@ -59,8 +59,8 @@ static_assert(offsetof(TrampolineData, started) == TRAMP_STARTED - TRAMP_DATA);
 static_assert(TRAMP_DATA + sizeof(TrampolineData) <= TRAMP_SIZE);
 
 constexpr uint64_t cr4_pcide = 1u << 17; // may only be set in long mode
-constexpr uint64_t cr4_cet = 1u << 23;   // needs CR0.WP and long mode
-constexpr uint64_t efer_lma = 1u << 10;  // set by the CPU, not by us
+constexpr uint64_t cr4_cet = 1u << 23; // needs CR0.WP and long mode
+constexpr uint64_t efer_lma = 1u << 10; // set by the CPU, not by us
 constexpr uint32_t msr_efer = 0xc0000080;
 
 [[noreturn]] void ap_entry(PerCpu* cpu)
@@ -78,8 +78,8 @@ bool cpu_needs_init_delay()
 {
     auto vendor = x86::cpuid(0);
     uint32_t family = (x86::cpuid(1).eax >> 8) & 0xf;
-    bool intel = vendor.ebx == 0x756e6547;      // "Genu"
-    bool amd = vendor.ebx == 0x68747541;        // "Auth"
+    bool intel = vendor.ebx == 0x756e6547; // "Genu"
+    bool amd = vendor.ebx == 0x68747541; // "Auth"
     return !((intel && family >= 6) || (amd && family >= 0xf));
 }
 
@@ -94,7 +94,8 @@ bool prepare_page(PhysAddr page)
 {
     size_t code_size = static_cast<size_t>(ap_trampoline_end - ap_trampoline_start);
     if (code_size > TRAMP_DATA) {
-        klog("[smp] trampoline code is %zu bytes, more than its %u-byte slot", code_size, TRAMP_DATA);
+        klog("[smp] trampoline code is %zu bytes, more than its %u-byte slot", code_size,
+            TRAMP_DATA);
         return false;
     }
     uint64_t cr3 = x86::read_cr3();
@@ -113,8 +114,10 @@ bool prepare_page(PhysAddr page)
     data->gdt[4] = 0;
     data->gdt_limit = sizeof data->gdt - 1;
     data->gdt_base = static_cast<uint32_t>(page.get() + TRAMP_GDT);
-    data->far32 = { static_cast<uint32_t>(page.get() + (ap_trampoline_32 - ap_trampoline_start)), TRAMP_SEL_CODE32 };
-    data->far64 = { static_cast<uint32_t>(page.get() + (ap_trampoline_64 - ap_trampoline_start)), TRAMP_SEL_CODE64 };
+    data->far32 = {static_cast<uint32_t>(page.get() + (ap_trampoline_32 - ap_trampoline_start)),
+        TRAMP_SEL_CODE32};
+    data->far64 = {static_cast<uint32_t>(page.get() + (ap_trampoline_64 - ap_trampoline_start)),
+        TRAMP_SEL_CODE64};
     data->cr3 = cr3;
     data->cr4 = x86::read_cr4() & ~(cr4_pcide | cr4_cet);
     data->efer = x86::rdmsr(msr_efer) & ~efer_lma;
@@ -140,7 +143,8 @@ PerCpu* make_cpu(uint32_t apic_id)
     cpu->stack_top = allocate_stack_top(stack_pages, &cpu->stack_bottom);
     for (auto& top : cpu->ist_tops)
         top = allocate_stack_top(ist_stack_pages);
-    if (cpu->stack_top == 0 || cpu->ist_tops[0] == 0 || cpu->ist_tops[1] == 0 || cpu->ist_tops[2] == 0)
+    if (cpu->stack_top == 0 || cpu->ist_tops[0] == 0 || cpu->ist_tops[1] == 0
+        || cpu->ist_tops[2] == 0)
         return nullptr;
     return cpu;
 }
@@ -157,14 +161,14 @@ bool start_one(PerCpu& cpu, TrampolineData& data, PhysAddr page, bool init_delay
     asm volatile("mfence" ::: "memory"); // the data is in memory before the AP can look
 
     uint64_t begin = x86::rdtsc();
-    auto sent = local_apic_send({ IpiDelivery::Init, 0, cpu.apic_id, true, true });
+    auto sent = local_apic_send({IpiDelivery::Init, 0, cpu.apic_id, true, true});
     if (sent.has_value() && local_apic_mode() == ApicMode::XApic)
-        sent = local_apic_send({ IpiDelivery::Init, 0, cpu.apic_id, false, true }); // de-assert
+        sent = local_apic_send({IpiDelivery::Init, 0, cpu.apic_id, false, true}); // de-assert
     if (sent.has_value() && init_delay)
         delay_ns(10'000'000);
     auto vector = static_cast<uint8_t>(page.get() >> 12);
     for (int attempt = 0; attempt < 2 && sent.has_value() && *started == 0; ++attempt) {
-        sent = local_apic_send({ IpiDelivery::Startup, vector, cpu.apic_id });
+        sent = local_apic_send({IpiDelivery::Startup, vector, cpu.apic_id});
         delay_ns(sipi_gap_ns);
     }
     if (sent.is_error()) {
@@ -174,10 +178,10 @@ bool start_one(PerCpu& cpu, TrampolineData& data, PhysAddr page, bool init_delay
     uint64_t deadline = begin + clock_ns_to_ticks(online_timeout_ns);
     while (!cpu.online.load(std::memory_order_acquire)) {
         if (x86::rdtsc() > deadline) {
-            klog("[smp] apic=%u did not come online in %lu ms (reached long mode: %s): skipped", cpu.apic_id,
-                online_timeout_ns / 1'000'000, *started != 0 ? "yes" : "no");
+            klog("[smp] apic=%u did not come online in %lu ms (reached long mode: %s): skipped",
+                cpu.apic_id, online_timeout_ns / 1'000'000, *started != 0 ? "yes" : "no");
             // Park it again, so that it cannot wake later on the next CPU's stack.
-            (void)local_apic_send({ IpiDelivery::Init, 0, cpu.apic_id, true, true });
+            (void)local_apic_send({IpiDelivery::Init, 0, cpu.apic_id, true, true});
             return false;
         }
         x86::pause();
@@ -210,11 +214,12 @@ void smp_init_boot_apic(PhysAddr apic_base)
     ApicMode mode = local_apic_init_boot(apic_base);
     cpu.apic_id = local_apic_id();
     cpu.online.store(true, std::memory_order_release);
-    klog("[apic] mode=%s id=%u timer_hz=%lu", mode == ApicMode::X2Apic ? "x2apic" : "xapic", cpu.apic_id,
-        local_apic_timer_hz());
+    klog("[apic] mode=%s id=%u timer_hz=%lu", mode == ApicMode::X2Apic ? "x2apic" : "xapic",
+        cpu.apic_id, local_apic_timer_hz());
 }
 
-SmpResult smp_start_aps(std::span<const ProcessorEntry> processors, uint32_t cpu_limit, PhysAddr trampoline)
+SmpResult smp_start_aps(
+    std::span<const ProcessorEntry> processors, uint32_t cpu_limit, PhysAddr trampoline)
 {
     uint32_t bsp_apic = boot_cpu().apic_id;
     uint32_t possible = 0;
@@ -258,9 +263,9 @@ SmpResult smp_start_aps(std::span<const ProcessorEntry> processors, uint32_t cpu
             clock_ticks_to_ns(cpu->start_ticks) / 1000);
     }
 
-    SmpResult result { cpu_count(), wanted };
-    klog("[smp] online=%u/%u bsp_apic=%u mean_start_us=%lu", result.online, result.possible, bsp_apic,
-        started == 0 ? 0 : clock_ticks_to_ns(total_ticks / started) / 1000);
+    SmpResult result {cpu_count(), wanted};
+    klog("[smp] online=%u/%u bsp_apic=%u mean_start_us=%lu", result.online, result.possible,
+        bsp_apic, started == 0 ? 0 : clock_ticks_to_ns(total_ticks / started) / 1000);
     return result;
 }
 

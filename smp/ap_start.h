@@ -18,7 +18,7 @@ struct ProcessorEntry {
 };
 
 struct SmpResult {
-    uint32_t online;   // including the boot CPU
+    uint32_t online; // including the boot CPU
     uint32_t possible; // enabled processors in the MADT (or the limit asked)
 };
 
@@ -34,6 +34,7 @@ void smp_init_boot_apic(PhysAddr apic_base);
 // Starts the enabled processors in `processors` (other than the boot CPU), at
 // most `cpu_limit` CPUs in total, through the page at `trampoline`. Prints the
 // "[smp] online=N/M bsp_apic=X" line.
-SmpResult smp_start_aps(std::span<const ProcessorEntry> processors, uint32_t cpu_limit, PhysAddr trampoline);
+SmpResult smp_start_aps(
+    std::span<const ProcessorEntry> processors, uint32_t cpu_limit, PhysAddr trampoline);
 
 } // namespace rota

@@ -18,22 +18,22 @@ constexpr uint64_t open_bit = 1ull << 31;
 constexpr uint64_t joined_mask = open_bit - 1;
 
 struct Job {
-    ParallelBody body { nullptr };
-    void* context { nullptr };
-    uint64_t count { 0 };
-    uint64_t grain { 1 };
-    uint64_t max_participants { 1 };
-    uint64_t start_tsc { 0 };
-    std::atomic<uint64_t> next { 0 };
-    std::atomic<uint64_t> state { 0 };
-    std::atomic<uint32_t> finished { 0 };
-    std::atomic<uint64_t> last_join_tsc { 0 };
+    ParallelBody body {nullptr};
+    void* context {nullptr};
+    uint64_t count {0};
+    uint64_t grain {1};
+    uint64_t max_participants {1};
+    uint64_t start_tsc {0};
+    std::atomic<uint64_t> next {0};
+    std::atomic<uint64_t> state {0};
+    std::atomic<uint32_t> finished {0};
+    std::atomic<uint64_t> last_join_tsc {0};
 };
 
 constinit Job g_job;
-constinit std::atomic<uint32_t> g_generation { 0 };
-constinit std::atomic<bool> g_busy { false };
-constinit std::atomic<IdleMode> g_idle_mode { IdleMode::Halt };
+constinit std::atomic<uint32_t> g_generation {0};
+constinit std::atomic<bool> g_busy {false};
+constinit std::atomic<IdleMode> g_idle_mode {IdleMode::Halt};
 
 void run_chunks(Job& job)
 {
@@ -50,9 +50,11 @@ bool try_join(Job& job, uint32_t generation)
 {
     uint64_t state = job.state.load(std::memory_order_acquire);
     for (;;) {
-        if ((state >> 32) != generation || (state & open_bit) == 0 || (state & joined_mask) >= job.max_participants)
+        if ((state >> 32) != generation || (state & open_bit) == 0
+            || (state & joined_mask) >= job.max_participants)
             return false;
-        if (job.state.compare_exchange_weak(state, state + 1, std::memory_order_acquire, std::memory_order_acquire))
+        if (job.state.compare_exchange_weak(
+                state, state + 1, std::memory_order_acquire, std::memory_order_acquire))
             return true;
     }
 }
@@ -93,7 +95,8 @@ void worker_loop(PerCpu&)
     }
 }
 
-ParallelStats parallel_for(uint64_t count, uint64_t grain, ParallelBody body, void* context, uint32_t cpu_limit)
+ParallelStats parallel_for(
+    uint64_t count, uint64_t grain, ParallelBody body, void* context, uint32_t cpu_limit)
 {
     if (grain == 0)
         grain = 1;
@@ -102,7 +105,7 @@ ParallelStats parallel_for(uint64_t count, uint64_t grain, ParallelBody body, vo
     bool expected = false;
     if (participants <= 1 || count <= grain || !g_busy.compare_exchange_strong(expected, true)) {
         body(context, 0, count);
-        return { 1, 0 };
+        return {1, 0};
     }
 
     Job& job = g_job;
@@ -117,10 +120,12 @@ ParallelStats parallel_for(uint64_t count, uint64_t grain, ParallelBody body, vo
     job.start_tsc = x86::rdtsc();
     job.last_join_tsc.store(job.start_tsc, std::memory_order_relaxed);
     // The caller is participant number one.
-    job.state.store((static_cast<uint64_t>(generation) << 32) | open_bit | 1, std::memory_order_release);
+    job.state.store(
+        (static_cast<uint64_t>(generation) << 32) | open_bit | 1, std::memory_order_release);
     g_generation.store(generation, std::memory_order_release);
     if (g_idle_mode.load(std::memory_order_relaxed) == IdleMode::Halt)
-        (void)local_apic_send({ IpiDelivery::Fixed, apic_vector::wakeup, 0, true, false, IpiShorthand::AllExcludingSelf });
+        (void)local_apic_send({IpiDelivery::Fixed, apic_vector::wakeup, 0, true, false,
+            IpiShorthand::AllExcludingSelf});
 
     run_chunks(job);
     // Close the job: whoever has not joined by now never will, and we wait for
@@ -129,7 +134,7 @@ ParallelStats parallel_for(uint64_t count, uint64_t grain, ParallelBody body, vo
     uint32_t joined = static_cast<uint32_t>(state & joined_mask);
     while (job.finished.load(std::memory_order_acquire) != joined - 1)
         x86::pause();
-    ParallelStats stats { joined, job.last_join_tsc.load(std::memory_order_relaxed) - job.start_tsc };
+    ParallelStats stats {joined, job.last_join_tsc.load(std::memory_order_relaxed) - job.start_tsc};
     g_busy.store(false, std::memory_order_release);
     return stats;
 }
@@ -139,8 +144,12 @@ void parallel_set_idle_mode(IdleMode mode)
     g_idle_mode.store(mode, std::memory_order_relaxed);
     // Workers halted under the old mode would sleep through spin-mode jobs,
     // which send no IPI: wake them to look at the mode again.
-    (void)local_apic_send({ IpiDelivery::Fixed, apic_vector::wakeup, 0, true, false, IpiShorthand::AllExcludingSelf });
+    (void)local_apic_send(
+        {IpiDelivery::Fixed, apic_vector::wakeup, 0, true, false, IpiShorthand::AllExcludingSelf});
 }
-IdleMode parallel_idle_mode() { return g_idle_mode.load(std::memory_order_relaxed); }
+IdleMode parallel_idle_mode()
+{
+    return g_idle_mode.load(std::memory_order_relaxed);
+}
 
 } // namespace rota

@@ -13,7 +13,7 @@ namespace rota {
 using ParallelBody = void (*)(void* context, uint64_t begin, uint64_t end);
 
 struct ParallelStats {
-    uint32_t participants;   // CPUs that ran chunks, the caller included
+    uint32_t participants; // CPUs that ran chunks, the caller included
     uint64_t dispatch_ticks; // TSC ticks from publishing the job to the last CPU joining
 };
 
@@ -26,10 +26,14 @@ ParallelStats parallel_for(uint64_t count, uint64_t grain, ParallelBody body, vo
     uint32_t cpu_limit = UINT32_MAX);
 
 template<class F>
-ParallelStats parallel_for(uint64_t count, uint64_t grain, F& function, uint32_t cpu_limit = UINT32_MAX)
+ParallelStats parallel_for(
+    uint64_t count, uint64_t grain, F& function, uint32_t cpu_limit = UINT32_MAX)
 {
     return parallel_for(
-        count, grain, [](void* context, uint64_t begin, uint64_t end) { (*static_cast<F*>(context))(begin, end); },
+        count, grain,
+        [](void* context, uint64_t begin, uint64_t end) {
+            (*static_cast<F*>(context))(begin, end);
+        },
         &function, cpu_limit);
 }
 

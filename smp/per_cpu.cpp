@@ -14,11 +14,14 @@ constexpr uint32_t msr_gs_base = 0xc0000101;
 
 constinit PerCpu g_boot_cpu {};
 constinit PerCpu* g_cpus[per_cpu_capacity] {};
-constinit std::atomic<uint32_t> g_cpu_count { 0 };
+constinit std::atomic<uint32_t> g_cpu_count {0};
 
 } // namespace
 
-PerCpu& boot_cpu() { return g_boot_cpu; }
+PerCpu& boot_cpu()
+{
+    return g_boot_cpu;
+}
 
 void per_cpu_install(PerCpu& cpu)
 {
@@ -55,6 +58,9 @@ PerCpu* cpu_by_index(uint32_t index)
     return index < g_cpu_count.load(std::memory_order_acquire) ? g_cpus[index] : nullptr;
 }
 
-uint32_t cpu_count() { return g_cpu_count.load(std::memory_order_acquire); }
+uint32_t cpu_count()
+{
+    return g_cpu_count.load(std::memory_order_acquire);
+}
 
 } // namespace rota

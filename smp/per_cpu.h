@@ -21,16 +21,16 @@ inline constexpr uint32_t per_cpu_capacity = 256;
 
 struct PerCpu {
     PerCpu* self;
-    uint32_t index;   // 0 = boot CPU; dense, in start-up order
+    uint32_t index; // 0 = boot CPU; dense, in start-up order
     uint32_t apic_id; // local APIC (or x2APIC) id
     PreemptState preempt;
     uint64_t stack_bottom;
     uint64_t stack_top;
 
-    std::atomic<bool> online { false };
+    std::atomic<bool> online {false};
     uint64_t ist_tops[3] {};
-    uint64_t selftest_counter { 0 }; // Only this CPU touches it (under a guard).
-    uint64_t start_ticks { 0 };      // TSC ticks from INIT to online, for the report
+    uint64_t selftest_counter {0}; // Only this CPU touches it (under a guard).
+    uint64_t start_ticks {0}; // TSC ticks from INIT to online, for the report
 
     alignas(16) CpuTables tables {};
 };
@@ -47,8 +47,14 @@ using InterruptGuard = BasicInterruptGuard<KernelCpu>;
 
 // The current CPU's block. The guard argument is the proof that the caller
 // cannot move to another CPU while it uses the block.
-inline PerCpu& this_cpu(PreemptGuard&) { return *reinterpret_cast<PerCpu*>(cpu_local_read64(cpu_local_offset::self)); }
-inline PerCpu& this_cpu(InterruptGuard&) { return *reinterpret_cast<PerCpu*>(cpu_local_read64(cpu_local_offset::self)); }
+inline PerCpu& this_cpu(PreemptGuard&)
+{
+    return *reinterpret_cast<PerCpu*>(cpu_local_read64(cpu_local_offset::self));
+}
+inline PerCpu& this_cpu(InterruptGuard&)
+{
+    return *reinterpret_cast<PerCpu*>(cpu_local_read64(cpu_local_offset::self));
+}
 
 // Loads this CPU's GDT/TSS and the IDT and points GS at `cpu`.
 void per_cpu_install(PerCpu& cpu);

@@ -22,18 +22,18 @@ namespace rota {
 // A unit of deferred work. The node belongs to the caller and must stay alive
 // until it has run; intrusive, so deferring never allocates and never fails.
 struct DeferredWork {
-    void (*function)(void* argument) { nullptr };
-    void* argument { nullptr };
-    DeferredWork* next { nullptr };
+    void (*function)(void* argument) {nullptr};
+    void* argument {nullptr};
+    DeferredWork* next {nullptr};
 };
 
 struct PreemptState {
     // Written by this CPU only; interrupt handlers on this CPU read it.
-    std::atomic<uint32_t> count { 0 };
+    std::atomic<uint32_t> count {0};
     // Protected by disabling interrupts on this CPU (the only other writer is
     // an interrupt handler here).
-    DeferredWork* head { nullptr };
-    DeferredWork* tail { nullptr };
+    DeferredWork* head {nullptr};
+    DeferredWork* tail {nullptr};
 };
 
 template<class Cpu>

@@ -23,7 +23,7 @@ constexpr int dispatch_rounds = 100;
 
 struct Counters {
     Spinlock lock;
-    uint64_t shared { 0 }; // Protected by lock.
+    uint64_t shared {0}; // Protected by lock.
 };
 
 bool check_counters()
@@ -60,8 +60,8 @@ bool check_counters()
     bool pass = per_cpu_sum == total && counters.shared == locked_total;
     klog("[smp] selftest counters cpus=%u participants=%u cpus_counted=%u per_cpu_sum=%lu/%lu "
          "locked_sum=%lu/%lu elapsed_us=%lu %s",
-        cpus, stats.participants, cpus_that_counted, per_cpu_sum, total, counters.shared, locked_total, elapsed_us,
-        pass ? "exact" : "WRONG");
+        cpus, stats.participants, cpus_that_counted, per_cpu_sum, total, counters.shared,
+        locked_total, elapsed_us, pass ? "exact" : "WRONG");
     return pass;
 }
 
@@ -85,10 +85,12 @@ void measure_dispatch(IdleMode mode, const char* name)
         all_joined += stats.participants == cpu_count() ? 1 : 0;
     }
     std::sort(samples, samples + sampled);
-    klog("[smp] selftest dispatch idle=%s rounds=%d all_joined=%d mean_participants=%lu.%02lu p50_us=%lu "
+    klog("[smp] selftest dispatch idle=%s rounds=%d all_joined=%d mean_participants=%lu.%02lu "
+         "p50_us=%lu "
          "p99_us=%lu",
-        name, dispatch_rounds, all_joined, participants / dispatch_rounds, participants * 100 / dispatch_rounds % 100,
-        sampled ? samples[sampled / 2] : 0, sampled ? samples[sampled * 99 / 100] : 0);
+        name, dispatch_rounds, all_joined, participants / dispatch_rounds,
+        participants * 100 / dispatch_rounds % 100, sampled ? samples[sampled / 2] : 0,
+        sampled ? samples[sampled * 99 / 100] : 0);
     parallel_set_idle_mode(IdleMode::Halt);
 }
 
@@ -121,8 +123,10 @@ void measure_speedup()
         if (cpus == 1)
             baseline_us = us;
         uint64_t speedup_x100 = us == 0 ? 0 : baseline_us * 100 / us;
-        klog("[smp] selftest speedup cpus=%u participants=%u ms=%lu.%03lu speedup=%lu.%02lu checksum=%lx", cpus,
-            stats.participants, us / 1000, us % 1000, speedup_x100 / 100, speedup_x100 % 100, checksum);
+        klog("[smp] selftest speedup cpus=%u participants=%u ms=%lu.%03lu speedup=%lu.%02lu "
+             "checksum=%lx",
+            cpus, stats.participants, us / 1000, us % 1000, speedup_x100 / 100, speedup_x100 % 100,
+            checksum);
     }
 }
 

@@ -6,10 +6,10 @@
 // offset 0 because a SIPI starts the AP at CS:IP = page:0 in real mode.
 
 #define TRAMP_DATA 0x200
-#define TRAMP_GDT (TRAMP_DATA + 0x00)         /* 5 descriptors */
+#define TRAMP_GDT (TRAMP_DATA + 0x00) /* 5 descriptors */
 #define TRAMP_GDT_POINTER (TRAMP_DATA + 0x28) /* u16 limit, u32 base */
-#define TRAMP_FAR32 (TRAMP_DATA + 0x30)       /* u32 offset, u16 selector */
-#define TRAMP_FAR64 (TRAMP_DATA + 0x38)       /* u32 offset, u16 selector */
+#define TRAMP_FAR32 (TRAMP_DATA + 0x30) /* u32 offset, u16 selector */
+#define TRAMP_FAR64 (TRAMP_DATA + 0x38) /* u32 offset, u16 selector */
 #define TRAMP_CR3 (TRAMP_DATA + 0x40)
 #define TRAMP_CR4 (TRAMP_DATA + 0x48)
 #define TRAMP_EFER (TRAMP_DATA + 0x50)

@@ -25,11 +25,11 @@ enum class IpiShorthand : uint32_t {
 
 struct Ipi {
     IpiDelivery delivery;
-    uint8_t vector;       // for Startup: the page number of the start-up code
+    uint8_t vector; // for Startup: the page number of the start-up code
     uint32_t destination; // physical APIC id (ignored with a shorthand)
-    bool assert { true }; // level: INIT de-assert sends assert = false
-    bool level_triggered { false };
-    IpiShorthand shorthand { IpiShorthand::None };
+    bool assert {true}; // level: INIT de-assert sends assert = false
+    bool level_triggered {false};
+    IpiShorthand shorthand {IpiShorthand::None};
 };
 
 constexpr uint32_t icr_low(const Ipi& ipi)
@@ -39,10 +39,16 @@ constexpr uint32_t icr_low(const Ipi& ipi)
 }
 
 // xAPIC: the destination goes in bits 24..31 of the high register.
-constexpr uint32_t icr_high_xapic(const Ipi& ipi) { return (ipi.destination & 0xff) << 24; }
+constexpr uint32_t icr_high_xapic(const Ipi& ipi)
+{
+    return (ipi.destination & 0xff) << 24;
+}
 
 // x2APIC: the whole destination in the upper 32 bits of the one MSR.
-constexpr uint64_t icr_x2apic(const Ipi& ipi) { return static_cast<uint64_t>(ipi.destination) << 32 | icr_low(ipi); }
+constexpr uint64_t icr_x2apic(const Ipi& ipi)
+{
+    return static_cast<uint64_t>(ipi.destination) << 32 | icr_low(ipi);
+}
 
 inline constexpr uint32_t icr_delivery_pending = 1u << 12; // xAPIC only
 

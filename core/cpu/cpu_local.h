@@ -38,14 +38,18 @@ inline uint64_t cpu_local_read64(uint32_t offset)
     return value;
 }
 
-inline uint32_t current_cpu_index() { return g_per_cpu_ready ? cpu_local_read32(cpu_local_offset::index) : 0; }
+inline uint32_t current_cpu_index()
+{
+    return g_per_cpu_ready ? cpu_local_read32(cpu_local_offset::index) : 0;
+}
 
 // This CPU's kernel stack, for the stack walker; {0, 0} before per-CPU data.
 inline StackBounds current_cpu_stack()
 {
     if (!g_per_cpu_ready)
-        return { 0, 0 };
-    return { cpu_local_read64(cpu_local_offset::stack_bottom), cpu_local_read64(cpu_local_offset::stack_top) };
+        return {0, 0};
+    return {cpu_local_read64(cpu_local_offset::stack_bottom),
+        cpu_local_read64(cpu_local_offset::stack_top)};
 }
 
 } // namespace rota

@@ -12,27 +12,32 @@ namespace rota {
 namespace {
 
 constinit uint64_t g_image_base = 0;
-constinit std::atomic<int> g_depth { 0 };
+constinit std::atomic<int> g_depth {0};
 
 const char* exception_name(uint64_t vector)
 {
-    static constexpr const char* names[32] = { "#DE divide-error", "#DB debug", "NMI",
+    static constexpr const char* names[32] = {"#DE divide-error", "#DB debug", "NMI",
         "#BP breakpoint", "#OF overflow", "#BR bound-range", "#UD invalid-opcode",
         "#NM device-not-available", "#DF double-fault", "coprocessor-segment-overrun",
-        "#TS invalid-tss", "#NP segment-not-present", "#SS stack-fault",
-        "#GP general-protection", "#PF page-fault", "reserved-15", "#MF x87-fpu-error",
-        "#AC alignment-check", "#MC machine-check", "#XM simd-exception",
-        "#VE virtualization", "#CP control-protection", "reserved-22", "reserved-23",
-        "reserved-24", "reserved-25", "reserved-26", "reserved-27", "#HV hypervisor-injection",
-        "#VC vmm-communication", "#SX security", "reserved-31" };
+        "#TS invalid-tss", "#NP segment-not-present", "#SS stack-fault", "#GP general-protection",
+        "#PF page-fault", "reserved-15", "#MF x87-fpu-error", "#AC alignment-check",
+        "#MC machine-check", "#XM simd-exception", "#VE virtualization", "#CP control-protection",
+        "reserved-22", "reserved-23", "reserved-24", "reserved-25", "reserved-26", "reserved-27",
+        "#HV hypervisor-injection", "#VC vmm-communication", "#SX security", "reserved-31"};
     return vector < 32 ? names[vector] : "interrupt";
 }
 
-uint64_t image_offset(uint64_t address) { return address >= g_image_base ? address - g_image_base : 0; }
+uint64_t image_offset(uint64_t address)
+{
+    return address >= g_image_base ? address - g_image_base : 0;
+}
 
 } // namespace
 
-void exception_set_context(uint64_t image_base) { g_image_base = image_base; }
+void exception_set_context(uint64_t image_base)
+{
+    g_image_base = image_base;
+}
 
 void handle_exception(const InterruptFrame& f)
 {
@@ -40,20 +45,24 @@ void handle_exception(const InterruptFrame& f)
     // A fault while reporting a fault: say so in one line and stop, rather than
     // recursing until the stack is gone.
     if (g_depth.fetch_add(1) > 0) {
-        panic_log("[panic] nested cpu exception vector=%lu rip=0x%016lx while reporting", f.vector, f.rip);
+        panic_log("[panic] nested cpu exception vector=%lu rip=0x%016lx while reporting", f.vector,
+            f.rip);
         panic_log("[panic] halted");
         x86::halt_forever();
     }
 
     panic_log("[panic] cpu exception vector=%lu (%s) error=0x%lx cpu=%u", f.vector,
         exception_name(f.vector), f.error_code, current_cpu_index());
-    panic_log("[panic] rip=0x%016lx (rota+0x%lx) cs=0x%lx rflags=0x%016lx rsp=0x%016lx ss=0x%lx", f.rip,
-        image_offset(f.rip), f.cs, f.rflags, f.rsp, f.ss);
+    panic_log("[panic] rip=0x%016lx (rota+0x%lx) cs=0x%lx rflags=0x%016lx rsp=0x%016lx ss=0x%lx",
+        f.rip, image_offset(f.rip), f.cs, f.rflags, f.rsp, f.ss);
     panic_log("[panic] cr0=0x%016lx cr2=0x%016lx cr3=0x%016lx cr4=0x%016lx", x86::read_cr0(),
         x86::read_cr2(), x86::read_cr3(), x86::read_cr4());
-    panic_log("[panic] rax=0x%016lx rbx=0x%016lx rcx=0x%016lx rdx=0x%016lx", f.rax, f.rbx, f.rcx, f.rdx);
-    panic_log("[panic] rsi=0x%016lx rdi=0x%016lx rbp=0x%016lx r8=0x%016lx", f.rsi, f.rdi, f.rbp, f.r8);
-    panic_log("[panic] r9=0x%016lx r10=0x%016lx r11=0x%016lx r12=0x%016lx", f.r9, f.r10, f.r11, f.r12);
+    panic_log(
+        "[panic] rax=0x%016lx rbx=0x%016lx rcx=0x%016lx rdx=0x%016lx", f.rax, f.rbx, f.rcx, f.rdx);
+    panic_log(
+        "[panic] rsi=0x%016lx rdi=0x%016lx rbp=0x%016lx r8=0x%016lx", f.rsi, f.rdi, f.rbp, f.r8);
+    panic_log(
+        "[panic] r9=0x%016lx r10=0x%016lx r11=0x%016lx r12=0x%016lx", f.r9, f.r10, f.r11, f.r12);
     panic_log("[panic] r13=0x%016lx r14=0x%016lx r15=0x%016lx", f.r13, f.r14, f.r15);
 
     // The trace starts at the faulting instruction, then the return addresses;

@@ -38,7 +38,7 @@ void build_cpu_tables(CpuTables& tables, const uint64_t (&ist_tops)[3])
 
 void load_cpu_tables(CpuTables& tables)
 {
-    DescriptorTablePointer pointer { sizeof(tables.gdt) - 1, reinterpret_cast<uint64_t>(tables.gdt) };
+    DescriptorTablePointer pointer {sizeof(tables.gdt) - 1, reinterpret_cast<uint64_t>(tables.gdt)};
     asm volatile("lgdt %0" : : "m"(pointer));
     // CS can only be reloaded by a far transfer: return to the next instruction
     // through the new code selector.

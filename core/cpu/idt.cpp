@@ -63,14 +63,15 @@ void idt_init()
             ist_slot = ist::double_fault;
         else if (vector == 18)
             ist_slot = ist::machine_check;
-        g_idt[vector] = make_gate(reinterpret_cast<uint64_t>(isr_stubs + vector * stub_size), ist_slot);
+        g_idt[vector]
+            = make_gate(reinterpret_cast<uint64_t>(isr_stubs + vector * stub_size), ist_slot);
     }
     idt_load();
 }
 
 void idt_load()
 {
-    IdtPointer pointer { sizeof(g_idt) - 1, reinterpret_cast<uint64_t>(g_idt) };
+    IdtPointer pointer {sizeof(g_idt) - 1, reinterpret_cast<uint64_t>(g_idt)};
     asm volatile("lidt %0" : : "m"(pointer));
 }
 

@@ -90,13 +90,25 @@ ApicMode local_apic_init_boot(PhysAddr madt_base)
     return g_mode;
 }
 
-void local_apic_init_ap() { enable_this_cpu(); }
+void local_apic_init_ap()
+{
+    enable_this_cpu();
+}
 
-ApicMode local_apic_mode() { return g_mode; }
+ApicMode local_apic_mode()
+{
+    return g_mode;
+}
 
-uint32_t local_apic_id() { return g_mode == ApicMode::X2Apic ? read(reg::id) : read(reg::id) >> 24; }
+uint32_t local_apic_id()
+{
+    return g_mode == ApicMode::X2Apic ? read(reg::id) : read(reg::id) >> 24;
+}
 
-void local_apic_eoi() { write(reg::eoi, 0); }
+void local_apic_eoi()
+{
+    write(reg::eoi, 0);
+}
 
 Expected<void> local_apic_send(const Ipi& ipi)
 {
@@ -116,7 +128,10 @@ Expected<void> local_apic_send(const Ipi& ipi)
     return {};
 }
 
-uint64_t local_apic_timer_hz() { return g_timer_hz; }
+uint64_t local_apic_timer_hz()
+{
+    return g_timer_hz;
+}
 
 bool local_apic_nap(uint32_t us)
 {

@@ -16,8 +16,8 @@ namespace rota {
 enum class ApicMode { XApic, X2Apic };
 
 namespace apic_vector {
-inline constexpr uint8_t nap = 0xef;      // the one-shot timer of local_apic_nap()
-inline constexpr uint8_t wakeup = 0xf0;   // "look at your work queue"
+inline constexpr uint8_t nap = 0xef; // the one-shot timer of local_apic_nap()
+inline constexpr uint8_t wakeup = 0xf0; // "look at your work queue"
 inline constexpr uint8_t spurious = 0xff; // low nibble all ones, as older APICs require
 } // namespace apic_vector
 

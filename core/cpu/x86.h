@@ -8,9 +8,18 @@
 
 namespace rota::x86 {
 
-inline void outb(uint16_t port, uint8_t value) { asm volatile("outb %0, %1" : : "a"(value), "Nd"(port)); }
-inline void outw(uint16_t port, uint16_t value) { asm volatile("outw %0, %1" : : "a"(value), "Nd"(port)); }
-inline void outl(uint16_t port, uint32_t value) { asm volatile("outl %0, %1" : : "a"(value), "Nd"(port)); }
+inline void outb(uint16_t port, uint8_t value)
+{
+    asm volatile("outb %0, %1" : : "a"(value), "Nd"(port));
+}
+inline void outw(uint16_t port, uint16_t value)
+{
+    asm volatile("outw %0, %1" : : "a"(value), "Nd"(port));
+}
+inline void outl(uint16_t port, uint32_t value)
+{
+    asm volatile("outl %0, %1" : : "a"(value), "Nd"(port));
+}
 inline uint8_t inb(uint16_t port)
 {
     uint8_t value;
@@ -52,8 +61,10 @@ inline uint64_t rdmsr(uint32_t msr)
 }
 inline void wrmsr(uint32_t msr, uint64_t value)
 {
-    asm volatile("wrmsr" : : "c"(msr), "a"(static_cast<uint32_t>(value)),
-                 "d"(static_cast<uint32_t>(value >> 32)));
+    asm volatile(
+        "wrmsr"
+        :
+        : "c"(msr), "a"(static_cast<uint32_t>(value)), "d"(static_cast<uint32_t>(value >> 32)));
 }
 
 struct CpuidResult {
@@ -62,7 +73,9 @@ struct CpuidResult {
 inline CpuidResult cpuid(uint32_t leaf, uint32_t subleaf = 0)
 {
     CpuidResult r;
-    asm volatile("cpuid" : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx) : "a"(leaf), "c"(subleaf));
+    asm volatile("cpuid"
+                 : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx)
+                 : "a"(leaf), "c"(subleaf));
     return r;
 }
 
@@ -99,11 +112,26 @@ inline uint64_t read_rflags()
     asm volatile("pushfq; popq %0" : "=r"(value));
     return value;
 }
-inline void cli() { asm volatile("cli" ::: "memory"); }
-inline void sti() { asm volatile("sti" ::: "memory"); }
-inline void hlt() { asm volatile("hlt" ::: "memory"); }
-inline void pause() { asm volatile("pause" ::: "memory"); }
-inline bool interrupts_enabled() { return (read_rflags() & rflags_if) != 0; }
+inline void cli()
+{
+    asm volatile("cli" ::: "memory");
+}
+inline void sti()
+{
+    asm volatile("sti" ::: "memory");
+}
+inline void hlt()
+{
+    asm volatile("hlt" ::: "memory");
+}
+inline void pause()
+{
+    asm volatile("pause" ::: "memory");
+}
+inline bool interrupts_enabled()
+{
+    return (read_rflags() & rflags_if) != 0;
+}
 
 [[noreturn]] inline void halt_forever()
 {

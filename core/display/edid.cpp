@@ -4,7 +4,7 @@ namespace rota {
 
 std::optional<DisplayMode> edid_preferred_mode(std::span<const uint8_t> edid)
 {
-    static constexpr uint8_t header[8] = { 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00 };
+    static constexpr uint8_t header[8] = {0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00};
     if (edid.size() < 128)
         return std::nullopt;
     for (size_t i = 0; i < 8; ++i) {
@@ -26,7 +26,7 @@ std::optional<DisplayMode> edid_preferred_mode(std::span<const uint8_t> edid)
     uint32_t height = d[5] | ((d[7] & 0xf0u) << 4);
     if (width == 0 || height == 0)
         return std::nullopt;
-    return DisplayMode { width, height };
+    return DisplayMode {width, height};
 }
 
 } // namespace rota

@@ -9,10 +9,10 @@
 namespace rota {
 
 struct Rect {
-    int32_t x { 0 };
-    int32_t y { 0 };
-    int32_t width { 0 };
-    int32_t height { 0 };
+    int32_t x {0};
+    int32_t y {0};
+    int32_t width {0};
+    int32_t height {0};
 
     constexpr bool empty() const { return width <= 0 || height <= 0; }
     constexpr int32_t right() const { return x + width; }
@@ -32,7 +32,7 @@ struct Rect {
         int32_t b = std::min(bottom(), other.bottom());
         if (r <= left || b <= top)
             return {};
-        return { left, top, r - left, b - top };
+        return {left, top, r - left, b - top};
     }
 
     // The smallest rectangle holding both (an empty one adds nothing).
@@ -44,11 +44,15 @@ struct Rect {
             return *this;
         int32_t left = std::min(x, other.x);
         int32_t top = std::min(y, other.y);
-        return { left, top, std::max(right(), other.right()) - left, std::max(bottom(), other.bottom()) - top };
+        return {left, top, std::max(right(), other.right()) - left,
+            std::max(bottom(), other.bottom()) - top};
     }
 
     constexpr bool intersects(const Rect& other) const { return !intersect(other).empty(); }
-    constexpr bool covers(const Rect& other) const { return other.empty() || intersect(other) == other; }
+    constexpr bool covers(const Rect& other) const
+    {
+        return other.empty() || intersect(other) == other;
+    }
 };
 
 } // namespace rota

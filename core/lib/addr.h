@@ -24,7 +24,7 @@ public:
     constexpr auto operator<=>(const PhysAddr&) const = default;
 
 private:
-    uint64_t m_value { 0 };
+    uint64_t m_value {0};
 };
 
 class VirtAddr {
@@ -49,12 +49,15 @@ public:
     constexpr auto operator<=>(const VirtAddr&) const = default;
 
 private:
-    uint64_t m_value { 0 };
+    uint64_t m_value {0};
 };
 
 inline constexpr uint64_t page_size = 4096;
 
-constexpr uint64_t align_down(uint64_t value, uint64_t alignment) { return value & ~(alignment - 1); }
+constexpr uint64_t align_down(uint64_t value, uint64_t alignment)
+{
+    return value & ~(alignment - 1);
+}
 constexpr uint64_t align_up(uint64_t value, uint64_t alignment)
 {
     return (value + alignment - 1) & ~(alignment - 1);

@@ -7,14 +7,14 @@ namespace rota {
 
 enum class Error {
     InvalidArgument, // the caller passed something malformed
-    OutOfMemory,     // no pages, no heap, no ring slots
-    NotFound,        // a table, device or key that is not there
-    Unsupported,     // the hardware or firmware lacks a feature we need
-    Corrupt,         // bad checksum, bad magic, inconsistent lengths
-    DeviceError,     // the device reported an error or broke a rule
-    Timeout,         // the device did not answer in time
-    Busy,            // try again later
-    ReadOnly,        // a write to something that cannot be written
+    OutOfMemory, // no pages, no heap, no ring slots
+    NotFound, // a table, device or key that is not there
+    Unsupported, // the hardware or firmware lacks a feature we need
+    Corrupt, // bad checksum, bad magic, inconsistent lengths
+    DeviceError, // the device reported an error or broke a rule
+    Timeout, // the device did not answer in time
+    Busy, // try again later
+    ReadOnly, // a write to something that cannot be written
 };
 
 constexpr const char* error_name(Error e)

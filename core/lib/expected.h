@@ -18,7 +18,10 @@ struct Unexpected {
     Error error;
 };
 
-constexpr Unexpected make_error(Error e) { return Unexpected { e }; }
+constexpr Unexpected make_error(Error e)
+{
+    return Unexpected {e};
+}
 
 template<class T>
 class [[nodiscard]] Expected {
@@ -115,7 +118,7 @@ public:
 
 private:
     Error m_error {};
-    bool m_has_error { false };
+    bool m_has_error {false};
 };
 
 } // namespace rota

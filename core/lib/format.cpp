@@ -34,14 +34,14 @@ public:
 private:
     char* m_buffer;
     size_t m_capacity;
-    size_t m_length { 0 };
+    size_t m_length {0};
 };
 
 struct Spec {
-    bool left { false };
-    bool zero { false };
-    int width { 0 };
-    int precision { -1 };
+    bool left {false};
+    bool zero {false};
+    int width {0};
+    int precision {-1};
 };
 
 void put_padded(Writer& out, const Spec& spec, const char* text, int length)
@@ -55,7 +55,8 @@ void put_padded(Writer& out, const Spec& spec, const char* text, int length)
         out.repeat(' ', padding);
 }
 
-void put_number(Writer& out, Spec spec, uint64_t magnitude, bool negative, unsigned base, bool upper)
+void put_number(
+    Writer& out, Spec spec, uint64_t magnitude, bool negative, unsigned base, bool upper)
 {
     const char* digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
     char reversed[24];
@@ -140,7 +141,8 @@ size_t vformat(char* buffer, size_t capacity, const char* format, va_list args)
         case 'd':
         case 'i': {
             int64_t value = next_signed();
-            uint64_t magnitude = value < 0 ? 0 - static_cast<uint64_t>(value) : static_cast<uint64_t>(value);
+            uint64_t magnitude
+                = value < 0 ? 0 - static_cast<uint64_t>(value) : static_cast<uint64_t>(value);
             put_number(out, spec, magnitude, value < 0, 10, false);
             break;
         }
@@ -154,7 +156,8 @@ size_t vformat(char* buffer, size_t capacity, const char* format, va_list args)
         case 'p':
             out.put('0');
             out.put('x');
-            put_number(out, spec, reinterpret_cast<uintptr_t>(va_arg(args, void*)), false, 16, false);
+            put_number(
+                out, spec, reinterpret_cast<uintptr_t>(va_arg(args, void*)), false, 16, false);
             break;
         case 'c': {
             char c = static_cast<char>(va_arg(args, int));

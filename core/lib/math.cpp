@@ -26,9 +26,15 @@ double atan_unit(double x)
     return offset + sum;
 }
 
-double atan_positive(double x) { return x <= 1.0 ? atan_unit(x) : pi / 2.0 - atan_unit(1.0 / x); }
+double atan_positive(double x)
+{
+    return x <= 1.0 ? atan_unit(x) : pi / 2.0 - atan_unit(1.0 / x);
+}
 
-double atan(double x) { return x < 0 ? -atan_positive(-x) : atan_positive(x); }
+double atan(double x)
+{
+    return x < 0 ? -atan_positive(-x) : atan_positive(x);
+}
 
 // sin on [-pi/4, pi/4] and cos likewise: Taylor series to the 15th/16th power.
 double sin_small(double x)
@@ -88,6 +94,9 @@ double sine(double radians)
     }
 }
 
-double cosine(double radians) { return sine(radians + pi / 2.0); }
+double cosine(double radians)
+{
+    return sine(radians + pi / 2.0);
+}
 
 } // namespace rota

@@ -9,7 +9,10 @@ namespace rota {
 
 inline constexpr double pi = 3.14159265358979323846;
 
-inline double square_root(double x) { return __builtin_sqrt(x); }
+inline double square_root(double x)
+{
+    return __builtin_sqrt(x);
+}
 
 // The angle of (x, y) in radians, in (-pi, pi], like C's atan2(y, x).
 double arc_tangent2(double y, double x);

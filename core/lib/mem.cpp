@@ -12,7 +12,8 @@ extern "C" {
 // Eight bytes a step, then the tail: under TCG every iteration of a rep
 // string instruction is emulated separately, so movsq is eight times faster
 // than movsb there (and no slower on hardware).
-__attribute__((visibility("default"))) void* memcpy(void* destination, const void* source, size_t count)
+__attribute__((visibility("default"))) void* memcpy(
+    void* destination, const void* source, size_t count)
 {
     void* result = destination;
     size_t words = count / 8;
@@ -33,7 +34,8 @@ __attribute__((visibility("default"))) void* memset(void* destination, int value
     return result;
 }
 
-__attribute__((visibility("default"))) void* memmove(void* destination, const void* source, size_t count)
+__attribute__((visibility("default"))) void* memmove(
+    void* destination, const void* source, size_t count)
 {
     auto* d = static_cast<unsigned char*>(destination);
     auto* s = static_cast<const unsigned char*>(source);
@@ -58,7 +60,8 @@ __attribute__((visibility("default"))) int memcmp(const void* a, const void* b, 
 }
 
 // std::string_view's find() and constructor from a C string use these.
-__attribute__((visibility("default"))) const void* memchr(const void* memory, int value, size_t count)
+__attribute__((visibility("default"))) const void* memchr(
+    const void* memory, int value, size_t count)
 {
     auto* bytes = static_cast<const unsigned char*>(memory);
     for (size_t i = 0; i < count; ++i) {

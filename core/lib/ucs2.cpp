@@ -4,11 +4,15 @@ namespace rota {
 
 namespace {
 
-bool is_text(uint16_t unit) { return (unit >= 0x20 && unit < 0x7f) || unit == '\t' || unit == '\r' || unit == '\n'; }
+bool is_text(uint16_t unit)
+{
+    return (unit >= 0x20 && unit < 0x7f) || unit == '\t' || unit == '\r' || unit == '\n';
+}
 
 } // namespace
 
-Expected<size_t> ucs2_to_ascii_strict(const uint16_t* text, size_t count, char* out, size_t capacity)
+Expected<size_t> ucs2_to_ascii_strict(
+    const uint16_t* text, size_t count, char* out, size_t capacity)
 {
     if (capacity == 0)
         return make_error(Error::InvalidArgument);

@@ -13,7 +13,8 @@ namespace rota {
 // Converts up to `count` code units (stopping at a NUL) into `out`, always
 // NUL-terminated. Error::Corrupt if any unit outside printable ASCII (plus tab,
 // CR, LF) appears: load options that are a binary blob, not text, are refused.
-Expected<size_t> ucs2_to_ascii_strict(const uint16_t* text, size_t count, char* out, size_t capacity);
+Expected<size_t> ucs2_to_ascii_strict(
+    const uint16_t* text, size_t count, char* out, size_t capacity);
 
 // For display only (e.g. the firmware vendor): unrepresentable units become '?'.
 size_t ucs2_to_ascii_lossy(const uint16_t* text, size_t count, char* out, size_t capacity);

@@ -13,7 +13,7 @@ constexpr uint16_t com1_base = 0x3f8;
 constexpr size_t max_line = 256;
 constexpr size_t drain_batch = 256;
 
-constinit Uart16550<PortIoSpace> g_uart { PortIoSpace(com1_base) };
+constinit Uart16550<PortIoSpace> g_uart {PortIoSpace(com1_base)};
 constinit Spinlock g_lock;
 constinit LogRing<32768> g_ring; // Protected by g_lock.
 constinit bool g_immediate = true;
@@ -30,7 +30,10 @@ void drain_locked(size_t budget)
 
 } // namespace
 
-bool log_init_serial() { return g_uart.probe_and_init(); }
+bool log_init_serial()
+{
+    return g_uart.probe_and_init();
+}
 
 void vklog(const char* format_string, va_list args)
 {

@@ -40,9 +40,9 @@ public:
 
 private:
     // Free-running counters: head - tail is the fill level even across wrap.
-    uint64_t m_head { 0 };
-    uint64_t m_tail { 0 };
-    uint64_t m_dropped { 0 };
+    uint64_t m_head {0};
+    uint64_t m_tail {0};
+    uint64_t m_dropped {0};
     char m_bytes[Capacity] {};
 };
 

@@ -16,8 +16,8 @@ namespace {
 constexpr size_t heap_grow_pages = 256; // 1 MiB at a time
 
 // Both start empty (every allocation fails) until memory_init() fills them in.
-constinit PageAllocator g_pages;  // Protected by g_pages_lock.
-constinit Heap g_heap;            // Protected by g_heap_lock.
+constinit PageAllocator g_pages; // Protected by g_pages_lock.
+constinit Heap g_heap; // Protected by g_heap_lock.
 constinit bool g_ready = false;
 constinit Spinlock g_pages_lock;
 constinit Spinlock g_heap_lock;
@@ -38,13 +38,13 @@ PhysAddr place_bitmap(const UsableMemory& usable, uint64_t pages)
 
 MemoryStats memory_init(const BootInfo& info)
 {
-    RawMemoryMap map { info.memory_map, info.memory_map_size, info.memory_descriptor_size };
+    RawMemoryMap map {info.memory_map, info.memory_map_size, info.memory_descriptor_size};
     auto descriptors = count_descriptors(map);
     if (descriptors.is_error())
         panic("the UEFI memory map is malformed (%s)", error_name(descriptors.error()));
     // The firmware's page tables and IDT live in boot-services memory and rota
     // still runs on those page tables: that memory stays untouched.
-    auto usable = find_usable_memory(map, UsablePolicy { .reclaim_boot_services = false });
+    auto usable = find_usable_memory(map, UsablePolicy {.reclaim_boot_services = false});
     if (usable.is_error())
         panic("the UEFI memory map has no usable memory (%s)", error_name(usable.error()));
     if (usable->dropped > 0 || usable->rejected > 0)
@@ -56,7 +56,8 @@ MemoryStats memory_init(const BootInfo& info)
     PhysAddr bitmap = place_bitmap(*usable, bitmap_pages);
     if (bitmap.is_null())
         panic("no free range can hold the page bitmap (%lu pages)", bitmap_pages);
-    auto allocator = PageAllocator::create(ranges, std::span(reinterpret_cast<uint64_t*>(bitmap.get()), words));
+    auto allocator = PageAllocator::create(
+        ranges, std::span(reinterpret_cast<uint64_t*>(bitmap.get()), words));
     if (allocator.is_error())
         panic("cannot build the page allocator (%s)", error_name(allocator.error()));
     {
@@ -66,9 +67,11 @@ MemoryStats memory_init(const BootInfo& info)
         g_ready = true;
     }
 
-    g_stats = MemoryStats { usable->total_pages, g_pages.free_pages(), descriptors.value(), usable->count };
-    klog("[mem] usable_mib=%lu regions=%zu free_ranges=%zu bitmap_kib=%lu", usable->total_pages * page_size >> 20,
-        descriptors.value(), usable->count, bitmap_pages * page_size >> 10);
+    g_stats = MemoryStats {
+        usable->total_pages, g_pages.free_pages(), descriptors.value(), usable->count};
+    klog("[mem] usable_mib=%lu regions=%zu free_ranges=%zu bitmap_kib=%lu",
+        usable->total_pages * page_size >> 20, descriptors.value(), usable->count,
+        bitmap_pages * page_size >> 10);
     return g_stats;
 }
 
@@ -137,8 +140,14 @@ void* checked_allocate(size_t bytes, size_t alignment)
 
 } // namespace rota
 
-void* operator new(size_t bytes) { return rota::checked_allocate(bytes, 16); }
-void* operator new[](size_t bytes) { return rota::checked_allocate(bytes, 16); }
+void* operator new(size_t bytes)
+{
+    return rota::checked_allocate(bytes, 16);
+}
+void* operator new[](size_t bytes)
+{
+    return rota::checked_allocate(bytes, 16);
+}
 void* operator new(size_t bytes, std::align_val_t alignment)
 {
     return rota::checked_allocate(bytes, static_cast<size_t>(alignment));
@@ -147,11 +156,35 @@ void* operator new[](size_t bytes, std::align_val_t alignment)
 {
     return rota::checked_allocate(bytes, static_cast<size_t>(alignment));
 }
-void* operator new(size_t bytes, const std::nothrow_t&) noexcept { return rota::heap_allocate(bytes, 16); }
-void operator delete(void* p) noexcept { rota::heap_free(p); }
-void operator delete[](void* p) noexcept { rota::heap_free(p); }
-void operator delete(void* p, size_t) noexcept { rota::heap_free(p); }
-void operator delete[](void* p, size_t) noexcept { rota::heap_free(p); }
-void operator delete(void* p, std::align_val_t) noexcept { rota::heap_free(p); }
-void operator delete(void* p, size_t, std::align_val_t) noexcept { rota::heap_free(p); }
-void operator delete[](void* p, std::align_val_t) noexcept { rota::heap_free(p); }
+void* operator new(size_t bytes, const std::nothrow_t&) noexcept
+{
+    return rota::heap_allocate(bytes, 16);
+}
+void operator delete(void* p) noexcept
+{
+    rota::heap_free(p);
+}
+void operator delete[](void* p) noexcept
+{
+    rota::heap_free(p);
+}
+void operator delete(void* p, size_t) noexcept
+{
+    rota::heap_free(p);
+}
+void operator delete[](void* p, size_t) noexcept
+{
+    rota::heap_free(p);
+}
+void operator delete(void* p, std::align_val_t) noexcept
+{
+    rota::heap_free(p);
+}
+void operator delete(void* p, size_t, std::align_val_t) noexcept
+{
+    rota::heap_free(p);
+}
+void operator delete[](void* p, std::align_val_t) noexcept
+{
+    rota::heap_free(p);
+}

@@ -23,7 +23,8 @@ struct MemoryStats {
 MemoryStats memory_init(const BootInfo& info);
 
 // Contiguous, page-aligned physical pages (identity mapped), below `limit`.
-Expected<PhysAddr> allocate_pages(size_t pages, size_t align_pages = 1, PhysAddr limit = PhysAddr(UINT64_MAX));
+Expected<PhysAddr> allocate_pages(
+    size_t pages, size_t align_pages = 1, PhysAddr limit = PhysAddr(UINT64_MAX));
 void free_pages(PhysAddr base, size_t pages);
 
 MemoryStats memory_stats();

@@ -34,7 +34,8 @@ struct KernelCpu {
     {
         if (!g_per_cpu_ready)
             return g_early_preempt_state;
-        return *reinterpret_cast<PreemptState*>(cpu_local_read64(cpu_local_offset::self) + cpu_local_offset::preempt);
+        return *reinterpret_cast<PreemptState*>(
+            cpu_local_read64(cpu_local_offset::self) + cpu_local_offset::preempt);
     }
 };
 

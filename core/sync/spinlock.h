@@ -41,8 +41,8 @@ public:
     {
         uint32_t serving = m_serving.load(std::memory_order_acquire);
         uint32_t expected = serving;
-        if (!m_next.compare_exchange_strong(expected, serving + 1, std::memory_order_acquire,
-                std::memory_order_relaxed))
+        if (!m_next.compare_exchange_strong(
+                expected, serving + 1, std::memory_order_acquire, std::memory_order_relaxed))
             return false;
         m_owner.store(Cpu::current_id(), std::memory_order_relaxed);
         return true;
@@ -57,12 +57,15 @@ public:
         m_serving.store(m_serving.load(std::memory_order_relaxed) + 1, std::memory_order_release);
     }
 
-    bool is_held_by_current_cpu() const { return m_owner.load(std::memory_order_relaxed) == Cpu::current_id(); }
+    bool is_held_by_current_cpu() const
+    {
+        return m_owner.load(std::memory_order_relaxed) == Cpu::current_id();
+    }
 
 private:
-    std::atomic<uint32_t> m_next { 0 };
-    std::atomic<uint32_t> m_serving { 0 };
-    std::atomic<uint32_t> m_owner { 0 }; // Cpu::current_id() of the holder, 0 when free
+    std::atomic<uint32_t> m_next {0};
+    std::atomic<uint32_t> m_serving {0};
+    std::atomic<uint32_t> m_owner {0}; // Cpu::current_id() of the holder, 0 when free
 };
 
 template<class Cpu>

@@ -29,7 +29,8 @@ constinit uint64_t g_epoch = 0;
 void start_pit_channel2()
 {
     uint8_t control = x86::inb(nmi_status_control);
-    x86::outb(nmi_status_control, static_cast<uint8_t>((control & ~0x02) | 0x01)); // gate on, speaker off
+    x86::outb(
+        nmi_status_control, static_cast<uint8_t>((control & ~0x02) | 0x01)); // gate on, speaker off
     x86::outb(pit_command, 0xb4); // channel 2, lobyte/hibyte, mode 2, binary
     x86::outb(pit_channel2_data, 0);
     x86::outb(pit_channel2_data, 0);
@@ -162,10 +163,10 @@ ClockCalibration clock_calibrate(const std::optional<PmTimer>& pm_timer)
     if (m.measured == 0) {
         klog("[time] pit %s: trying cpuid",
             m.timer_missing ? "does not count" : "readings were all disturbed");
-        result = { tsc_hz_from_cpuid(), ClockSource::Cpuid };
+        result = {tsc_hz_from_cpuid(), ClockSource::Cpuid};
     }
     if (result.tsc_hz == 0) {
-        result = { 2'000'000'000, ClockSource::Assumed };
+        result = {2'000'000'000, ClockSource::Assumed};
         klog("[time] no way to measure the tsc: assuming 2000 MHz, timings will be wrong");
     }
 
@@ -182,10 +183,22 @@ ClockCalibration clock_calibrate(const std::optional<PmTimer>& pm_timer)
     return result;
 }
 
-uint64_t clock_tsc_hz() { return g_scale.hz(); }
-uint64_t clock_ticks_to_ns(uint64_t ticks) { return g_scale.to_ns(ticks); }
-uint64_t clock_ns_to_ticks(uint64_t ns) { return g_scale.from_ns(ns); }
-uint64_t clock_now_ns() { return g_scale.to_ns(x86::rdtsc() - g_epoch); }
+uint64_t clock_tsc_hz()
+{
+    return g_scale.hz();
+}
+uint64_t clock_ticks_to_ns(uint64_t ticks)
+{
+    return g_scale.to_ns(ticks);
+}
+uint64_t clock_ns_to_ticks(uint64_t ns)
+{
+    return g_scale.from_ns(ns);
+}
+uint64_t clock_now_ns()
+{
+    return g_scale.to_ns(x86::rdtsc() - g_epoch);
+}
 
 void clock_delay_us(uint64_t us)
 {

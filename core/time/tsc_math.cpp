@@ -28,7 +28,8 @@ Expected<uint64_t> tsc_hz_from_readings(const BracketedReading& start, const Bra
     uint64_t start_mid = start.tsc_before + (start.tsc_after - start.tsc_before) / 2;
     uint64_t end_mid = end.tsc_before + (end.tsc_after - end.tsc_before) / 2;
     uint64_t interval = end_mid - start_mid;
-    uint64_t uncertainty = (start.tsc_after - start.tsc_before + end.tsc_after - end.tsc_before) / 2;
+    uint64_t uncertainty
+        = (start.tsc_after - start.tsc_before + end.tsc_after - end.tsc_before) / 2;
     using Wide = unsigned __int128; // products only: no 128-bit division in the kernel
     if (static_cast<Wide>(uncertainty) * 1'000'000 > static_cast<Wide>(interval) * max_error_ppm)
         return make_error(Error::Busy);

@@ -59,8 +59,8 @@ public:
     uint64_t from_ns(uint64_t ns) const;
 
 private:
-    uint64_t m_hz { 0 };
-    uint64_t m_ns_mult { 0 }; // ns per tick, 32.32 fixed point
+    uint64_t m_hz {0};
+    uint64_t m_ns_mult {0}; // ns per tick, 32.32 fixed point
 };
 
 } // namespace rota

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cstdint>
 
-#include "gfx/canvas/aa_pixel.h"
 #include "core/display/rect.h"
+#include "gfx/canvas/aa_pixel.h"
 #include "gfx/canvas/surface.h"
 
 // The row painter behind every anti-aliased primitive of gfx/canvas/canvas.h.

@@ -2,9 +2,9 @@
 
 #include <cstdint>
 
+#include "core/display/rect.h"
 #include "gfx/canvas/aa_subpixel.h"
 #include "gfx/canvas/color.h"
-#include "core/display/rect.h"
 #include "gfx/canvas/surface.h"
 
 // Drawing primitives over a Surface (gfx/canvas/surface.h). Every call takes a clip

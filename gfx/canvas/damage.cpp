@@ -65,7 +65,8 @@ void Damage::merge_cheapest_pair()
     int64_t best_waste = INT64_MAX;
     for (size_t a = 0; a < m_count; ++a) {
         for (size_t b = a + 1; b < m_count; ++b) {
-            int64_t waste = m_rects[a].bounding(m_rects[b]).area() - m_rects[a].area() - m_rects[b].area();
+            int64_t waste
+                = m_rects[a].bounding(m_rects[b]).area() - m_rects[a].area() - m_rects[b].area();
             if (waste < best_waste) {
                 best_waste = waste;
                 best_a = a;

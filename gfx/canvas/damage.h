@@ -33,7 +33,7 @@ public:
     void clear() { m_count = 0; }
 
     bool empty() const { return m_count == 0; }
-    std::span<const Rect> rects() const { return { m_rects, m_count }; }
+    std::span<const Rect> rects() const { return {m_rects, m_count}; }
     Rect bounding_box() const;
     int64_t area() const; // sum of the rectangles' areas (they do not overlap)
 
@@ -43,7 +43,7 @@ private:
 
     Rect m_bounds {};
     Rect m_rects[capacity] {};
-    size_t m_count { 0 };
+    size_t m_count {0};
 };
 
 } // namespace rota

@@ -4,7 +4,8 @@
 
 namespace rota {
 
-PixelConverter::PixelConverter(PixelFormat format, uint32_t red_mask, uint32_t green_mask, uint32_t blue_mask)
+PixelConverter::PixelConverter(
+    PixelFormat format, uint32_t red_mask, uint32_t green_mask, uint32_t blue_mask)
     : m_format(format)
 {
     if (format == PixelFormat::Bitmask) {
@@ -19,9 +20,9 @@ PixelConverter::PixelConverter(PixelFormat format, uint32_t red_mask, uint32_t g
 PixelConverter::Channel PixelConverter::channel_for(uint32_t mask)
 {
     if (mask == 0)
-        return { 0, 0 };
+        return {0, 0};
     int top = 31 - std::countl_zero(mask);
-    return { top - 7, mask };
+    return {top - 7, mask};
 }
 
 uint32_t PixelConverter::convert(Color color) const
@@ -36,14 +37,16 @@ uint32_t PixelConverter::convert(Color color) const
             uint32_t shifted = c.shift >= 0 ? value << c.shift : value >> -c.shift;
             return shifted & c.mask;
         };
-        return place(red_of(color), m_red) | place(green_of(color), m_green) | place(blue_of(color), m_blue);
+        return place(red_of(color), m_red) | place(green_of(color), m_green)
+            | place(blue_of(color), m_blue);
     }
     default:
         return 0;
     }
 }
 
-void PixelConverter::copy(const Surface& source, uint32_t* destination, int32_t destination_pitch, Rect rect) const
+void PixelConverter::copy(
+    const Surface& source, uint32_t* destination, int32_t destination_pitch, Rect rect) const
 {
     rect = rect.intersect(source.bounds());
     for (int32_t y = rect.y; y < rect.bottom(); ++y) {

@@ -16,11 +16,11 @@ namespace rota {
 
 // What one present did, for the "[VIRTIO PERF]" line and the frame statistics.
 struct PresentCounters {
-    uint64_t fences { 0 };      // memory barriers executed by the virtqueue code
-    uint64_t spins { 0 };       // polls of the used ring that found no progress
-    uint64_t completions { 0 }; // used-ring entries consumed
-    uint64_t notifies { 0 };    // doorbell writes
-    uint64_t commands { 0 };    // device commands submitted
+    uint64_t fences {0}; // memory barriers executed by the virtqueue code
+    uint64_t spins {0}; // polls of the used ring that found no progress
+    uint64_t completions {0}; // used-ring entries consumed
+    uint64_t notifies {0}; // doorbell writes
+    uint64_t commands {0}; // device commands submitted
 };
 
 class Display {

@@ -8,15 +8,16 @@ namespace rota {
 
 Expected<GopDisplay*> GopDisplay::create(const GopFramebuffer& gop)
 {
-    if (!PixelConverter::supports(gop.format) || gop.base.is_null() || gop.width == 0 || gop.height == 0)
+    if (!PixelConverter::supports(gop.format) || gop.base.is_null() || gop.width == 0
+        || gop.height == 0)
         return make_error(Error::Unsupported);
     if (gop.pixels_per_scanline < gop.width
         || uint64_t(gop.pixels_per_scanline) * gop.height * 4 > gop.size)
         return make_error(Error::Corrupt);
     uint64_t bytes = uint64_t(gop.width) * gop.height * 4;
     auto pages = TRY(allocate_pages((bytes + page_size - 1) / page_size));
-    Surface back { reinterpret_cast<uint32_t*>(pages.get()), int32_t(gop.width), int32_t(gop.height),
-        int32_t(gop.width) };
+    Surface back {reinterpret_cast<uint32_t*>(pages.get()), int32_t(gop.width), int32_t(gop.height),
+        int32_t(gop.width)};
     return new GopDisplay(gop, back);
 }
 
@@ -27,7 +28,10 @@ GopDisplay::GopDisplay(const GopFramebuffer& gop, Surface back)
 {
 }
 
-DisplayMode GopDisplay::mode() const { return { m_gop.width, m_gop.height }; }
+DisplayMode GopDisplay::mode() const
+{
+    return {m_gop.width, m_gop.height};
+}
 
 Expected<void> GopDisplay::present(const Damage& damage)
 {

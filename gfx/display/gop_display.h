@@ -1,8 +1,8 @@
 #pragma once
 
 #include "core/boot_info.h"
-#include "gfx/display/display.h"
 #include "gfx/canvas/pixel_format.h"
+#include "gfx/display/display.h"
 
 // The UEFI GOP's linear framebuffer, recorded before ExitBootServices, as a
 // display: frames are drawn into a back buffer in ordinary memory and the

@@ -28,22 +28,26 @@ Display* try_virtio_gpu(const BootInfo& info)
     }
     auto device = gpu::GpuDevice::create(*pci.value());
     if (device.is_error()) {
-        klog("[video] virtio-gpu %s initialisation failed: %s", pci.value()->name(), error_name(device.error()));
+        klog("[video] virtio-gpu %s initialisation failed: %s", pci.value()->name(),
+            error_name(device.error()));
         return nullptr;
     }
     klog("PCI: virtio-gpu driver probe succeeded");
-    auto mode = (info.config.debug & DebugGpuCopy) ? gpu::BufferMode::Copy : gpu::BufferMode::Direct;
-    auto display = gpu::GpuDisplay::create(*device.value(), info.config.mode, mode,
-        (info.config.debug & DebugGpuFault) != 0);
+    auto mode
+        = (info.config.debug & DebugGpuCopy) ? gpu::BufferMode::Copy : gpu::BufferMode::Direct;
+    auto display = gpu::GpuDisplay::create(
+        *device.value(), info.config.mode, mode, (info.config.debug & DebugGpuFault) != 0);
     if (display.is_error()) {
-        klog("[video] virtio-gpu %s display setup failed: %s", pci.value()->name(), error_name(display.error()));
+        klog("[video] virtio-gpu %s display setup failed: %s", pci.value()->name(),
+            error_name(display.error()));
         return nullptr;
     }
     const gpu::GpuInfo& gpu_info = device.value()->info();
     DisplayMode m = display.value()->mode();
-    klog("[video] backend=virtio-gpu mode=%ux%u virgl=%s edid=%s scanout=%u buffering=%s", m.width, m.height,
-        gpu_info.virgl_offered ? "yes" : "no", gpu_info.edid_mode.has_value() ? "yes" : "no",
-        display.value()->scanout().value, mode == gpu::BufferMode::Copy ? "copy" : "direct");
+    klog("[video] backend=virtio-gpu mode=%ux%u virgl=%s edid=%s scanout=%u buffering=%s", m.width,
+        m.height, gpu_info.virgl_offered ? "yes" : "no",
+        gpu_info.edid_mode.has_value() ? "yes" : "no", display.value()->scanout().value,
+        mode == gpu::BufferMode::Copy ? "copy" : "direct");
     return display.value();
 }
 
@@ -63,8 +67,8 @@ Display* try_gop(const BootInfo& info)
         klog("[video] gop unusable: %s", error_name(display.error()));
         return nullptr;
     }
-    klog("[video] backend=gop mode=%ux%u format=%s pitch=%u", gop.width, gop.height, pixel_format_name(gop.format),
-        gop.pixels_per_scanline);
+    klog("[video] backend=gop mode=%ux%u format=%s pitch=%u", gop.width, gop.height,
+        pixel_format_name(gop.format), gop.pixels_per_scanline);
     return display.value();
 }
 

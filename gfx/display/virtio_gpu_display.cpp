@@ -18,13 +18,13 @@ Expected<Surface> allocate_surface(DisplayMode mode, PhysAddr* phys = nullptr)
         *phys = pages;
     auto* pixels = reinterpret_cast<uint32_t*>(pages.get());
     memset(pixels, 0, bytes);
-    return Surface { pixels, int32_t(mode.width), int32_t(mode.height), int32_t(mode.width) };
+    return Surface {pixels, int32_t(mode.width), int32_t(mode.height), int32_t(mode.width)};
 }
 
 } // namespace
 
-Expected<GpuDisplay*> GpuDisplay::create(GpuDevice& device, std::optional<DisplayMode> wanted, BufferMode mode,
-    bool inject_fault)
+Expected<GpuDisplay*> GpuDisplay::create(
+    GpuDevice& device, std::optional<DisplayMode> wanted, BufferMode mode, bool inject_fault)
 {
     const GpuInfo& info = device.info();
     // The configuration's mode, else the display's preferred one (EDID), else
@@ -45,7 +45,8 @@ Expected<GpuDisplay*> GpuDisplay::create(GpuDevice& device, std::optional<Displa
     PhysAddr backing_phys;
     auto backing = allocate_surface(display_mode, &backing_phys);
     if (backing.is_error()) {
-        klog("[virtio-gpu] %s no memory for a %ux%u backing", device.name(), display_mode.width, display_mode.height);
+        klog("[virtio-gpu] %s no memory for a %ux%u backing", device.name(), display_mode.width,
+            display_mode.height);
         return make_error(Error::OutOfMemory);
     }
     Surface back = backing.value();
@@ -56,14 +57,16 @@ Expected<GpuDisplay*> GpuDisplay::create(GpuDevice& device, std::optional<Displa
         back = private_buffer.value();
     }
 
-    ResourceId resource { 1 };
+    ResourceId resource {1};
     uint32_t length = display_mode.width * display_mode.height * 4;
-    TRY(device.call(make_resource_create_2d(resource, Format::B8G8R8X8Unorm, display_mode.width, display_mode.height)));
+    TRY(device.call(make_resource_create_2d(
+        resource, Format::B8G8R8X8Unorm, display_mode.width, display_mode.height)));
     TRY(device.call(make_attach_backing(resource, backing_phys, length)));
-    Rect full { 0, 0, int32_t(display_mode.width), int32_t(display_mode.height) };
+    Rect full {0, 0, int32_t(display_mode.width), int32_t(display_mode.height)};
     TRY(device.call(make_set_scanout(choice->scanout, resource, full)));
 
-    auto* display = new GpuDisplay(device, choice->scanout, display_mode, mode, backing.value(), backing_phys, back);
+    auto* display = new GpuDisplay(
+        device, choice->scanout, display_mode, mode, backing.value(), backing_phys, back);
     // Show the (black) buffer at once: a scanout set but never flushed is a
     // blank screen to the user.
     Damage all(full);
@@ -74,8 +77,8 @@ Expected<GpuDisplay*> GpuDisplay::create(GpuDevice& device, std::optional<Displa
     return display;
 }
 
-GpuDisplay::GpuDisplay(GpuDevice& device, ScanoutId scanout, DisplayMode mode, BufferMode buffer_mode,
-    Surface backing, PhysAddr backing_phys, Surface back)
+GpuDisplay::GpuDisplay(GpuDevice& device, ScanoutId scanout, DisplayMode mode,
+    BufferMode buffer_mode, Surface backing, PhysAddr backing_phys, Surface back)
     : m_device(device)
     , m_scanout(scanout)
     , m_mode(mode)
@@ -109,11 +112,12 @@ Expected<void> GpuDisplay::present(const Damage& damage)
     }
 
     TransferToHost2d transfers[2 * Damage::capacity];
-    size_t count = plan_transfers(damage.rects(), m_mode.width, m_mode.height, m_resource, transfers);
+    size_t count
+        = plan_transfers(damage.rects(), m_mode.width, m_mode.height, m_resource, transfers);
     for (size_t i = 0; i < count; ++i)
         TRY(m_device.enqueue(transfers[i]));
     if (m_inject_fault && m_fence == 30)
-        TRY(m_device.enqueue(make_transfer_to_host_2d({ 99 }, { 0, 0, 16, 16 }, m_mode.width * 4)));
+        TRY(m_device.enqueue(make_transfer_to_host_2d({99}, {0, 0, 16, 16}, m_mode.width * 4)));
     ResourceFlush flush = make_resource_flush(m_resource, damage.bounding_box());
     flush.header = make_fenced_header(CommandType::ResourceFlush, ++m_fence);
     TRY(m_device.enqueue(flush));
@@ -124,7 +128,8 @@ PresentCounters GpuDisplay::take_counters()
 {
     virtio::QueueCounters q = m_device.take_counters();
     uint64_t commands = m_device.commands_submitted();
-    PresentCounters counters { q.fences, q.spins, q.completions, q.notifies, commands - m_commands_reported };
+    PresentCounters counters {
+        q.fences, q.spins, q.completions, q.notifies, commands - m_commands_reported};
     m_commands_reported = commands;
     return counters;
 }

@@ -31,8 +31,8 @@ class GpuDisplay final : public Display {
 public:
     // `inject_fault`: at frame 30, send a transfer for a resource that does not
     // exist (debug=gpu-fault), to exercise the error path and the fail-over.
-    static Expected<GpuDisplay*> create(GpuDevice& device, std::optional<DisplayMode> wanted, BufferMode mode,
-        bool inject_fault = false);
+    static Expected<GpuDisplay*> create(GpuDevice& device, std::optional<DisplayMode> wanted,
+        BufferMode mode, bool inject_fault = false);
 
     const char* backend_name() const override { return "virtio-gpu"; }
     DisplayMode mode() const override { return m_mode; }
@@ -45,20 +45,20 @@ public:
     ScanoutId scanout() const { return m_scanout; }
 
 private:
-    GpuDisplay(GpuDevice& device, ScanoutId scanout, DisplayMode mode, BufferMode buffer_mode, Surface backing,
-        PhysAddr backing_phys, Surface back);
+    GpuDisplay(GpuDevice& device, ScanoutId scanout, DisplayMode mode, BufferMode buffer_mode,
+        Surface backing, PhysAddr backing_phys, Surface back);
 
     GpuDevice& m_device;
     ScanoutId m_scanout;
-    ResourceId m_resource { 1 };
+    ResourceId m_resource {1};
     DisplayMode m_mode;
     BufferMode m_mode_kind;
     Surface m_backing; // what the device reads
     PhysAddr m_backing_phys;
     Surface m_back; // what frames are drawn into (Copy mode)
-    uint64_t m_fence { 0 };
-    uint64_t m_commands_reported { 0 };
-    bool m_inject_fault { false };
+    uint64_t m_fence {0};
+    uint64_t m_commands_reported {0};
+    bool m_inject_fault {false};
 };
 
 } // namespace rota::gpu

@@ -16,8 +16,8 @@ void report_second(const FrameStats& stats, uint64_t frames_in_interval, uint64_
 {
     FrameSummary s = stats.recent();
     klog("[frame] n=%lu fps=%s p50_ms=%s p99_ms=%s render_ms=%s present_ms=%s", stats.frames(),
-        fps_text(frames_in_interval, interval_ns).text, ms_text(s.p50_ns).text, ms_text(s.p99_ns).text,
-        ms_text(s.mean_render_ns).text, ms_text(s.mean_present_ns).text);
+        fps_text(frames_in_interval, interval_ns).text, ms_text(s.p50_ns).text,
+        ms_text(s.p99_ns).text, ms_text(s.mean_render_ns).text, ms_text(s.mean_present_ns).text);
 }
 
 // Waits until `deadline` (TSC), draining the log meanwhile: the UART's time
@@ -32,7 +32,8 @@ void wait_until(uint64_t deadline)
 
 } // namespace
 
-FrameLoopResult run_frame_loop(const BootInfo& info, Display*& display, Scene& scene, FrameStats& stats)
+FrameLoopResult run_frame_loop(
+    const BootInfo& info, Display*& display, Scene& scene, FrameStats& stats)
 {
     const Config& config = info.config;
     uint64_t period = config.fps == 0 ? 0 : clock_ns_to_ticks(1'000'000'000ull / config.fps);
@@ -48,7 +49,7 @@ FrameLoopResult run_frame_loop(const BootInfo& info, Display*& display, Scene& s
 
     for (uint64_t frame = 0; display != nullptr; ++frame) {
         uint64_t frame_start = x86::rdtsc();
-        Damage damage(Rect { 0, 0, int32_t(display->mode().width), int32_t(display->mode().height) });
+        Damage damage(Rect {0, 0, int32_t(display->mode().width), int32_t(display->mode().height)});
         // Time spent waiting for the device to release the back buffer counts
         // as presenting, not rendering.
         auto ready = display->begin_frame();
@@ -78,8 +79,8 @@ FrameLoopResult run_frame_loop(const BootInfo& info, Display*& display, Scene& s
         uint64_t present_end = x86::rdtsc();
         PresentCounters counters = display->take_counters();
         if (config.perframe) {
-            klog("[VIRTIO PERF] fences=%lu spins=%lu completions=%lu notifies=%lu", counters.fences, counters.spins,
-                counters.completions, counters.notifies);
+            klog("[VIRTIO PERF] fences=%lu spins=%lu completions=%lu notifies=%lu", counters.fences,
+                counters.spins, counters.completions, counters.notifies);
         }
 
         ++interval_frames;
@@ -94,17 +95,19 @@ FrameLoopResult run_frame_loop(const BootInfo& info, Display*& display, Scene& s
         else
             log_drain();
         uint64_t frame_end = x86::rdtsc();
-        stats.record({ clock_ticks_to_ns(frame_end - frame_start), clock_ticks_to_ns(render_end - render_start),
-            clock_ticks_to_ns(present_end - render_end + render_start - frame_start), counters.fences, counters.spins,
-            counters.completions, counters.notifies });
+        stats.record({clock_ticks_to_ns(frame_end - frame_start),
+            clock_ticks_to_ns(render_end - render_start),
+            clock_ticks_to_ns(present_end - render_end + render_start - frame_start),
+            counters.fences, counters.spins, counters.completions, counters.notifies});
         if (config.debug & DebugFrameTimes)
-            klog("[frametime] n=%lu ms=%s", frame, ms_text(clock_ticks_to_ns(frame_end - frame_start)).text);
+            klog("[frametime] n=%lu ms=%s", frame,
+                ms_text(clock_ticks_to_ns(frame_end - frame_start)).text);
         if (last)
             break;
     }
     log_set_immediate(true);
-    return { display != nullptr ? display->backend_name() : "none", stats.total(),
-        clock_ticks_to_ns(x86::rdtsc() - start) };
+    return {display != nullptr ? display->backend_name() : "none", stats.total(),
+        clock_ticks_to_ns(x86::rdtsc() - start)};
 }
 
 } // namespace rota

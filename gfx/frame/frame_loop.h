@@ -23,6 +23,7 @@ struct FrameLoopResult {
 
 // Runs until `config.frames` frames were presented (0: until the scene
 // finishes). With no display at all it returns at once.
-FrameLoopResult run_frame_loop(const BootInfo& info, Display*& display, Scene& scene, FrameStats& stats);
+FrameLoopResult run_frame_loop(
+    const BootInfo& info, Display*& display, Scene& scene, FrameStats& stats);
 
 } // namespace rota

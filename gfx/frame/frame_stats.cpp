@@ -10,7 +10,10 @@ namespace {
 
 constexpr uint64_t bucket_ns = 250'000;
 
-uint64_t per_frame_x100(uint64_t total, uint64_t frames) { return frames == 0 ? 0 : total * 100 / frames; }
+uint64_t per_frame_x100(uint64_t total, uint64_t frames)
+{
+    return frames == 0 ? 0 : total * 100 / frames;
+}
 
 // The means and per-frame rates of a summary, from the sums over `frames`.
 void fill_means(FrameSummary& s, const FrameSample& sum, uint64_t frames)

@@ -9,8 +9,8 @@
 namespace rota {
 
 struct FrameSample {
-    uint64_t frame_ns;   // start of this frame to start of the next
-    uint64_t render_ns;  // drawing the damage
+    uint64_t frame_ns; // start of this frame to start of the next
+    uint64_t render_ns; // drawing the damage
     uint64_t present_ns; // handing it to the display
     uint64_t fences, spins, completions, notifies;
 };
@@ -38,7 +38,7 @@ public:
 
 private:
     FrameSample m_ring[window] {};
-    uint64_t m_frames { 0 };
+    uint64_t m_frames {0};
     FrameSample m_sum {};
     // For the whole run's percentiles: a coarse histogram in 0.25 ms buckets.
     static constexpr size_t buckets = 400; // 0..100 ms, the last also holds longer frames

@@ -37,7 +37,7 @@ SpinPlan SpinPlan::toward(double start, int target)
     double wanted = -(target + 0.5) / wedge_count;
     double distance = wanted - start;
     distance -= floor_double(distance); // forward only: [0, 1)
-    return { start, full_turns_per_spin + distance, target };
+    return {start, full_turns_per_spin + distance, target};
 }
 
 double SpinPlan::rotation_at(double seconds) const

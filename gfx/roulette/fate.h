@@ -26,9 +26,15 @@ private:
     uint64_t m_state;
 };
 
-constexpr bool fate_wins(uint32_t fate) { return (fate & 1) != 0; }
+constexpr bool fate_wins(uint32_t fate)
+{
+    return (fate & 1) != 0;
+}
 // Even wedges are "coloured", odd ones "blank".
-constexpr bool wedge_is_coloured(int wedge) { return wedge % 2 == 0; }
+constexpr bool wedge_is_coloured(int wedge)
+{
+    return wedge % 2 == 0;
+}
 
 // fate mod 12, moved forward to the nearest wedge of the right kind: coloured
 // for a win, blank for a loss.

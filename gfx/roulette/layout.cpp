@@ -28,20 +28,20 @@ RouletteLayout stack(int32_t width, int32_t height, int32_t radius, int32_t gap)
     y += glyph_height * l.title_scale + gap / 2;
     l.subtitle_y = y;
     y += glyph_height * l.subtitle_scale + gap;
-    l.pointer = { width / 2 - pointer_height * 3 / 4, y, pointer_height * 3 / 2, pointer_height };
+    l.pointer = {width / 2 - pointer_height * 3 / 4, y, pointer_height * 3 / 2, pointer_height};
     y += pointer_height;
     l.wheel_cx = width / 2;
     l.wheel_cy = y + radius;
     y = l.wheel_cy + radius + 2 + gap; // below the wheel's anti-aliased edge
-    l.fate_box = { width / 2 - box_width / 2, y, box_width, box_height };
+    l.fate_box = {width / 2 - box_width / 2, y, box_width, box_height};
     y += box_height + gap / 2;
-    l.banner = { width / 2 - banner_width / 2, y, banner_width, banner_height };
+    l.banner = {width / 2 - banner_width / 2, y, banner_width, banner_height};
 
     int32_t margin = (width - 2 * radius) / 2;
     if (margin >= 240) {
         int32_t panel_width = std::min(340, margin - 40);
         int32_t top = l.subtitle_y + glyph_height + gap;
-        l.hud = { width - panel_width - 20, top, panel_width, std::min(420, height - top - gap) };
+        l.hud = {width - panel_width - 20, top, panel_width, std::min(420, height - top - gap)};
     }
     return l;
 }

@@ -17,10 +17,10 @@ struct RouletteLayout {
     int32_t title_y, title_scale;
     int32_t subtitle_y, subtitle_scale;
     int32_t wheel_cx, wheel_cy, wheel_radius;
-    Rect pointer;    // the triangle's bounding box; its tip touches the rim at the top
-    Rect fate_box;   // 200×60
-    Rect banner;     // 400×80
-    Rect hud;        // the margin panel (empty when the screen has no room)
+    Rect pointer; // the triangle's bounding box; its tip touches the rim at the top
+    Rect fate_box; // 200×60
+    Rect banner; // 400×80
+    Rect hud; // the margin panel (empty when the screen has no room)
 };
 
 RouletteLayout compute_layout(int32_t width, int32_t height);

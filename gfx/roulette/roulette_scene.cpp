@@ -21,9 +21,13 @@ constexpr Color hud_graph = 0x3dd6c6;
 constexpr uint64_t hud_interval_ns = 500'000'000;
 constexpr int32_t band_rows = 16; // rows of the wheel per parallel chunk
 
-double seconds_between(uint64_t from_ns, uint64_t to_ns) { return double(to_ns - from_ns) / 1e9; }
+double seconds_between(uint64_t from_ns, uint64_t to_ns)
+{
+    return double(to_ns - from_ns) / 1e9;
+}
 
-void draw_centred(Surface& target, Rect clip, int32_t cx, int32_t y, StringView text, Color color, int32_t scale)
+void draw_centred(
+    Surface& target, Rect clip, int32_t cx, int32_t y, StringView text, Color color, int32_t scale)
 {
     draw_text(target, clip, cx - text_width(text, scale) / 2, y, text, color, scale);
 }
@@ -33,18 +37,22 @@ void draw_centred(Surface& target, Rect clip, int32_t cx, int32_t y, StringView 
 size_t RouletteScene::memory_needed(int32_t width, int32_t height)
 {
     RouletteLayout l = compute_layout(width, height);
-    return WheelRenderer::memory_needed(WheelGeometry::for_radius(l.wheel_cx, l.wheel_cy, l.wheel_radius));
+    return WheelRenderer::memory_needed(
+        WheelGeometry::for_radius(l.wheel_cx, l.wheel_cy, l.wheel_radius));
 }
 
-RouletteScene::RouletteScene(RouletteHost& host, int32_t width, int32_t height, uint64_t seed, void* memory)
+RouletteScene::RouletteScene(
+    RouletteHost& host, int32_t width, int32_t height, uint64_t seed, void* memory)
     : m_host(host)
     , m_layout(compute_layout(width, height))
     , m_fates(seed)
 {
-    m_wheel.init(WheelGeometry::for_radius(m_layout.wheel_cx, m_layout.wheel_cy, m_layout.wheel_radius), memory);
+    m_wheel.init(
+        WheelGeometry::for_radius(m_layout.wheel_cx, m_layout.wheel_cy, m_layout.wheel_radius),
+        memory);
     struct Context {
         WheelRenderer* wheel;
-    } context { &m_wheel };
+    } context {&m_wheel};
     m_host.parallel(
         uint64_t(m_wheel.texture_rows()), 8,
         [](void* c, uint64_t begin, uint64_t end) {
@@ -56,12 +64,14 @@ RouletteScene::RouletteScene(RouletteHost& host, int32_t width, int32_t height, 
 void RouletteScene::start_spin(uint64_t frame, uint64_t now_ns)
 {
     uint32_t fate = m_fates.next_fate();
-    m_outcome = { m_outcome.spin + 1, fate, target_wedge(fate), fate_wins(fate), frame, frame, now_ns, now_ns };
+    m_outcome = {m_outcome.spin + 1, fate, target_wedge(fate), fate_wins(fate), frame, frame,
+        now_ns, now_ns};
     m_plan = SpinPlan::toward(m_rotation, m_outcome.wedge);
     m_landed = false;
 }
 
-void RouletteScene::draw(Surface& target, uint64_t frame, uint64_t now_ns, bool full, Damage& damage)
+void RouletteScene::draw(
+    Surface& target, uint64_t frame, uint64_t now_ns, bool full, Damage& damage)
 {
     if (m_outcome.spin == 0)
         start_spin(frame, now_ns);
@@ -137,10 +147,10 @@ void RouletteScene::draw_background(Surface& target)
 {
     Rect all = target.bounds();
     fill_rect(target, all, all, 0x000000);
-    draw_centred(target, all, m_layout.width / 2, m_layout.title_y, "THE WHEEL OF FATE", title_color,
-        m_layout.title_scale);
-    draw_centred(target, all, m_layout.width / 2, m_layout.subtitle_y, "The wheel chooses your destiny...",
-        subtitle_color, m_layout.subtitle_scale);
+    draw_centred(target, all, m_layout.width / 2, m_layout.title_y, "THE WHEEL OF FATE",
+        title_color, m_layout.title_scale);
+    draw_centred(target, all, m_layout.width / 2, m_layout.subtitle_y,
+        "The wheel chooses your destiny...", subtitle_color, m_layout.subtitle_scale);
     m_wheel.draw_static(target, all);
     draw_pointer(target);
 }
@@ -151,7 +161,7 @@ void RouletteScene::draw_wheel_turning(Surface& target)
         const WheelRenderer* wheel;
         Surface* target;
         double rotation;
-    } context { &m_wheel, &target, m_rotation };
+    } context {&m_wheel, &target, m_rotation};
     Rect box = m_wheel.bounds();
     uint64_t bands = uint64_t((box.height + band_rows - 1) / band_rows);
     m_host.parallel(
@@ -168,16 +178,18 @@ void RouletteScene::draw_pointer(Surface& target)
 {
     const Rect& p = m_layout.pointer;
     // Pointing down at the wheel; the tip touches the rim at 12 o'clock.
-    fill_triangle(target, target.bounds(), { SubPixel::from_int(p.x), SubPixel::from_int(p.y) },
-        { SubPixel::from_int(p.right()), SubPixel::from_int(p.y) },
-        { SubPixel::from_ratio(2 * p.x + p.width, 2), SubPixel::from_int(p.bottom()) }, pointer_color);
+    fill_triangle(target, target.bounds(), {SubPixel::from_int(p.x), SubPixel::from_int(p.y)},
+        {SubPixel::from_int(p.right()), SubPixel::from_int(p.y)},
+        {SubPixel::from_ratio(2 * p.x + p.width, 2), SubPixel::from_int(p.bottom())},
+        pointer_color);
 }
 
 void RouletteScene::draw_box(Surface& target, BoxState state)
 {
     const Rect& r = m_layout.fate_box;
     fill_rect(target, r, r, 0x000000);
-    stroke_round_rect(target, r, SubRect::from_rect(r), SubPixel::from_int(8), SubPixel::from_int(2), box_border);
+    stroke_round_rect(
+        target, r, SubRect::from_rect(r), SubPixel::from_int(8), SubPixel::from_int(2), box_border);
     char text[16] = "? ? ?";
     if (state == BoxState::Dark)
         text[0] = '\0';
@@ -187,7 +199,8 @@ void RouletteScene::draw_box(Surface& target, BoxState state)
     if (text_width(text, scale) > r.width - 12)
         scale = 1;
     Color color = state == BoxState::Question ? box_text : m_outcome.win ? win_color : lose_color;
-    draw_centred(target, r, r.x + r.width / 2, r.y + (r.height - text_height(scale)) / 2, text, color, scale);
+    draw_centred(target, r, r.x + r.width / 2, r.y + (r.height - text_height(scale)) / 2, text,
+        color, scale);
 }
 
 void RouletteScene::draw_banner(Surface& target, bool visible)
@@ -196,7 +209,8 @@ void RouletteScene::draw_banner(Surface& target, bool visible)
     fill_rect(target, r, r, 0x000000);
     if (!visible)
         return;
-    fill_round_rect(target, r, SubRect::from_rect(r), SubPixel::from_int(12), m_outcome.win ? win_color : lose_color);
+    fill_round_rect(target, r, SubRect::from_rect(r), SubPixel::from_int(12),
+        m_outcome.win ? win_color : lose_color);
     const char* big = m_outcome.win ? "W I N !" : "L O S E";
     const char* small = m_outcome.win ? "Fortune smiles upon you." : "The wheel spins again...";
     draw_centred(target, r, r.x + r.width / 2, r.y + 8, big, banner_text, 2);
@@ -207,7 +221,8 @@ void RouletteScene::draw_hud(Surface& target)
 {
     const Rect& r = m_layout.hud;
     fill_rect(target, r, r, 0x000000);
-    stroke_round_rect(target, r, SubRect::from_rect(r), SubPixel::from_int(6), SubPixel::from_int(1), 0x3a3a3a);
+    stroke_round_rect(
+        target, r, SubRect::from_rect(r), SubPixel::from_int(6), SubPixel::from_int(1), 0x3a3a3a);
     char lines[8][40];
     int count = m_host.hud_lines(lines, 8);
     int32_t y = r.y + 8;
@@ -215,15 +230,16 @@ void RouletteScene::draw_hud(Surface& target)
         draw_text(target, r, r.x + 10, y, lines[i], hud_text, 1);
 
     // Frame times of the last frames, newest on the right, 0-50 ms tall.
-    Rect graph { r.x + 10, y + 4, r.width - 20, 70 };
-    stroke_round_rect(target, r, SubRect::from_rect(graph), SubPixel::from_int(2), SubPixel::from_int(1), 0x3a3a3a);
+    Rect graph {r.x + 10, y + 4, r.width - 20, 70};
+    stroke_round_rect(target, r, SubRect::from_rect(graph), SubPixel::from_int(2),
+        SubPixel::from_int(1), 0x3a3a3a);
     for (int32_t i = 0; i < graph.width - 4; ++i) {
         uint64_t ns = m_host.frame_time_ns(i);
         if (ns == 0)
             break;
         int32_t h = int32_t(ns * (graph.height - 4) / 50'000'000);
         h = h > graph.height - 4 ? graph.height - 4 : h;
-        Rect bar { graph.right() - 3 - i, graph.bottom() - 2 - h, 1, h };
+        Rect bar {graph.right() - 3 - i, graph.bottom() - 2 - h, 1, h};
         fill_rect(target, graph, bar, hud_graph);
     }
     y = graph.bottom() + 10;
@@ -233,8 +249,8 @@ void RouletteScene::draw_hud(Surface& target)
     int n = m_host.recent_results(results, 8);
     for (int i = 0; i < n && y + 16 <= r.bottom(); ++i, y += 18) {
         char line[40];
-        format(line, sizeof line, "#%lu %10u  %2d  %s", results[i].sequence, results[i].fate, results[i].wedge,
-            results[i].win ? "win" : "lose");
+        format(line, sizeof line, "#%lu %10u  %2d  %s", results[i].sequence, results[i].fate,
+            results[i].wedge, results[i].win ? "win" : "lose");
         draw_text(target, r, r.x + 10, y, line, results[i].win ? win_color : lose_color, 1);
     }
 }

@@ -5,8 +5,8 @@
 #include "gfx/roulette/fate.h"
 #include "gfx/roulette/layout.h"
 #include "gfx/roulette/timeline.h"
-#include "gfx/scene.h"
 #include "gfx/roulette/wheel.h"
+#include "gfx/scene.h"
 
 // The Wheel of Fate as a Scene (SPEC section 3): layers that do not overlap
 // (background and titles, wheel, pointer, fate box, banner, heads-up display),
@@ -18,7 +18,7 @@
 namespace rota {
 
 struct SpinOutcome {
-    uint32_t spin;  // 1, 2, ...
+    uint32_t spin; // 1, 2, ...
     uint32_t fate;
     int wedge;
     bool win;
@@ -84,15 +84,15 @@ private:
     FateGenerator m_fates;
     SpinOutcome m_outcome {};
     SpinPlan m_plan {};
-    double m_rotation { 0.0 };
-    double m_drawn_rotation { -1.0 };
-    int m_drawn_highlight { -2 };
-    BoxState m_box_state { BoxState::Unknown };
-    int m_banner_state { -1 }; // -1 unknown, 0 hidden, 1 shown
-    bool m_hud_visible { false };
-    uint64_t m_hud_drawn_ns { 0 };
-    bool m_landed { false };
-    bool m_finished { false };
+    double m_rotation {0.0};
+    double m_drawn_rotation {-1.0};
+    int m_drawn_highlight {-2};
+    BoxState m_box_state {BoxState::Unknown};
+    int m_banner_state {-1}; // -1 unknown, 0 hidden, 1 shown
+    bool m_hud_visible {false};
+    uint64_t m_hud_drawn_ns {0};
+    bool m_landed {false};
+    bool m_finished {false};
 };
 
 } // namespace rota

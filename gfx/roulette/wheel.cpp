@@ -14,7 +14,10 @@ namespace {
 constexpr int supersample = 4; // 4×4 samples per edge pixel
 constexpr int label_count = 12;
 
-size_t align16(size_t bytes) { return (bytes + 15) & ~size_t(15); }
+size_t align16(size_t bytes)
+{
+    return (bytes + 15) & ~size_t(15);
+}
 
 // The colour of what does not turn at distance `r` from the centre: black
 // outside, the rim, (the ring, not static), the hub, the hub's black hole.
@@ -31,7 +34,10 @@ Color static_color(const WheelGeometry& g, double r)
     return wheel_colors::background;
 }
 
-bool in_ring(const WheelGeometry& g, double r) { return r >= g.hub_radius && r < g.rim_inner; }
+bool in_ring(const WheelGeometry& g, double r)
+{
+    return r >= g.hub_radius && r < g.rim_inner;
+}
 
 // The screen angle of (dx, dy) from the centre, in 1/65536 turn, clockwise
 // from the top.
@@ -64,7 +70,8 @@ size_t WheelRenderer::memory_needed(const WheelGeometry& g)
 {
     size_t box = static_cast<size_t>(2 * g.radius + 3);
     size_t rows = static_cast<size_t>(g.rim_inner - g.hub_radius + 1);
-    size_t label_bytes = label_count * size_t(text_width("00", g.label_scale) + 8) * size_t(16 * g.label_scale + 8);
+    size_t label_bytes = label_count * size_t(text_width("00", g.label_scale) + 8)
+        * size_t(16 * g.label_scale + 8);
     return align16(box * box * 4) * 2 + align16(box * box) + align16(rows * angle_steps * 4)
         + align16(box * sizeof(RowRuns)) + align16(label_bytes) + 2 * angle_steps * sizeof(double);
 }
@@ -87,7 +94,8 @@ void WheelRenderer::init(const WheelGeometry& g, void* memory)
     m_runs = reinterpret_cast<RowRuns*>(bytes);
     bytes += align16(size_t(m_box) * sizeof(RowRuns));
     m_labels = bytes;
-    bytes += align16(label_count * size_t(text_width("00", g.label_scale) + 8) * size_t(16 * g.label_scale + 8));
+    bytes += align16(
+        label_count * size_t(text_width("00", g.label_scale) + 8) * size_t(16 * g.label_scale + 8));
     m_column_sin = reinterpret_cast<double*>(bytes);
     m_column_cos = m_column_sin + angle_steps;
     for (int32_t column = 0; column < angle_steps; ++column) {
@@ -99,7 +107,8 @@ void WheelRenderer::init(const WheelGeometry& g, void* memory)
 
     Rect box = bounds();
     double near = 1.5; // a pixel this close to a circle may be partly on either side
-    const double circles[] = { double(g.radius), double(g.rim_inner), double(g.hub_radius), double(g.hub_hole) };
+    const double circles[]
+        = {double(g.radius), double(g.rim_inner), double(g.hub_radius), double(g.hub_hole)};
     for (int32_t row = 0; row < m_box; ++row) {
         RowRuns& runs = m_runs[row];
         for (auto& v : runs.full)
@@ -144,11 +153,14 @@ void WheelRenderer::init(const WheelGeometry& g, void* memory)
                         }
                     }
                     coverage = on * 255 / (supersample * supersample);
-                    still = off == 0 ? wheel_colors::background : rgb(uint8_t(red / off), uint8_t(green / off), uint8_t(blue / off));
+                    still = off == 0
+                        ? wheel_colors::background
+                        : rgb(uint8_t(red / off), uint8_t(green / off), uint8_t(blue / off));
                 }
                 m_alpha[index] = static_cast<uint8_t>(coverage);
                 m_static[index] = still;
-                int32_t texture_row = std::clamp(static_cast<int32_t>(r) - g.hub_radius, 0, m_rows - 1);
+                int32_t texture_row
+                    = std::clamp(static_cast<int32_t>(r) - g.hub_radius, 0, m_rows - 1);
                 m_map[index] = screen_angle(dx, dy) << 16 | uint32_t(texture_row);
                 kind = coverage == 255 ? 1 : coverage == 0 ? 0 : 2;
             }
@@ -172,7 +184,7 @@ void WheelRenderer::init(const WheelGeometry& g, void* memory)
     m_label_height = 16 * g.label_scale + 8;
     for (int wedge = 0; wedge < label_count; ++wedge) {
         // Render into the texture's memory (not built yet) as scratch.
-        Surface scratch { m_texture, m_label_width, m_label_height, m_label_width };
+        Surface scratch {m_texture, m_label_width, m_label_height, m_label_width};
         memset(m_texture, 0, size_t(m_label_width) * size_t(m_label_height) * 4);
         char text[4];
         format(text, sizeof text, "%d", wedge);
@@ -194,7 +206,8 @@ double WheelRenderer::label_coverage(int wedge, double x, double y) const
         return 0.0;
     int32_t ix = static_cast<int32_t>(fx), iy = static_cast<int32_t>(fy);
     double ax = fx - ix, ay = fy - iy;
-    const uint8_t* label = m_labels + size_t(wedge) * size_t(m_label_width) * size_t(m_label_height);
+    const uint8_t* label
+        = m_labels + size_t(wedge) * size_t(m_label_width) * size_t(m_label_height);
     auto at = [&](int32_t px, int32_t py) { return label[py * m_label_width + px] / 255.0; };
     double top = at(ix, iy) * (1 - ax) + at(ix + 1, iy) * ax;
     double bottom = at(ix, iy + 1) * (1 - ax) + at(ix + 1, iy + 1) * ax;
@@ -234,7 +247,8 @@ Color WheelRenderer::texel(int32_t row, int32_t column, int highlight) const
     double distance = (turns > nearest ? turns - nearest : nearest - turns) * 2 * pi * r;
     double spoke = g.spoke_half_width + 0.5 - distance;
     if (spoke > 0)
-        color = blend(color, wheel_colors::light, spoke >= 1 ? 255u : static_cast<uint32_t>(spoke * 255 + 0.5));
+        color = blend(color, wheel_colors::light,
+            spoke >= 1 ? 255u : static_cast<uint32_t>(spoke * 255 + 0.5));
     return color;
 }
 
@@ -251,7 +265,8 @@ void WheelRenderer::build_columns(int32_t column_begin, int32_t column_end)
 {
     for (int32_t row = 0; row < m_rows; ++row) {
         uint32_t* out = m_texture + size_t(row) * angle_steps;
-        for (int32_t column = std::max(column_begin, 0); column < std::min(column_end, angle_steps); ++column)
+        for (int32_t column = std::max(column_begin, 0); column < std::min(column_end, angle_steps);
+             ++column)
             out[column] = texel(row, column, m_highlight);
     }
 }
@@ -263,7 +278,7 @@ void WheelRenderer::set_highlight(int wedge)
     int previous = m_highlight;
     m_highlight = wedge;
     // Only the columns of the wedges that change colour are rebuilt.
-    for (int w : { previous, wedge }) {
+    for (int w : {previous, wedge}) {
         if (w < 0)
             continue;
         build_columns(w * angle_steps / 12 - 1, (w + 1) * angle_steps / 12 + 2);
@@ -284,7 +299,8 @@ void WheelRenderer::draw_static(Surface& target, Rect clip) const
     }
 }
 
-void WheelRenderer::draw_rotating(Surface& target, Rect clip, double rotation, int32_t row_begin, int32_t row_end) const
+void WheelRenderer::draw_rotating(
+    Surface& target, Rect clip, double rotation, int32_t row_begin, int32_t row_end) const
 {
     Rect box = bounds();
     Rect area = box.intersect(clip).intersect(target.bounds());

@@ -3,8 +3,8 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "gfx/canvas/color.h"
 #include "core/display/rect.h"
+#include "gfx/canvas/color.h"
 #include "gfx/canvas/surface.h"
 
 // The wheel of the Wheel of Fate, drawn fast enough to turn it every frame
@@ -32,16 +32,19 @@ inline constexpr Color background = 0x000000;
 
 struct WheelGeometry {
     int32_t cx, cy, radius;
-    int32_t rim_inner;  // the turning ring is [hub_radius, rim_inner]
+    int32_t rim_inner; // the turning ring is [hub_radius, rim_inner]
     int32_t hub_radius;
-    int32_t hub_hole;   // the hub's black centre
+    int32_t hub_hole; // the hub's black centre
     double spoke_half_width;
     int32_t label_radius;
     int32_t label_scale;
 
     static WheelGeometry for_radius(int32_t cx, int32_t cy, int32_t radius);
     // The square the wheel (with its anti-aliased edge) occupies.
-    Rect bounds() const { return { cx - radius - 1, cy - radius - 1, 2 * radius + 3, 2 * radius + 3 }; }
+    Rect bounds() const
+    {
+        return {cx - radius - 1, cy - radius - 1, 2 * radius + 3, 2 * radius + 3};
+    }
 };
 
 class WheelRenderer {
@@ -68,11 +71,12 @@ public:
     void draw_static(Surface& target, Rect clip) const;
     // The turning ring at `rotation` (turns, clockwise), rows [row_begin,
     // row_end) of bounds() only, clipped: bands can go to different CPUs.
-    void draw_rotating(Surface& target, Rect clip, double rotation, int32_t row_begin, int32_t row_end) const;
+    void draw_rotating(
+        Surface& target, Rect clip, double rotation, int32_t row_begin, int32_t row_end) const;
 
 private:
     struct RowRuns {
-        int16_t full[4];    // up to two [begin, end) spans of fully covered pixels
+        int16_t full[4]; // up to two [begin, end) spans of fully covered pixels
         int16_t partial[8]; // up to four [begin, end) runs of edge pixels
     };
 
@@ -81,18 +85,18 @@ private:
     void build_columns(int32_t column_begin, int32_t column_end);
 
     WheelGeometry m_geometry {};
-    int32_t m_box { 0 };
-    int32_t m_rows { 0 };
-    uint32_t* m_map { nullptr };   // per box pixel: screen angle << 16 | texture row
-    uint32_t* m_static { nullptr }; // per box pixel: the colour without the ring
-    uint8_t* m_alpha { nullptr };  // per box pixel: ring coverage, 0..255
-    uint32_t* m_texture { nullptr }; // m_rows × angle_steps
-    RowRuns* m_runs { nullptr };
-    uint8_t* m_labels { nullptr };  // 12 label coverage bitmaps
-    double* m_column_sin { nullptr }; // per texture column: the angle's sine and cosine
-    double* m_column_cos { nullptr };
-    int32_t m_label_width { 0 }, m_label_height { 0 };
-    int m_highlight { -1 };
+    int32_t m_box {0};
+    int32_t m_rows {0};
+    uint32_t* m_map {nullptr}; // per box pixel: screen angle << 16 | texture row
+    uint32_t* m_static {nullptr}; // per box pixel: the colour without the ring
+    uint8_t* m_alpha {nullptr}; // per box pixel: ring coverage, 0..255
+    uint32_t* m_texture {nullptr}; // m_rows × angle_steps
+    RowRuns* m_runs {nullptr};
+    uint8_t* m_labels {nullptr}; // 12 label coverage bitmaps
+    double* m_column_sin {nullptr}; // per texture column: the angle's sine and cosine
+    double* m_column_cos {nullptr};
+    int32_t m_label_width {0}, m_label_height {0};
+    int m_highlight {-1};
 };
 
 } // namespace rota

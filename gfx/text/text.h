@@ -2,9 +2,9 @@
 
 #include <cstdint>
 
+#include "core/display/rect.h"
 #include "core/lib/string_view.h"
 #include "gfx/canvas/color.h"
-#include "core/display/rect.h"
 #include "gfx/canvas/surface.h"
 
 // Text in rota's 8×16 font (gfx/text/font.h), one line, magnified by a whole

@@ -4,11 +4,11 @@
 #include <cstdint>
 #include <span>
 
+#include "core/display/rect.h"
 #include "core/lib/string_view.h"
 #include "gfx/canvas/color.h"
-#include "gfx/text/font.h"
-#include "core/display/rect.h"
 #include "gfx/canvas/surface.h"
+#include "gfx/text/font.h"
 
 // Smoothed glyphs rendered once (gfx/text/text_smooth.h) for text that is drawn
 // every frame, such as the wheel's numbers: drawing from the atlas is a load

@@ -243,7 +243,8 @@ TEST(Config, Debug)
     EXPECT_EQ(parse_file("debug=fault-de").config.debug, rota::DebugFaultDivide);
     EXPECT_EQ(parse_file("debug=smp-selftest").config.debug, rota::DebugSmpSelftest);
     EXPECT_EQ(parse_file("debug=blk-selftest").config.debug, rota::DebugBlkSelftest);
-    EXPECT_EQ(parse_file("debug=dump-acpi,dump-pci").config.debug, rota::DebugDumpAcpi | rota::DebugDumpPci);
+    EXPECT_EQ(parse_file("debug=dump-acpi,dump-pci").config.debug,
+        rota::DebugDumpAcpi | rota::DebugDumpPci);
     EXPECT_EQ(parse_file("debug=smp-selftest,fault-gp").config.debug,
         rota::DebugSmpSelftest | rota::DebugFaultGeneralProtection);
     EXPECT_EQ(parse_file("debug = smp-selftest , blk-selftest").config.debug,

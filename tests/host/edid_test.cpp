@@ -12,7 +12,7 @@ namespace {
 std::array<uint8_t, 128> make_edid(uint32_t width, uint32_t height)
 {
     std::array<uint8_t, 128> edid {};
-    const uint8_t header[8] = { 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00 };
+    const uint8_t header[8] = {0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00};
     for (int i = 0; i < 8; ++i)
         edid[i] = header[i];
     edid[18] = 1;

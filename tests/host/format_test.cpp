@@ -14,7 +14,10 @@ using rota::format;
 
 namespace {
 
-std::string fmt_to_string(const char* text) { return text; }
+std::string fmt_to_string(const char* text)
+{
+    return text;
+}
 
 } // namespace
 
@@ -30,8 +33,8 @@ TEST(Format, LengthModifiersAndExtremes)
     char buffer[128];
     format(buffer, sizeof buffer, "%lld %llu %lx %zu", static_cast<long long>(INT64_MIN),
         static_cast<unsigned long long>(UINT64_MAX), 0xffffffff00000000ul, static_cast<size_t>(12));
-    EXPECT_EQ(fmt_to_string(buffer),
-        "-9223372036854775808 18446744073709551615 ffffffff00000000 12");
+    EXPECT_EQ(
+        fmt_to_string(buffer), "-9223372036854775808 18446744073709551615 ffffffff00000000 12");
 }
 
 TEST(Format, WidthZeroPaddingAndLeftAlignment)

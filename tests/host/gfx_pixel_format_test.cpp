@@ -45,10 +45,10 @@ TEST(PixelFormat, BitmaskPlacesEachChannel)
 TEST(PixelFormat, CopyConvertsOnlyTheRectangle)
 {
     std::vector<uint32_t> back(8 * 4, rgb(1, 2, 3));
-    Surface source { back.data(), 8, 4, 8 };
+    Surface source {back.data(), 8, 4, 8};
     std::vector<uint32_t> framebuffer(10 * 4, 0xdeadbeef); // pitch 10 > width 8
     PixelConverter c(PixelFormat::Rgbx, 0, 0, 0);
-    c.copy(source, framebuffer.data(), 10, { 2, 1, 3, 2 });
+    c.copy(source, framebuffer.data(), 10, {2, 1, 3, 2});
     for (int y = 0; y < 4; ++y) {
         for (int x = 0; x < 10; ++x) {
             bool inside = x >= 2 && x < 5 && y >= 1 && y < 3;

@@ -34,12 +34,13 @@ TEST(Preempt, DeferredWorkWaitsForTheOutermostGuard)
 {
     int runs = 0;
     uint32_t count_when_run = 99;
-    DeferredWork work { [](void* p) { ++*static_cast<int*>(p); }, &runs, nullptr };
+    DeferredWork work {[](void* p) { ++*static_cast<int*>(p); }, &runs, nullptr};
     struct Probe {
         uint32_t* out;
-    } probe { &count_when_run };
-    DeferredWork check { [](void* p) { *static_cast<Probe*>(p)->out = HostCpu::preempt_state().count.load(); }, &probe,
-        nullptr };
+    } probe {&count_when_run};
+    DeferredWork check {
+        [](void* p) { *static_cast<Probe*>(p)->out = HostCpu::preempt_state().count.load(); },
+        &probe, nullptr};
     {
         Guard outer;
         {
@@ -58,7 +59,7 @@ TEST(Preempt, DeferredWorkWaitsForTheOutermostGuard)
 TEST(Preempt, DeferWithoutAGuardRunsAtOnce)
 {
     int runs = 0;
-    DeferredWork work { [](void* p) { ++*static_cast<int*>(p); }, &runs, nullptr };
+    DeferredWork work {[](void* p) { ++*static_cast<int*>(p); }, &runs, nullptr};
     Guard::defer(work);
     EXPECT_EQ(runs, 1);
 }
@@ -69,13 +70,13 @@ TEST(Preempt, WorkDeferredByDeferredWorkStillRuns)
         int runs = 0;
         DeferredWork second;
     } chain;
-    chain.second = { [](void* p) { ++static_cast<Chain*>(p)->runs; }, &chain, nullptr };
-    DeferredWork first { [](void* p) {
+    chain.second = {[](void* p) { ++static_cast<Chain*>(p)->runs; }, &chain, nullptr};
+    DeferredWork first {[](void* p) {
                             auto* c = static_cast<Chain*>(p);
                             ++c->runs;
                             Guard::defer(c->second);
                         },
-        &chain, nullptr };
+        &chain, nullptr};
     {
         Guard guard;
         Guard::defer(first);
@@ -87,8 +88,8 @@ TEST(Preempt, InterruptGuardRestoresInterruptsAfterDeferredWork)
 {
     HostCpu::interrupts_flag() = true;
     bool interrupts_during_work = true;
-    DeferredWork work { [](void* p) { *static_cast<bool*>(p) = HostCpu::interrupts_flag(); },
-        &interrupts_during_work, nullptr };
+    DeferredWork work {[](void* p) { *static_cast<bool*>(p) = HostCpu::interrupts_flag(); },
+        &interrupts_during_work, nullptr};
     {
         IrqGuard guard;
         EXPECT_FALSE(HostCpu::interrupts_flag());
@@ -106,8 +107,8 @@ TEST(Preempt, StressNoDeferredWorkLostOrRunEarly)
     // other than the outermost is held.
     constexpr int threads = 6;
     constexpr int rounds = 20000;
-    std::atomic<uint64_t> ran { 0 };
-    std::atomic<uint64_t> ran_early { 0 };
+    std::atomic<uint64_t> ran {0};
+    std::atomic<uint64_t> ran_early {0};
     std::vector<std::thread> workers;
     for (int t = 0; t < threads; ++t) {
         workers.emplace_back([&, t] {
@@ -122,13 +123,13 @@ TEST(Preempt, StressNoDeferredWorkLostOrRunEarly)
                 Item& item = items[r];
                 item.ran = &ran;
                 item.early = &ran_early;
-                item.work = { [](void* p) {
+                item.work = {[](void* p) {
                                  auto* i = static_cast<Item*>(p);
                                  if (HostCpu::preempt_state().count.load() != 1)
                                      i->early->fetch_add(1);
                                  i->ran->fetch_add(1);
                              },
-                    &item, nullptr };
+                    &item, nullptr};
                 int depth = 1 + static_cast<int>(random() % 4);
                 std::vector<std::unique_ptr<Guard>> guards;
                 for (int d = 0; d < depth; ++d)

@@ -19,13 +19,13 @@ TEST(Fate, SameSeedSameFates)
 TEST(Fate, TargetWedgeMatchesTheResult)
 {
     // fate mod 12 already of the right kind stays; otherwise it moves forward one.
-    EXPECT_EQ(target_wedge(13), 2);  // odd (win), 13 % 12 = 1 is blank -> 2
-    EXPECT_EQ(target_wedge(25), 2);  // win, 25 % 12 = 1 -> 2
-    EXPECT_EQ(target_wedge(11), 0);  // win, 11 is blank -> wraps to 0
-    EXPECT_EQ(target_wedge(14), 3);  // loss, 2 is coloured -> 3
-    EXPECT_EQ(target_wedge(15), 4);  // win, 3 blank -> 4
-    EXPECT_EQ(target_wedge(16), 5);  // loss, 4 coloured -> 5
-    EXPECT_EQ(target_wedge(23), 0);  // win, 11 blank -> 0
+    EXPECT_EQ(target_wedge(13), 2); // odd (win), 13 % 12 = 1 is blank -> 2
+    EXPECT_EQ(target_wedge(25), 2); // win, 25 % 12 = 1 -> 2
+    EXPECT_EQ(target_wedge(11), 0); // win, 11 is blank -> wraps to 0
+    EXPECT_EQ(target_wedge(14), 3); // loss, 2 is coloured -> 3
+    EXPECT_EQ(target_wedge(15), 4); // win, 3 blank -> 4
+    EXPECT_EQ(target_wedge(16), 5); // loss, 4 coloured -> 5
+    EXPECT_EQ(target_wedge(23), 0); // win, 11 blank -> 0
     EXPECT_EQ(target_wedge(22), 11); // loss, 10 coloured -> 11
     FateGenerator generator(7);
     for (int i = 0; i < 10000; ++i) {
@@ -50,7 +50,7 @@ TEST(Fate, WedgeAtPointer)
 TEST(Fate, EaseOutIsMonotoneAndEndsCentredOnTheTarget)
 {
     for (int target = 0; target < wedge_count; ++target) {
-        for (double start : { 0.0, 0.3, -2.71, 17.123 }) {
+        for (double start : {0.0, 0.3, -2.71, 17.123}) {
             SpinPlan plan = SpinPlan::toward(start, target);
             EXPECT_GE(plan.total, full_turns_per_spin);
             EXPECT_LT(plan.total, full_turns_per_spin + 1);

@@ -8,10 +8,10 @@ namespace {
 
 void expect_layers_apart(const RouletteLayout& l)
 {
-    Rect wheel { l.wheel_cx - l.wheel_radius - 1, l.wheel_cy - l.wheel_radius - 1, 2 * l.wheel_radius + 3,
-        2 * l.wheel_radius + 3 };
-    Rect screen { 0, 0, l.width, l.height };
-    for (Rect r : { wheel, l.pointer, l.fate_box, l.banner }) {
+    Rect wheel {l.wheel_cx - l.wheel_radius - 1, l.wheel_cy - l.wheel_radius - 1,
+        2 * l.wheel_radius + 3, 2 * l.wheel_radius + 3};
+    Rect screen {0, 0, l.width, l.height};
+    for (Rect r : {wheel, l.pointer, l.fate_box, l.banner}) {
         EXPECT_TRUE(screen.covers(r)) << l.width << "x" << l.height;
     }
     EXPECT_FALSE(wheel.intersects(l.fate_box)) << l.width << "x" << l.height;
@@ -29,7 +29,7 @@ void expect_layers_apart(const RouletteLayout& l)
 
 TEST(RouletteLayout, SpecRadiusOnUsualScreens)
 {
-    for (auto [w, h] : { std::pair { 1280, 800 }, { 1024, 768 }, { 1920, 1080 }, { 2560, 1600 } }) {
+    for (auto [w, h] : {std::pair {1280, 800}, {1024, 768}, {1920, 1080}, {2560, 1600}}) {
         RouletteLayout l = compute_layout(w, h);
         EXPECT_EQ(l.wheel_radius, std::min(w, h) * 35 / 100) << w << "x" << h;
         EXPECT_EQ(l.wheel_cx, w / 2);
@@ -45,7 +45,7 @@ TEST(RouletteLayout, SpecRadiusOnUsualScreens)
 
 TEST(RouletteLayout, ShortScreensShrinkTheWheelInsteadOfOverlapping)
 {
-    for (auto [w, h] : { std::pair { 640, 400 }, { 800, 600 }, { 640, 480 } }) {
+    for (auto [w, h] : {std::pair {640, 400}, {800, 600}, {640, 480}}) {
         RouletteLayout l = compute_layout(w, h);
         EXPECT_LE(l.wheel_radius, std::min(w, h) * 35 / 100);
         expect_layers_apart(l);

@@ -45,7 +45,7 @@ public:
     bool continue_after(const SpinOutcome& outcome) override { return !gate_on || outcome.win; }
     int hud_lines(char (*lines)[40], int max_lines) override
     {
-        const char* text[] = { "backend  test", "mode     640x400" };
+        const char* text[] = {"backend  test", "mode     640x400"};
         int n = std::min(max_lines, 2);
         for (int i = 0; i < n; ++i)
             snprintf(lines[i], 40, "%s", text[i]);
@@ -55,10 +55,13 @@ public:
     {
         int n = 0;
         for (auto it = landings.rbegin(); it != landings.rend() && n < max; ++it)
-            out[n++] = { it->spin, it->fate, it->wedge, it->win };
+            out[n++] = {it->spin, it->fate, it->wedge, it->win};
         return n;
     }
-    uint64_t frame_time_ns(int frames_ago) override { return frames_ago < 200 ? 16'000'000 + frames_ago * 10'000 : 0; }
+    uint64_t frame_time_ns(int frames_ago) override
+    {
+        return frames_ago < 200 ? 16'000'000 + frames_ago * 10'000 : 0;
+    }
 };
 
 struct Rig {
@@ -74,11 +77,12 @@ struct Rig {
         , height(h)
         , memory(RouletteScene::memory_needed(w, h) + 16)
         , pixels(size_t(w) * h, 0x123456)
-        , surface { pixels.data(), w, h, w }
+        , surface {pixels.data(), w, h, w}
     {
         host.threaded = threaded;
         host.reverse = reverse;
-        void* aligned = reinterpret_cast<void*>((reinterpret_cast<uintptr_t>(memory.data()) + 15) & ~uintptr_t(15));
+        void* aligned = reinterpret_cast<void*>(
+            (reinterpret_cast<uintptr_t>(memory.data()) + 15) & ~uintptr_t(15));
         scene = new RouletteScene(host, w, h, seed, aligned);
     }
     ~Rig() { delete scene; }
@@ -89,7 +93,7 @@ struct Rig {
         scene->draw(surface, n, uint64_t(seconds * 1e9), full, damage);
         return damage;
     }
-    golden::Image image() const { return { width, height, pixels }; }
+    golden::Image image() const { return {width, height, pixels}; }
 };
 
 constexpr double frame_seconds = 1.0 / 30;
@@ -126,7 +130,7 @@ TEST(RouletteScene, SameSeedSameFates)
 
 TEST(RouletteScene, GateOnLossFinishesGateOffGoesOn)
 {
-    for (bool gate : { true, false }) {
+    for (bool gate : {true, false}) {
         // Find a seed whose first spin loses.
         uint64_t seed = 1;
         while (fate_wins(FateGenerator(seed).next_fate()))
@@ -182,8 +186,8 @@ TEST(RouletteScene, GoldenImages)
     struct Shot {
         const char* name;
         double t;
-    } shots[] = { { "roulette_t0", 0.0 }, { "roulette_t2", 2.0 }, { "roulette_highlight", 7.6 },
-        { "roulette_flash", 8.2 }, { "roulette_result", 11.0 } };
+    } shots[] = {{"roulette_t0", 0.0}, {"roulette_t2", 2.0}, {"roulette_highlight", 7.6},
+        {"roulette_flash", 8.2}, {"roulette_result", 11.0}};
     Rig rig(640, 400, 2026);
     int n = 0;
     for (const Shot& shot : shots) {

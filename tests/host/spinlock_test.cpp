@@ -100,7 +100,7 @@ TEST(Spinlock, FairnessServesTicketsInOrder)
     // With the lock held, waiters queue; each must get it exactly once per
     // request and the counter of handoffs must equal the requests.
     Lock lock;
-    std::atomic<int> handoffs { 0 };
+    std::atomic<int> handoffs {0};
     lock.lock();
     std::vector<std::thread> waiters;
     for (int t = 0; t < 4; ++t) {

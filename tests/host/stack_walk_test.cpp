@@ -12,7 +12,7 @@ namespace {
 struct FakeStack {
     alignas(16) uint64_t words[64] {};
     uint64_t address(int index) const { return reinterpret_cast<uint64_t>(&words[index]); }
-    StackBounds bounds() const { return { address(0), address(64) }; }
+    StackBounds bounds() const { return {address(0), address(64)}; }
     void frame(int index, uint64_t saved_rbp, uint64_t return_address)
     {
         words[index] = saved_rbp;
@@ -85,5 +85,5 @@ TEST(StackWalk, UnknownStackGivesNoTrace)
     FakeStack stack;
     stack.frame(4, 0, 0x1111);
     uint64_t out[8];
-    EXPECT_EQ(walk_frame_pointers(stack.address(4), { 0, 0 }, out, 8), 0);
+    EXPECT_EQ(walk_frame_pointers(stack.address(4), {0, 0}, out, 8), 0);
 }

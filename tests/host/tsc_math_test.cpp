@@ -21,7 +21,10 @@ TEST(TscMath, FrequencyFromPmTimer)
     EXPECT_NEAR(static_cast<double>(hz), 2.4e9, 2.4e9 * 1e-4);
 }
 
-TEST(TscMath, NoReferenceTicksIsNoMeasurement) { EXPECT_EQ(tsc_hz_from_reference(12345, 0, 1'193'182), 0u); }
+TEST(TscMath, NoReferenceTicksIsNoMeasurement)
+{
+    EXPECT_EQ(tsc_hz_from_reference(12345, 0, 1'193'182), 0u);
+}
 
 TEST(TscMath, HugeDeltaDoesNotOverflow)
 {
@@ -30,16 +33,18 @@ TEST(TscMath, HugeDeltaDoesNotOverflow)
     uint64_t tsc_delta = 3'000'000'000ull * 3600 * 10; // ten hours at 3 GHz
     uint64_t reference_hz = 1'193'182;
     uint64_t reference_ticks = reference_hz * 3600 * 10;
-    EXPECT_NEAR(static_cast<double>(tsc_hz_from_reference(tsc_delta, reference_ticks, reference_hz)), 3e9, 3e9 * 1e-3);
+    EXPECT_NEAR(
+        static_cast<double>(tsc_hz_from_reference(tsc_delta, reference_ticks, reference_hz)), 3e9,
+        3e9 * 1e-3);
 }
 
 TEST(TscMath, MedianIgnoresOneOutlier)
 {
-    std::vector<uint64_t> samples { 3000, 3001, 9999, 2999, 3002 };
+    std::vector<uint64_t> samples {3000, 3001, 9999, 2999, 3002};
     EXPECT_EQ(median(samples), 3001u);
     std::vector<uint64_t> none;
     EXPECT_EQ(median(none), 0u);
-    std::vector<uint64_t> one { 7 };
+    std::vector<uint64_t> one {7};
     EXPECT_EQ(median(one), 7u);
 }
 
@@ -74,10 +79,11 @@ TEST(TscMath, BracketedReadingsGiveTheFrequency)
 {
     // 3 GHz TSC, PIT counting down from 0xffff; 20 ms later it has counted
     // 23864 ticks. Brackets of 3000 TSC ticks (1 us) are tight enough.
-    BracketedReading start { 1'000'000, 1'003'000, 0xffff };
+    BracketedReading start {1'000'000, 1'003'000, 0xffff};
     uint64_t ticks = 23864;
     uint64_t tsc_interval = 3'000'000'000ull * ticks / 1'193'182;
-    BracketedReading end { start.tsc_before + tsc_interval, start.tsc_after + tsc_interval, 0xffff - ticks };
+    BracketedReading end {
+        start.tsc_before + tsc_interval, start.tsc_after + tsc_interval, 0xffff - ticks};
     auto hz = tsc_hz_from_readings(start, end, 1'193'182, 16, 500);
     ASSERT_TRUE(hz.has_value());
     EXPECT_NEAR(static_cast<double>(hz.value()), 3e9, 3e9 * 1e-4);
@@ -86,8 +92,8 @@ TEST(TscMath, BracketedReadingsGiveTheFrequency)
 TEST(TscMath, AWideBracketIsRejected)
 {
     // The vCPU was preempted for 2 ms during the end reading: 10% of the interval.
-    BracketedReading start { 0, 3000, 0xffff };
-    BracketedReading end { 60'000'000, 66'000'000, 0xffff - 23864 };
+    BracketedReading start {0, 3000, 0xffff};
+    BracketedReading end {60'000'000, 66'000'000, 0xffff - 23864};
     auto hz = tsc_hz_from_readings(start, end, 1'193'182, 16, 500);
     ASSERT_TRUE(hz.is_error());
     EXPECT_EQ(hz.error(), Error::Busy);
@@ -95,18 +101,19 @@ TEST(TscMath, AWideBracketIsRejected)
 
 TEST(TscMath, ReadingsWithNoTimeBetweenAreInvalid)
 {
-    BracketedReading start { 0, 3000, 0x1000 };
-    EXPECT_EQ(tsc_hz_from_readings(start, start, 1'193'182, 16, 500).error(), Error::InvalidArgument);
-    BracketedReading end { 100'000, 103'000, 0x1000 };
+    BracketedReading start {0, 3000, 0x1000};
+    EXPECT_EQ(
+        tsc_hz_from_readings(start, start, 1'193'182, 16, 500).error(), Error::InvalidArgument);
+    BracketedReading end {100'000, 103'000, 0x1000};
     EXPECT_EQ(tsc_hz_from_readings(start, end, 1'193'182, 16, 500).error(), Error::InvalidArgument);
 }
 
 TEST(TscMath, DownCounterWrapIsHandled)
 {
     // A 16-bit counter reloading from 0 to 0xffff between the readings.
-    BracketedReading start { 0, 100, 0x0010 };
+    BracketedReading start {0, 100, 0x0010};
     uint64_t tsc_interval = 3'000'000'000ull * 0x20 / 1'193'182;
-    BracketedReading end { tsc_interval, tsc_interval + 100, 0xfff0 };
+    BracketedReading end {tsc_interval, tsc_interval + 100, 0xfff0};
     auto hz = tsc_hz_from_readings(start, end, 1'193'182, 16, 1'000'000);
     ASSERT_TRUE(hz.has_value());
     EXPECT_NEAR(static_cast<double>(hz.value()), 3e9, 3e9 * 0.05);

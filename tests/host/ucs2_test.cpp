@@ -8,7 +8,7 @@ using namespace rota;
 
 TEST(Ucs2, StrictConvertsText)
 {
-    const uint16_t text[] = { 'f', 'p', 's', '=', '0', ' ', 'x', 0, 'y' };
+    const uint16_t text[] = {'f', 'p', 's', '=', '0', ' ', 'x', 0, 'y'};
     char out[16];
     auto length = ucs2_to_ascii_strict(text, 9, out, sizeof out);
     ASSERT_TRUE(length.has_value());
@@ -18,7 +18,7 @@ TEST(Ucs2, StrictConvertsText)
 
 TEST(Ucs2, StrictRefusesBinary)
 {
-    const uint16_t blob[] = { 'a', 0x0102, 'b' };
+    const uint16_t blob[] = {'a', 0x0102, 'b'};
     char out[16];
     auto length = ucs2_to_ascii_strict(blob, 3, out, sizeof out);
     ASSERT_TRUE(length.is_error());
@@ -28,7 +28,7 @@ TEST(Ucs2, StrictRefusesBinary)
 
 TEST(Ucs2, StrictTruncatesToCapacity)
 {
-    const uint16_t text[] = { 'a', 'b', 'c', 'd', 'e' };
+    const uint16_t text[] = {'a', 'b', 'c', 'd', 'e'};
     char out[4];
     auto length = ucs2_to_ascii_strict(text, 5, out, sizeof out);
     ASSERT_TRUE(length.has_value());
@@ -37,7 +37,7 @@ TEST(Ucs2, StrictTruncatesToCapacity)
 
 TEST(Ucs2, LossyReplacesWhatItCannotShow)
 {
-    const uint16_t vendor[] = { 'E', 'D', 'K', ' ', 0x00e9, '"', 'I', 0 };
+    const uint16_t vendor[] = {'E', 'D', 'K', ' ', 0x00e9, '"', 'I', 0};
     char out[16];
     EXPECT_EQ(ucs2_to_ascii_lossy(vendor, 16, out, sizeof out), 7u);
     EXPECT_EQ(std::string(out), "EDK ??I");

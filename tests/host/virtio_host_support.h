@@ -30,8 +30,7 @@ public:
         void* memory = std::aligned_alloc(align, rounded);
         std::memset(memory, 0xa5, rounded); // the queue must zero what it needs
         ++m_live;
-        return rota::DmaBuffer {
-            rota::PhysAddr(reinterpret_cast<uintptr_t>(memory)), memory, bytes};
+        return rota::DmaBuffer {rota::PhysAddr(reinterpret_cast<uintptr_t>(memory)), memory, bytes};
     }
 
     void free(const rota::DmaBuffer& buffer) override

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "virtio/queue/perf_line.h"
 #include "virtio/queue/event_idx.h"
+#include "virtio/queue/perf_line.h"
 #include "virtio/queue/virtqueue.h"
 #include "virtio_fake_device.h"
 #include "virtio_host_support.h"

@@ -25,9 +25,8 @@ __attribute__((format(printf, 2, 3))) void report_to(
 
 } // namespace
 
-Expected<BlkDevice> BlkDevice::create(virtio::PciTransport& transport,
-    DmaAllocator& allocator, PollClock& clock, DiagnosticSink& sink,
-    const char* name, const BlkOptions& options)
+Expected<BlkDevice> BlkDevice::create(virtio::PciTransport& transport, DmaAllocator& allocator,
+    PollClock& clock, DiagnosticSink& sink, const char* name, const BlkOptions& options)
 {
     ROTA_ASSERT(options.bounce_bytes >= 4096 && options.bounce_bytes % 4096 == 0);
     virtio::DeviceInit init(transport, clock);
@@ -94,10 +93,9 @@ Expected<BlkDevice> BlkDevice::create(virtio::PciTransport& transport,
         control.value(), bounce.value(), info, options);
 }
 
-BlkDevice::BlkDevice(virtio::PciTransport& transport, DmaAllocator& allocator,
-    PollClock& clock, DiagnosticSink& sink, const char* name, virtio::Virtqueue queue,
-    DmaBuffer control, DmaBuffer bounce, const BlkInfo& info,
-    const BlkOptions& options)
+BlkDevice::BlkDevice(virtio::PciTransport& transport, DmaAllocator& allocator, PollClock& clock,
+    DiagnosticSink& sink, const char* name, virtio::Virtqueue queue, DmaBuffer control,
+    DmaBuffer bounce, const BlkInfo& info, const BlkOptions& options)
     : m_transport(&transport)
     , m_clock(&clock)
     , m_sink(&sink)

@@ -4,12 +4,12 @@
 #include <cstdint>
 #include <span>
 
-#include "core/log/diagnostic_sink.h"
 #include "core/lib/expected.h"
-#include "virtio/blk/blk_config.h"
-#include "virtio/blk/protocol.h"
+#include "core/log/diagnostic_sink.h"
 #include "core/mem/dma.h"
 #include "core/time/poll_clock.h"
+#include "virtio/blk/blk_config.h"
+#include "virtio/blk/protocol.h"
 #include "virtio/queue/virtqueue.h"
 #include "virtio/transport/pci_transport.h"
 
@@ -60,9 +60,8 @@ public:
     // Initialises the device from reset to DRIVER_OK (3.1.1) with the features
     // of blk_wanted_features() (and EVENT_IDX) and one request queue. Every
     // failure is reported on `sink`. `name` ("00:04.0") prefixes log lines.
-    static Expected<BlkDevice> create(virtio::PciTransport& transport,
-        DmaAllocator& allocator, PollClock& clock, DiagnosticSink& sink,
-        const char* name, const BlkOptions& options = {});
+    static Expected<BlkDevice> create(virtio::PciTransport& transport, DmaAllocator& allocator,
+        PollClock& clock, DiagnosticSink& sink, const char* name, const BlkOptions& options = {});
 
     BlkDevice(BlkDevice&& other);
     BlkDevice& operator=(BlkDevice&&) = delete;
@@ -116,10 +115,9 @@ private:
         Error error {};
     };
 
-    BlkDevice(virtio::PciTransport& transport, DmaAllocator& allocator,
-        PollClock& clock, DiagnosticSink& sink, const char* name, virtio::Virtqueue queue,
-        DmaBuffer control, DmaBuffer bounce, const BlkInfo& info,
-        const BlkOptions& options);
+    BlkDevice(virtio::PciTransport& transport, DmaAllocator& allocator, PollClock& clock,
+        DiagnosticSink& sink, const char* name, virtio::Virtqueue queue, DmaBuffer control,
+        DmaBuffer bounce, const BlkInfo& info, const BlkOptions& options);
 
     Expected<void> transfer(RequestType type, uint64_t sector, std::span<uint8_t> read_into,
         std::span<const uint8_t> write_from, uint16_t max_in_flight);

@@ -2,8 +2,8 @@
 
 #include "core/lib/format.h"
 #include "core/log/log.h"
-#include "core/pci/pci.h"
 #include "core/mem/page_dma_allocator.h"
+#include "core/pci/pci.h"
 #include "core/time/tsc_poll_clock.h"
 #include "virtio/transport/virtio_pci_device.h"
 

@@ -6,9 +6,9 @@
 #include <span>
 
 #include "core/display/display_mode.h"
+#include "core/display/rect.h"
 #include "core/lib/addr.h"
 #include "core/lib/expected.h"
-#include "core/display/rect.h"
 #include "virtio/gpu/protocol.h"
 
 // Building virtio-gpu requests and checking responses (virtio 1.2, 5.7.6).

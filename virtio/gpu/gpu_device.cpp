@@ -2,8 +2,8 @@
 
 #include <cstring>
 
-#include "core/log/log.h"
 #include "core/display/edid.h"
+#include "core/log/log.h"
 #include "virtio/device/device_init.h"
 #include "virtio/device/features.h"
 #include "virtio/gpu/commands.h"
@@ -33,7 +33,8 @@ Expected<GpuDevice*> GpuDevice::create(virtio::VirtioPciDevice& pci)
         return make_error(Error::DeviceError);
     }
     uint64_t offered = pci.transport().device_features();
-    auto features = init.negotiate({ virtio::feature_bit(feature_edid) | virtio::feature::event_idx, 0 });
+    auto features
+        = init.negotiate({virtio::feature_bit(feature_edid) | virtio::feature::event_idx, 0});
     if (features.is_error()) {
         report("feature negotiation");
         return make_error(features.error());
@@ -43,7 +44,8 @@ Expected<GpuDevice*> GpuDevice::create(virtio::VirtioPciDevice& pci)
         report("control queue setup");
         return make_error(controlq.error());
     }
-    auto slots = g_dma.allocate(size_t(slot_count) * (slot_request_bytes + slot_response_bytes), 64);
+    auto slots
+        = g_dma.allocate(size_t(slot_count) * (slot_request_bytes + slot_response_bytes), 64);
     auto large = g_dma.allocate(large_response_bytes, 64);
     if (slots.is_error() || large.is_error()) {
         init.fail(Error::OutOfMemory, "no memory for command slots");
@@ -58,14 +60,14 @@ Expected<GpuDevice*> GpuDevice::create(virtio::VirtioPciDevice& pci)
     auto* device = new GpuDevice(pci, controlq.release_value(), slots.value(), large.value());
     device->m_info.virgl_offered = (offered & virtio::feature_bit(feature_virgl)) != 0;
     device->m_info.edid_offered = init.has(virtio::feature_bit(feature_edid));
-    klog("[virtio-gpu] %s driver_ok features=0x%lx queue=%u event_idx=%s", pci.name(), init.features(),
-        device->m_controlq.size(), device->m_controlq.event_idx() ? "yes" : "no");
+    klog("[virtio-gpu] %s driver_ok features=0x%lx queue=%u event_idx=%s", pci.name(),
+        init.features(), device->m_controlq.size(), device->m_controlq.event_idx() ? "yes" : "no");
     TRY(device->query());
     return device;
 }
 
-GpuDevice::GpuDevice(virtio::VirtioPciDevice& pci, virtio::Virtqueue controlq, DmaBuffer slots,
-    DmaBuffer large)
+GpuDevice::GpuDevice(
+    virtio::VirtioPciDevice& pci, virtio::Virtqueue controlq, DmaBuffer slots, DmaBuffer large)
     : m_pci(pci)
     , m_controlq(static_cast<virtio::Virtqueue&&>(controlq))
     , m_slot_memory(slots)
@@ -78,13 +80,14 @@ GpuDevice::GpuDevice(virtio::VirtioPciDevice& pci, virtio::Virtqueue controlq, D
 // reports about the device.
 Expected<void> GpuDevice::query()
 {
-    TRY(call(make_header(CommandType::GetDisplayInfo), &m_info.display_info, CommandType::OkDisplayInfo));
+    TRY(call(make_header(CommandType::GetDisplayInfo), &m_info.display_info,
+        CommandType::OkDisplayInfo));
 
     auto& transport = m_pci.transport();
     if (transport.device_config_length() >= sizeof(DeviceConfig)) {
         auto counts = virtio::read_config_stable(transport, [&] {
-            return std::array<uint32_t, 2> { transport.read_config32(config_num_scanouts),
-                transport.read_config32(config_num_capsets) };
+            return std::array<uint32_t, 2> {transport.read_config32(config_num_scanouts),
+                transport.read_config32(config_num_capsets)};
         });
         if (counts.has_value()) {
             m_info.num_scanouts = counts.value()[0];
@@ -94,7 +97,8 @@ Expected<void> GpuDevice::query()
 
     if (m_info.edid_offered) {
         ResponseEdid edid {};
-        if (call(make_get_edid({ 0 }), &edid, CommandType::OkEdid).has_value() && edid.size <= sizeof edid.edid)
+        if (call(make_get_edid({0}), &edid, CommandType::OkEdid).has_value()
+            && edid.size <= sizeof edid.edid)
             m_info.edid_mode = edid_preferred_mode(std::span(edid.edid, edid.size));
     }
     for (uint32_t i = 0; i < m_info.num_capsets && i < 4; ++i) {
@@ -107,14 +111,21 @@ Expected<void> GpuDevice::query()
 
 uint8_t* GpuDevice::request_area(uint16_t slot) const
 {
-    return static_cast<uint8_t*>(m_slot_memory.virt) + size_t(slot) * (slot_request_bytes + slot_response_bytes);
+    return static_cast<uint8_t*>(m_slot_memory.virt)
+        + size_t(slot) * (slot_request_bytes + slot_response_bytes);
 }
-uint8_t* GpuDevice::response_area(uint16_t slot) const { return request_area(slot) + slot_request_bytes; }
+uint8_t* GpuDevice::response_area(uint16_t slot) const
+{
+    return request_area(slot) + slot_request_bytes;
+}
 PhysAddr GpuDevice::request_phys(uint16_t slot) const
 {
     return m_slot_memory.phys.offset(size_t(slot) * (slot_request_bytes + slot_response_bytes));
 }
-PhysAddr GpuDevice::response_phys(uint16_t slot) const { return request_phys(slot).offset(slot_request_bytes); }
+PhysAddr GpuDevice::response_phys(uint16_t slot) const
+{
+    return request_phys(slot).offset(slot_request_bytes);
+}
 
 Unexpected GpuDevice::fail(Error error)
 {
@@ -137,16 +148,19 @@ Expected<uint16_t> GpuDevice::submit_slot(const void* request, size_t length, Co
 
     bool large = expected_size > slot_response_bytes;
     memcpy(request_area(slot), request, length);
-    virtio::Segment readable { request_phys(slot), static_cast<uint32_t>(length) };
-    virtio::Segment writable { large ? m_large_response.phys : response_phys(slot),
-        static_cast<uint32_t>(large ? large_response_bytes : slot_response_bytes) };
-    if (auto added = m_controlq.add(std::span(&readable, 1), std::span(&writable, 1), slot); added.is_error()) {
+    virtio::Segment readable {request_phys(slot), static_cast<uint32_t>(length)};
+    virtio::Segment writable {large ? m_large_response.phys : response_phys(slot),
+        static_cast<uint32_t>(large ? large_response_bytes : slot_response_bytes)};
+    if (auto added = m_controlq.add(std::span(&readable, 1), std::span(&writable, 1), slot);
+        added.is_error()) {
         if (added.error() != Error::OutOfMemory)
-            klog("[virtio-gpu] %s %s: control queue refused the request (%s)", name(), command_name(command),
+            klog("[virtio-gpu] %s %s: control queue refused the request (%s)", name(),
+                command_name(command),
                 m_controlq.broken() ? m_controlq.broken_reason() : error_name(added.error()));
         return added.error() == Error::OutOfMemory ? make_error(Error::Busy) : fail(added.error());
     }
-    m_slots[slot] = { SlotState::InFlight, command, expected, static_cast<uint16_t>(expected_size), large };
+    m_slots[slot]
+        = {SlotState::InFlight, command, expected, static_cast<uint16_t>(expected_size), large};
     ++m_in_flight;
     ++m_commands;
     return slot;
@@ -160,17 +174,19 @@ Expected<void> GpuDevice::complete(const virtio::Completion& completion)
     slot.state = SlotState::Free;
     --m_in_flight;
     auto slot_index = static_cast<uint16_t>(completion.token);
-    std::span<const uint8_t> response(slot.large ? static_cast<const uint8_t*>(m_large_response.virt)
-                                                 : response_area(slot_index),
+    std::span<const uint8_t> response(
+        slot.large ? static_cast<const uint8_t*>(m_large_response.virt) : response_area(slot_index),
         slot.large ? large_response_bytes : slot_response_bytes);
     CommandType said {};
-    if (check_response(response, completion.written, slot.expected, slot.expected_size, &said).is_error()) {
+    if (check_response(response, completion.written, slot.expected, slot.expected_size, &said)
+            .is_error()) {
         if (completion.written < sizeof(ControlHeader))
             klog("[virtio-gpu] %s %s failed: response of %u bytes, shorter than its header", name(),
                 command_name(slot.command), completion.written);
         else
-            klog("[virtio-gpu] %s %s failed: device answered %s (0x%x), expected %s", name(), command_name(slot.command),
-                command_name(said), static_cast<uint32_t>(said), command_name(slot.expected));
+            klog("[virtio-gpu] %s %s failed: device answered %s (0x%x), expected %s", name(),
+                command_name(slot.command), command_name(said), static_cast<uint32_t>(said),
+                command_name(slot.expected));
         return fail(Error::DeviceError);
     }
     return {};
@@ -229,8 +245,8 @@ void GpuDevice::shut_down()
         klog("[virtio-gpu] %s reset", name());
 }
 
-Expected<void> GpuDevice::call_raw(const void* request, size_t length, CommandType command, CommandType expected,
-    void* response, size_t response_length)
+Expected<void> GpuDevice::call_raw(const void* request, size_t length, CommandType command,
+    CommandType expected, void* response, size_t response_length)
 {
     uint16_t slot = TRY(submit_slot(request, length, command, expected, response_length));
     TRY(kick());
@@ -247,7 +263,8 @@ Expected<void> GpuDevice::call_raw(const void* request, size_t length, CommandTy
         m_clock.relax();
     }
     if (response != nullptr) {
-        const void* source = response_length > slot_response_bytes ? m_large_response.virt : response_area(slot);
+        const void* source
+            = response_length > slot_response_bytes ? m_large_response.virt : response_area(slot);
         memcpy(response, source, response_length);
     }
     return {};

@@ -6,11 +6,11 @@
 
 #include "core/display/display_mode.h"
 #include "core/lib/expected.h"
-#include "virtio/gpu/protocol.h"
 #include "core/mem/page_dma_allocator.h"
 #include "core/time/tsc_poll_clock.h"
-#include "virtio/transport/virtio_pci_device.h"
+#include "virtio/gpu/protocol.h"
 #include "virtio/queue/virtqueue.h"
+#include "virtio/transport/virtio_pci_device.h"
 
 // The virtio-gpu device (virtio 1.2, 5.7), 2D only: initialised from reset (OVMF
 // reset it at ExitBootServices and rota rebuilds everything), its control queue,
@@ -23,10 +23,10 @@
 namespace rota::gpu {
 
 struct GpuInfo {
-    bool virgl_offered { false };
-    bool edid_offered { false };
-    uint32_t num_scanouts { 0 };
-    uint32_t num_capsets { 0 };
+    bool virgl_offered {false};
+    bool edid_offered {false};
+    uint32_t num_scanouts {0};
+    uint32_t num_capsets {0};
     uint32_t capset_ids[4] {};
     std::optional<DisplayMode> edid_mode;
     ResponseDisplayInfo display_info {};
@@ -53,11 +53,13 @@ public:
     // `expected`. The response (when the caller wants more than the header)
     // is copied to `response`.
     template<class Request, class Response = ControlHeader>
-    Expected<void> call(const Request& request, Response* response = nullptr, CommandType expected = CommandType::OkNodata)
+    Expected<void> call(const Request& request, Response* response = nullptr,
+        CommandType expected = CommandType::OkNodata)
     {
         static_assert(sizeof(Request) <= slot_request_bytes);
         static_assert(sizeof(Response) <= large_response_bytes);
-        return call_raw(&request, sizeof request, request_type(request), expected, response, sizeof(Response));
+        return call_raw(
+            &request, sizeof request, request_type(request), expected, response, sizeof(Response));
     }
 
     // The frame path: queue a request expecting OK_NODATA, without waiting.
@@ -87,15 +89,15 @@ public:
 private:
     enum class SlotState : uint8_t { Free, InFlight };
     struct Slot {
-        SlotState state { SlotState::Free };
+        SlotState state {SlotState::Free};
         CommandType command {};
         CommandType expected {};
-        uint16_t expected_size { 0 };
-        bool large { false };
+        uint16_t expected_size {0};
+        bool large {false};
     };
 
-    GpuDevice(virtio::VirtioPciDevice& pci, virtio::Virtqueue controlq, DmaBuffer slots,
-        DmaBuffer large);
+    GpuDevice(
+        virtio::VirtioPciDevice& pci, virtio::Virtqueue controlq, DmaBuffer slots, DmaBuffer large);
 
     template<class Request>
     static CommandType request_type(const Request& request)
@@ -106,11 +108,11 @@ private:
     }
 
     Expected<void> query();
-    Expected<void> call_raw(const void* request, size_t length, CommandType command, CommandType expected,
-        void* response, size_t response_length);
+    Expected<void> call_raw(const void* request, size_t length, CommandType command,
+        CommandType expected, void* response, size_t response_length);
     Expected<void> enqueue_raw(const void* request, size_t length, CommandType command);
-    Expected<uint16_t> submit_slot(const void* request, size_t length, CommandType command, CommandType expected,
-        size_t expected_size);
+    Expected<uint16_t> submit_slot(const void* request, size_t length, CommandType command,
+        CommandType expected, size_t expected_size);
     Expected<void> complete(const virtio::Completion& completion);
     Unexpected fail(Error error);
 
@@ -125,10 +127,10 @@ private:
     DmaBuffer m_large_response; // one at a time: only call() uses it
     TscPollClock m_clock;
     Slot m_slots[slot_count] {};
-    uint16_t m_in_flight { 0 };
-    uint16_t m_next_slot { 0 };
-    uint64_t m_commands { 0 };
-    bool m_failed { false };
+    uint16_t m_in_flight {0};
+    uint16_t m_next_slot {0};
+    uint64_t m_commands {0};
+    bool m_failed {false};
     GpuInfo m_info {};
 };
 

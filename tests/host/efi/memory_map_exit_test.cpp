@@ -27,8 +27,8 @@ struct FakeFirmware {
 
 FakeFirmware* g_fake = nullptr;
 
-EFI_STATUS EFIAPI fake_get_memory_map(UINTN* size, EFI_MEMORY_DESCRIPTOR* map, UINTN* key, UINTN* descriptor_size,
-    UINT32* version)
+EFI_STATUS EFIAPI fake_get_memory_map(
+    UINTN* size, EFI_MEMORY_DESCRIPTOR* map, UINTN* key, UINTN* descriptor_size, UINT32* version)
 {
     g_fake->calls.push_back("GetMemoryMap");
     *descriptor_size = g_fake->descriptor_size;
@@ -57,9 +57,11 @@ EFI_STATUS EFIAPI fake_exit_boot_services(EFI_HANDLE, UINTN key)
     return EFI_SUCCESS;
 }
 
-EFI_STATUS EFIAPI fake_allocate_pages(EFI_ALLOCATE_TYPE, EFI_MEMORY_TYPE type, UINTN pages, EFI_PHYSICAL_ADDRESS* address)
+EFI_STATUS EFIAPI fake_allocate_pages(
+    EFI_ALLOCATE_TYPE, EFI_MEMORY_TYPE type, UINTN pages, EFI_PHYSICAL_ADDRESS* address)
 {
-    g_fake->calls.push_back(type == EfiLoaderData ? "AllocatePages(LoaderData)" : "AllocatePages(other)");
+    g_fake->calls.push_back(
+        type == EfiLoaderData ? "AllocatePages(LoaderData)" : "AllocatePages(other)");
     void* memory = std::aligned_alloc(EFI_PAGE_SIZE, pages * EFI_PAGE_SIZE);
     g_fake->pages.push_back(memory);
     *address = reinterpret_cast<EFI_PHYSICAL_ADDRESS>(memory);
@@ -111,7 +113,7 @@ TEST_F(ExitBootServicesTest, ExitsFirstTimeWhenNothingChanges)
     EXPECT_EQ(result.status, EFI_SUCCESS);
     EXPECT_EQ(result.attempts, 1u);
     EXPECT_EQ(map.size, fake.map_size); // the map the kernel gets is the final one
-    EXPECT_EQ(fake.calls, (std::vector<std::string> { "GetMemoryMap", "ExitBootServices" }));
+    EXPECT_EQ(fake.calls, (std::vector<std::string> {"GetMemoryMap", "ExitBootServices"}));
 }
 
 TEST_F(ExitBootServicesTest, RetriesWithAFreshMapWhenTheKeyIsStale)

@@ -10,8 +10,14 @@ namespace golden {
 
 namespace {
 
-void put32(std::ofstream& out, uint32_t v) { out.write(reinterpret_cast<const char*>(&v), 4); }
-bool get32(std::ifstream& in, uint32_t& v) { return bool(in.read(reinterpret_cast<char*>(&v), 4)); }
+void put32(std::ofstream& out, uint32_t v)
+{
+    out.write(reinterpret_cast<const char*>(&v), 4);
+}
+bool get32(std::ifstream& in, uint32_t& v)
+{
+    return bool(in.read(reinterpret_cast<char*>(&v), 4));
+}
 
 } // namespace
 
@@ -54,12 +60,13 @@ void save_ppm(const std::string& path, const Image& image)
     std::ofstream out(path, std::ios::binary);
     out << "P6\n" << image.width << " " << image.height << "\n255\n";
     for (uint32_t p : image.pixels) {
-        char rgb[3] = { char(p >> 16), char(p >> 8), char(p) };
+        char rgb[3] = {char(p >> 16), char(p >> 8), char(p)};
         out.write(rgb, 3);
     }
 }
 
-std::string compare(const Image& expected, const Image& actual, int tolerance, size_t allowed_outliers)
+std::string compare(
+    const Image& expected, const Image& actual, int tolerance, size_t allowed_outliers)
 {
     if (expected.width != actual.width || expected.height != actual.height)
         return "size differs";
@@ -69,7 +76,7 @@ std::string compare(const Image& expected, const Image& actual, int tolerance, s
     for (size_t i = 0; i < actual.pixels.size(); ++i) {
         uint32_t a = expected.pixels[i], b = actual.pixels[i];
         int d = 0;
-        for (int shift : { 0, 8, 16 })
+        for (int shift : {0, 8, 16})
             d = std::max(d, std::abs(int((a >> shift) & 0xff) - int((b >> shift) & 0xff)));
         if (d > tolerance) {
             ++outliers;
@@ -81,12 +88,14 @@ std::string compare(const Image& expected, const Image& actual, int tolerance, s
     if (outliers <= allowed_outliers)
         return "";
     std::ostringstream text;
-    text << outliers << " pixels differ by more than " << tolerance << " (worst " << worst << "), first at ("
-         << first % size_t(actual.width) << "," << first / size_t(actual.width) << ")";
+    text << outliers << " pixels differ by more than " << tolerance << " (worst " << worst
+         << "), first at (" << first % size_t(actual.width) << "," << first / size_t(actual.width)
+         << ")";
     return text.str();
 }
 
-std::string check(const std::string& name, const Image& actual, int tolerance, size_t allowed_outliers)
+std::string check(
+    const std::string& name, const Image& actual, int tolerance, size_t allowed_outliers)
 {
     std::string path = std::string(ROTA_GOLDEN_DIR) + "/" + name + ".rgi";
     if (std::getenv("ROTA_UPDATE_GOLDENS") != nullptr) {

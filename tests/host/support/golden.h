@@ -13,7 +13,7 @@
 namespace golden {
 
 struct Image {
-    int32_t width { 0 }, height { 0 };
+    int32_t width {0}, height {0};
     std::vector<uint32_t> pixels;
 };
 
@@ -23,10 +23,12 @@ void save_ppm(const std::string& path, const Image& image);
 
 // Empty when the images match within `tolerance` per channel on all but
 // `allowed_outliers` pixels; otherwise a description of the difference.
-std::string compare(const Image& expected, const Image& actual, int tolerance, size_t allowed_outliers);
+std::string compare(
+    const Image& expected, const Image& actual, int tolerance, size_t allowed_outliers);
 
 // Loads tests/golden/<name>.rgi, compares, and on mismatch writes
 // <build>/golden-actual/<name>.ppm. Returns the failure text or "".
-std::string check(const std::string& name, const Image& actual, int tolerance, size_t allowed_outliers);
+std::string check(
+    const std::string& name, const Image& actual, int tolerance, size_t allowed_outliers);
 
 } // namespace golden

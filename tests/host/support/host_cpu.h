@@ -11,7 +11,7 @@
 struct HostCpu {
     static uint32_t current_id()
     {
-        static std::atomic<uint32_t> next { 1 };
+        static std::atomic<uint32_t> next {1};
         thread_local uint32_t id = next.fetch_add(1);
         return id;
     }

@@ -14,12 +14,12 @@ struct TestCanvas {
 
     TestCanvas(int32_t width, int32_t height, rota::Color fill)
         : pixels(size_t(width) * size_t(height), fill)
-        , surface { pixels.data(), width, height, width }
+        , surface {pixels.data(), width, height, width}
     {
     }
     TestCanvas(const TestCanvas& other)
         : pixels(other.pixels)
-        , surface { pixels.data(), other.surface.width, other.surface.height, other.surface.width }
+        , surface {pixels.data(), other.surface.width, other.surface.height, other.surface.width}
     {
     }
     TestCanvas& operator=(const TestCanvas&) = delete;
