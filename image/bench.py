@@ -51,10 +51,10 @@ EXPECTED_BACKEND = {"virtio-gpu": "virtio-gpu", "gop": "gop"}
 
 @dataclasses.dataclass(frozen=True)
 class Run:
-    display: str            # "virtio-gpu" or "gop"
+    display: str  # "virtio-gpu" or "gop"
     cpus: int
     perframe: bool
-    present: str            # "damage" or "full"
+    present: str  # "damage" or "full"
     scene: str = "roulette"  # or "test": the display test scene (debug=test-scene)
     frame_times: bool = False
 
@@ -73,8 +73,14 @@ class Run:
             debug.append("test-scene")
         if self.frame_times:
             debug.append("frame-times")
-        lines = ["fps=0", f"frames={frames}", "gate=off", "seed=1",
-                 f"perframe={'on' if self.perframe else 'off'}", f"cpus={self.cpus}"]
+        lines = [
+            "fps=0",
+            f"frames={frames}",
+            "gate=off",
+            "seed=1",
+            f"perframe={'on' if self.perframe else 'off'}",
+            f"cpus={self.cpus}",
+        ]
         return lines + list(extra_cfg) + ([f"debug={','.join(debug)}"] if debug else [])
 
 
@@ -82,13 +88,19 @@ def parse_run_name(name):
     m = re.fullmatch(r"(virtio-gpu|gop)-c(\d+)-pf(on|off)-(damage|full)(?:-(test))?", name)
     if not m:
         raise ValueError(f"not a run name: {name!r} (like virtio-gpu-c2-pfoff-damage)")
-    return Run(m.group(1), int(m.group(2)), m.group(3) == "on", m.group(4),
-               m.group(5) or "roulette")
+    return Run(
+        m.group(1), int(m.group(2)), m.group(3) == "on", m.group(4), m.group(5) or "roulette"
+    )
 
 
 def full_matrix():
-    return [Run(d, c, pf, pr) for d in ("virtio-gpu", "gop") for c in (1, 2, 4)
-            for pf in (True, False) for pr in ("damage", "full")]
+    return [
+        Run(d, c, pf, pr)
+        for d in ("virtio-gpu", "gop")
+        for c in (1, 2, 4)
+        for pf in (True, False)
+        for pr in ("damage", "full")
+    ]
 
 
 def quick_matrix():
@@ -96,8 +108,11 @@ def quick_matrix():
 
 
 def present_path_matrix():
-    return [Run("virtio-gpu", 2, True, pr, scene) for scene in ("roulette", "test")
-            for pr in ("damage", "full")]
+    return [
+        Run("virtio-gpu", 2, True, pr, scene)
+        for scene in ("roulette", "test")
+        for pr in ("damage", "full")
+    ]
 
 
 # --- one run --------------------------------------------------------------------
@@ -122,8 +137,9 @@ def parse_log(text):
         facts["online"] = smp.group(1)
     if summary:
         facts["scene"] = "roulette" if re.search(r"^\[roulette\]", text, re.M) else "test scene"
-    perf = re.findall(r"^\[VIRTIO PERF\] fences=(\d+) spins=(\d+) completions=(\d+) notifies=(\d+)",
-                      text, re.M)
+    perf = re.findall(
+        r"^\[VIRTIO PERF\] fences=(\d+) spins=(\d+) completions=(\d+) notifies=(\d+)", text, re.M
+    )
     if perf:
         facts["perf_lines"] = len(perf)
         facts["completions_per_frame"] = f"{sum(int(p[2]) for p in perf) / len(perf):.2f}"
@@ -153,9 +169,15 @@ def execute(run, args, logs):
     """Boots one run; returns a dict of its figures with "status" ok or a failure text."""
     log_path = os.path.join(logs, f"{run.name}.serial.log")
     cfg = run.cfg(args.frames, args.debug, args.cfg)
-    options = qemu.Options(image=os.path.join(args.build, "esp.img"),
-                           display=QEMU_DISPLAY[run.display], smp=run.cpus, machine="q35",
-                           cfg=cfg, serial=log_path, timeout=args.timeout)
+    options = qemu.Options(
+        image=os.path.join(args.build, "esp.img"),
+        display=QEMU_DISPLAY[run.display],
+        smp=run.cpus,
+        machine="q35",
+        cfg=cfg,
+        serial=log_path,
+        timeout=args.timeout,
+    )
     busy, own = host_busy_seconds(), own_cpu_seconds()
     started = time.monotonic()
     error, summary = None, False
@@ -184,10 +206,16 @@ def execute(run, args, logs):
     # What the rest of the host ran meanwhile, in CPUs: it competes with QEMU's threads.
     others = max(0.0, (host_busy_seconds() - busy) - (own_cpu_seconds() - own)) / wall
 
-    row = {"run": run.name, "display": run.display, "cpus": run.cpus,
-           "perframe": "on" if run.perframe else "off", "present": run.present,
-           "scene": "test scene" if run.scene == "test" else run.scene,
-           "wall_s": f"{wall:.0f}", "host_other_cpus": f"{others:.2f}"}
+    row = {
+        "run": run.name,
+        "display": run.display,
+        "cpus": run.cpus,
+        "perframe": "on" if run.perframe else "off",
+        "present": run.present,
+        "scene": "test scene" if run.scene == "test" else run.scene,
+        "wall_s": f"{wall:.0f}",
+        "host_other_cpus": f"{others:.2f}",
+    }
     facts = parse_log(text)
     row.update(facts)
     if "frames" not in facts:
@@ -198,9 +226,11 @@ def execute(run, args, logs):
         fail_path = os.path.join(logs, f"{run.name}.failure.txt")
         tail = "\n".join(text.splitlines()[-60:])
         with open(fail_path, "w") as f:
-            f.write(f"{run.name}: {error}\ncfg: {' '.join(cfg)}\n"
-                    f"qemu: {' '.join(getattr(m, 'args', []))}\n--- serial (last 60 lines) ---\n"
-                    f"{tail}\n")
+            f.write(
+                f"{run.name}: {error}\ncfg: {' '.join(cfg)}\n"
+                f"qemu: {' '.join(getattr(m, 'args', []))}\n--- serial (last 60 lines) ---\n"
+                f"{tail}\n"
+            )
         shown = os.path.relpath(fail_path)
         row["status"] = f"FAILED: {error} (see {fail_path if shown.startswith('..') else shown})"
         return row, text
@@ -221,18 +251,36 @@ def execute(run, args, logs):
 
 # --- the table ------------------------------------------------------------------
 
-MAIN_COLUMNS = [("display", "display"), ("cpus", "cpus"), ("perframe", "perframe"),
-                ("present", "present"), ("fps", "fps"), ("p50 ms", "p50_ms"),
-                ("p99 ms", "p99_ms"), ("render ms", "render_ms"), ("present ms", "present_ms"),
-                ("fences/frame", "fences_per_frame"), ("spins/frame", "spins_per_frame"),
-                ("notifies/frame", "notifies_per_frame"), ("note", "note")]
-PRESENT_PATH_COLUMNS = [("scene", "scene"), ("buffering", "buffering"), ("present", "present"),
-                        ("fps", "fps"),
-                        ("p50 ms", "p50_ms"), ("p99 ms", "p99_ms"), ("render ms", "render_ms"),
-                        ("present ms", "present_ms"), ("fences/frame", "fences_per_frame"),
-                        ("spins/frame", "spins_per_frame"),
-                        ("completions/frame", "completions_per_frame"),
-                        ("notifies/frame", "notifies_per_frame"), ("note", "note")]
+MAIN_COLUMNS = [
+    ("display", "display"),
+    ("cpus", "cpus"),
+    ("perframe", "perframe"),
+    ("present", "present"),
+    ("fps", "fps"),
+    ("p50 ms", "p50_ms"),
+    ("p99 ms", "p99_ms"),
+    ("render ms", "render_ms"),
+    ("present ms", "present_ms"),
+    ("fences/frame", "fences_per_frame"),
+    ("spins/frame", "spins_per_frame"),
+    ("notifies/frame", "notifies_per_frame"),
+    ("note", "note"),
+]
+PRESENT_PATH_COLUMNS = [
+    ("scene", "scene"),
+    ("buffering", "buffering"),
+    ("present", "present"),
+    ("fps", "fps"),
+    ("p50 ms", "p50_ms"),
+    ("p99 ms", "p99_ms"),
+    ("render ms", "render_ms"),
+    ("present ms", "present_ms"),
+    ("fences/frame", "fences_per_frame"),
+    ("spins/frame", "spins_per_frame"),
+    ("completions/frame", "completions_per_frame"),
+    ("notifies/frame", "notifies_per_frame"),
+    ("note", "note"),
+]
 _TEXT_KEYS = {"display", "perframe", "present", "scene", "buffering", "note"}
 
 
@@ -259,9 +307,13 @@ def text_table(rows, columns):
     body = cells(rows, columns)
     lead = leading(columns)
     # A failure message spans the figure columns: it does not set their widths.
-    widths = [max([len(header[i])] + [len(r[i]) for r, row in zip(body, rows)
-                                      if row["status"] == "ok" or i < lead])
-              for i in range(len(columns))]
+    widths = [
+        max(
+            [len(header[i])]
+            + [len(r[i]) for r, row in zip(body, rows) if row["status"] == "ok" or i < lead]
+        )
+        for i in range(len(columns))
+    ]
 
     def line(values, ok=True):
         parts = []
@@ -281,17 +333,42 @@ def markdown_table(rows, columns):
     header = [h for h, _ in columns]
     align = [":--" if key in _TEXT_KEYS else "--:" for _, key in columns]
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join(align) + "|"]
-    lines += ["| " + " | ".join(c.replace("|", "\\|") for c in values) + " |"
-              for values in cells(rows, columns)]
+    lines += [
+        "| " + " | ".join(c.replace("|", "\\|") for c in values) + " |"
+        for values in cells(rows, columns)
+    ]
     return "\n".join(lines)
 
 
 def write_csv(path, rows):
-    keys = ["run", "status", "display", "cpus", "perframe", "present", "scene", "backend",
-            "mode", "buffering", "online", "frames", "fps", "p50_ms", "p99_ms", "render_ms",
-            "present_ms", "fences_per_frame", "spins_per_frame", "notifies_per_frame",
-            "completions_per_frame", "fences_max", "log_dropped", "note", "wall_s",
-            "host_other_cpus"]
+    keys = [
+        "run",
+        "status",
+        "display",
+        "cpus",
+        "perframe",
+        "present",
+        "scene",
+        "backend",
+        "mode",
+        "buffering",
+        "online",
+        "frames",
+        "fps",
+        "p50_ms",
+        "p99_ms",
+        "render_ms",
+        "present_ms",
+        "fences_per_frame",
+        "spins_per_frame",
+        "notifies_per_frame",
+        "completions_per_frame",
+        "fences_max",
+        "log_dropped",
+        "note",
+        "wall_s",
+        "host_other_cpus",
+    ]
     with open(path, "w", newline="") as f:
         w = csv.DictWriter(f, fieldnames=keys, extrasaction="ignore")
         w.writeheader()
@@ -317,18 +394,22 @@ def provenance(args):
 
     def run(cmd):
         try:
-            return subprocess.run(cmd, capture_output=True, text=True, cwd=source,
-                                  timeout=10).stdout.strip()
+            return subprocess.run(
+                cmd, capture_output=True, text=True, cwd=source, timeout=10
+            ).stdout.strip()
         except (OSError, subprocess.SubprocessError):
             return ""
+
     commit = run(["git", "rev-parse", "--short", "HEAD"]) or "?"
     if run(["git", "status", "--porcelain", "--untracked-files=no"]):
         commit += "+changes"
     built = datetime.datetime.fromtimestamp(os.path.getmtime(os.path.join(args.build, "esp.img")))
     qemu_version = (run([qemu.QEMU, "--version"]).splitlines() or ["?"])[0]
     qemu_version = re.sub(r"^QEMU emulator version (\S+).*", r"QEMU \1", qemu_version)
-    return (f"rota {commit} (image built {built:%Y-%m-%d %H:%M}), {qemu_version} TCG, "
-            f"host {os.cpu_count()} cores")
+    return (
+        f"rota {commit} (image built {built:%Y-%m-%d %H:%M}), {qemu_version} TCG, "
+        f"host {os.cpu_count()} cores"
+    )
 
 
 def context(args, rows, origin):
@@ -337,35 +418,69 @@ def context(args, rows, origin):
     modes = sorted({row.get("mode") for row in rows if row.get("mode")})
     others = [float(row["host_other_cpus"]) for row in rows]
     extra = " ".join(args.cfg + ([f"debug+={','.join(args.debug)}"] if args.debug else []))
-    return (f"{origin} (other work on it during the runs: {min(others):.1f}-{max(others):.1f} "
-            f"CPUs); fps=0 frames={args.frames} seed=1 gate=off{' ' + extra if extra else ''}, "
-            f"mode {'/'.join(modes) or '?'}, scene: {'/'.join(scenes) or '?'}.")
+    return (
+        f"{origin} (other work on it during the runs: {min(others):.1f}-{max(others):.1f} "
+        f"CPUs); fps=0 frames={args.frames} seed=1 gate=off{' ' + extra if extra else ''}, "
+        f"mode {'/'.join(modes) or '?'}, scene: {'/'.join(scenes) or '?'}."
+    )
 
 
 # --- main -----------------------------------------------------------------------
 
+
 def main(argv=None):
-    p = argparse.ArgumentParser(description="Boot rota over a matrix of machines and tabulate "
-                                "its [summary] lines (builds nothing: build first).")
-    p.add_argument("--build", default=os.path.join(ROOT, "build"),
-                   help="build directory holding esp.img (default: build)")
+    p = argparse.ArgumentParser(
+        description="Boot rota over a matrix of machines and tabulate "
+        "its [summary] lines (builds nothing: build first)."
+    )
+    p.add_argument(
+        "--build",
+        default=os.path.join(ROOT, "build"),
+        help="build directory holding esp.img (default: build)",
+    )
     p.add_argument("--frames", type=int, help="frames per run (default 600; 300 with --quick)")
-    p.add_argument("--quick", action="store_true",
-                   help="a smaller matrix: virtio-gpu and gop, 2 CPUs, perframe on, "
-                   "damage and full")
-    p.add_argument("--present-path", action="store_true",
-                   help="virtio-gpu, 2 CPUs, perframe on: damage vs full, roulette and test scene")
-    p.add_argument("--only", action="append", default=[], metavar="PATTERN",
-                   help="keep runs whose name matches this shell pattern (repeatable)")
-    p.add_argument("--plot", default="virtio-gpu-c2-pfoff-damage", metavar="NAME",
-                   help="the run plotted with debug=frame-times, or 'none'")
-    p.add_argument("--debug", default="", metavar="FLAGS",
-                   help="more debug= flags for every run, comma-separated (e.g. gpu-copy)")
-    p.add_argument("--cfg", action="append", default=[], metavar="KEY=VALUE",
-                   help="another rota.cfg line for every run (repeatable; not debug=)")
+    p.add_argument(
+        "--quick",
+        action="store_true",
+        help="a smaller matrix: virtio-gpu and gop, 2 CPUs, perframe on, " "damage and full",
+    )
+    p.add_argument(
+        "--present-path",
+        action="store_true",
+        help="virtio-gpu, 2 CPUs, perframe on: damage vs full, roulette and test scene",
+    )
+    p.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="PATTERN",
+        help="keep runs whose name matches this shell pattern (repeatable)",
+    )
+    p.add_argument(
+        "--plot",
+        default="virtio-gpu-c2-pfoff-damage",
+        metavar="NAME",
+        help="the run plotted with debug=frame-times, or 'none'",
+    )
+    p.add_argument(
+        "--debug",
+        default="",
+        metavar="FLAGS",
+        help="more debug= flags for every run, comma-separated (e.g. gpu-copy)",
+    )
+    p.add_argument(
+        "--cfg",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="another rota.cfg line for every run (repeatable; not debug=)",
+    )
     p.add_argument("--out", help="output directory (default: BUILD/bench)")
-    p.add_argument("--timeout", type=float,
-                   help="hard limit per QEMU run, seconds (default 90 + 0.5 per frame)")
+    p.add_argument(
+        "--timeout",
+        type=float,
+        help="hard limit per QEMU run, seconds (default 90 + 0.5 per frame)",
+    )
     p.add_argument("--list", action="store_true", help="print the selected run names and exit")
     args = p.parse_args(argv)
     args.frames = args.frames or (300 if args.quick else 600)
@@ -375,8 +490,13 @@ def main(argv=None):
     if any(not re.fullmatch(r"\w+=\S+", line) or line.startswith("debug=") for line in args.cfg):
         p.error("--cfg takes KEY=VALUE lines other than debug= (use --debug)")
 
-    runs = (present_path_matrix() if args.present_path
-            else quick_matrix() if args.quick else full_matrix())
+    runs = (
+        present_path_matrix()
+        if args.present_path
+        else quick_matrix()
+        if args.quick
+        else full_matrix()
+    )
     if args.only:
         runs = [r for r in runs if any(fnmatch.fnmatchcase(r.name, pat) for pat in args.only)]
     plot_run = None
@@ -392,17 +512,24 @@ def main(argv=None):
         p.error("no run left after --only")
     image = os.path.join(args.build, "esp.img")
     if not os.path.exists(image):
-        p.error(f"{image} is missing: build first (cmake -S . -B {args.build} && "
-                f"cmake --build {args.build} -j2)")
+        p.error(
+            f"{image} is missing: build first (cmake -S . -B {args.build} && "
+            f"cmake --build {args.build} -j2)"
+        )
 
     logs = os.path.join(args.out, "logs")
     os.makedirs(logs, exist_ok=True)
     load = os.getloadavg()[0]
     if load > 1.0:
-        print(f"bench: host load is {load:.1f}: other work on this host skews the figures",
-              file=sys.stderr)
-    print(f"bench: {len(runs)} runs of {args.frames} frames from {image}, "
-          f"timeout {args.timeout:.0f}s each", file=sys.stderr)
+        print(
+            f"bench: host load is {load:.1f}: other work on this host skews the figures",
+            file=sys.stderr,
+        )
+    print(
+        f"bench: {len(runs)} runs of {args.frames} frames from {image}, "
+        f"timeout {args.timeout:.0f}s each",
+        file=sys.stderr,
+    )
 
     origin = provenance(args)
     rows = []
@@ -410,8 +537,11 @@ def main(argv=None):
         print(f"bench: [{i}/{len(runs)}] {run.name} ...", end=" ", file=sys.stderr, flush=True)
         row, _ = execute(run, args, logs)
         rows.append(row)
-        print(f"{row['status'] if row['status'] != 'ok' else row.get('fps') + ' fps'} "
-              f"({row['wall_s']}s)", file=sys.stderr)
+        print(
+            f"{row['status'] if row['status'] != 'ok' else row.get('fps') + ' fps'} "
+            f"({row['wall_s']}s)",
+            file=sys.stderr,
+        )
 
     stem = "present-path" if args.present_path else "bench"
     columns = PRESENT_PATH_COLUMNS if args.present_path else MAIN_COLUMNS
@@ -432,9 +562,11 @@ def main(argv=None):
         row, text = execute(plot_run, args, logs)
         png = os.path.join(args.out, "frametimes.png")
         if row["status"] == "ok":
-            title = (f"{plot_run.display} {plot_run.cpus} cpu{'s' if plot_run.cpus > 1 else ''}"
-                     f" perframe {'on' if plot_run.perframe else 'off'} {plot_run.present}"
-                     f"  {row.get('scene', '')}  {row.get('fps')} fps")
+            title = (
+                f"{plot_run.display} {plot_run.cpus} cpu{'s' if plot_run.cpus > 1 else ''}"
+                f" perframe {'on' if plot_run.perframe else 'off'} {plot_run.present}"
+                f"  {row.get('scene', '')}  {row.get('fps')} fps"
+            )
             try:
                 count = plot.write_plot(text, png, title)
                 print(f"{count} frames -> {png}", file=sys.stderr)
@@ -444,8 +576,9 @@ def main(argv=None):
         else:
             print(row["status"], file=sys.stderr)
             failed += 1
-    print(f"bench: results in {args.out}" + (f"; {failed} FAILED" if failed else ""),
-          file=sys.stderr)
+    print(
+        f"bench: results in {args.out}" + (f"; {failed} FAILED" if failed else ""), file=sys.stderr
+    )
     return 1 if failed else 0
 
 

@@ -11,6 +11,7 @@ packages=(
     googletest libgtest-dev          # host unit tests
     ovmf qemu-system-x86             # the firmware and the machine the e2e tests boot
     mtools dosfstools                # FAT images without root or loop mounts
+    clang-format-14 black            # the formatting the lint_format test enforces
 )
 # QEMU's gtk/sdl windows live in a separate package; only image/run with a display needs it.
 [[ "${1:-}" == --gui ]] && packages+=(qemu-system-gui)

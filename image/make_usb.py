@@ -39,16 +39,38 @@ def protective_mbr(sectors):
 
 
 def partition_entries(first_lba, last_lba):
-    entry = struct.pack("<16s16sQQQ72s", ESP_TYPE.bytes_le, PART_GUID.bytes_le,
-                        first_lba, last_lba, 0, "EFI System".encode("utf-16-le"))
+    entry = struct.pack(
+        "<16s16sQQQ72s",
+        ESP_TYPE.bytes_le,
+        PART_GUID.bytes_le,
+        first_lba,
+        last_lba,
+        0,
+        "EFI System".encode("utf-16-le"),
+    )
     return entry + bytes(ENTRY_SIZE * (ENTRY_COUNT - 1))
 
 
 def gpt_header(my_lba, alternate_lba, entries_lba, sectors, entries_crc):
     def pack(crc):
-        return struct.pack("<8sIIIIQQQQ16sQIII", b"EFI PART", 0x00010000, 92, crc, 0,
-                           my_lba, alternate_lba, 34, sectors - 34, DISK_GUID.bytes_le,
-                           entries_lba, ENTRY_COUNT, ENTRY_SIZE, entries_crc)
+        return struct.pack(
+            "<8sIIIIQQQQ16sQIII",
+            b"EFI PART",
+            0x00010000,
+            92,
+            crc,
+            0,
+            my_lba,
+            alternate_lba,
+            34,
+            sectors - 34,
+            DISK_GUID.bytes_le,
+            entries_lba,
+            ENTRY_COUNT,
+            ENTRY_SIZE,
+            entries_crc,
+        )
+
     header = pack(zlib.crc32(pack(0)))  # the CRC covers the header with its own field zero
     return header + bytes(SECTOR - len(header))
 
@@ -56,7 +78,11 @@ def gpt_header(my_lba, alternate_lba, entries_lba, sectors, entries_crc):
 def fat_with_hidden_sectors(boot_sector, hidden):
     """A FAT boot sector records how many sectors precede the volume (BPB_HiddSec);
     Windows and some firmware check it, so set it to the partition's first LBA."""
-    if len(boot_sector) < SECTOR or boot_sector[510:512] != b"\x55\xaa" or boot_sector[0] not in (0xEB, 0xE9):
+    if (
+        len(boot_sector) < SECTOR
+        or boot_sector[510:512] != b"\x55\xaa"
+        or boot_sector[0] not in (0xEB, 0xE9)
+    ):
         return boot_sector
     patched = bytearray(boot_sector)
     struct.pack_into("<I", patched, 0x1C, hidden)
@@ -77,7 +103,9 @@ def write_image(out_path, esp_path):
     if esp[0x16:0x18] == b"\x00\x00":  # FAT32: its backup boot sector must match
         backup = struct.unpack_from("<H", esp, 0x32)[0] * SECTOR
         if 0 < backup < len(esp) - SECTOR:
-            esp[backup:backup + SECTOR] = fat_with_hidden_sectors(esp[backup:backup + SECTOR], ESP_FIRST_LBA)
+            esp[backup : backup + SECTOR] = fat_with_hidden_sectors(
+                esp[backup : backup + SECTOR], ESP_FIRST_LBA
+            )
 
     with open(out_path, "wb") as f:
         f.write(protective_mbr(sectors))
@@ -93,8 +121,8 @@ def _write_sparse(f, offset, data, chunk=1 << 16):
     """Seeks over all-zero chunks so the image file stays sparse on disk."""
     zero = bytes(chunk)
     for pos in range(0, len(data), chunk):
-        piece = data[pos:pos + chunk]
-        if piece != zero[:len(piece)]:
+        piece = data[pos : pos + chunk]
+        if piece != zero[: len(piece)]:
             f.seek(offset + pos)
             f.write(piece)
 

@@ -17,7 +17,7 @@ class Image:
 
     def pixel(self, x, y):
         i = (y * self.width + x) * 3
-        return tuple(self.rgb[i:i + 3])
+        return tuple(self.rgb[i : i + 3])
 
 
 def read_image(path):
@@ -34,19 +34,19 @@ def parse_ppm(data):
     """Binary PPM (P6) with maxval 255, as QEMU's screendump writes it."""
     fields, pos = [], 2
     while len(fields) < 3:
-        while data[pos:pos + 1].isspace():
+        while data[pos : pos + 1].isspace():
             pos += 1
-        if data[pos:pos + 1] == b"#":
+        if data[pos : pos + 1] == b"#":
             pos = data.index(b"\n", pos) + 1
             continue
         start = pos
-        while not data[pos:pos + 1].isspace():
+        while not data[pos : pos + 1].isspace():
             pos += 1
         fields.append(int(data[start:pos]))
     width, height, maxval = fields
     if maxval != 255:
         raise ValueError("PPM maxval must be 255")
-    pixels = data[pos + 1:pos + 1 + width * height * 3]
+    pixels = data[pos + 1 : pos + 1 + width * height * 3]
     if len(pixels) != width * height * 3:
         raise ValueError("PPM is truncated")
     return Image(width, height, pixels)
@@ -56,9 +56,12 @@ def parse_png(data):
     """8-bit RGB or RGBA, non-interlaced PNG (what QEMU's screendump writes)."""
     pos, idat, header = 8, [], None
     while pos < len(data):
-        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
-        body = data[pos + 8:pos + 8 + length]
-        if zlib.crc32(kind + body) != struct.unpack(">I", data[pos + 8 + length:pos + 12 + length])[0]:
+        length, kind = struct.unpack(">I4s", data[pos : pos + 8])
+        body = data[pos + 8 : pos + 8 + length]
+        if (
+            zlib.crc32(kind + body)
+            != struct.unpack(">I", data[pos + 8 + length : pos + 12 + length])[0]
+        ):
             raise ValueError(f"PNG chunk {kind!r} has a bad CRC")
         if kind == b"IHDR":
             header = struct.unpack(">IIBBBBB", body)
@@ -76,7 +79,7 @@ def parse_png(data):
     rows, prev = [], bytearray(stride)
     for y in range(height):
         kind = raw[y * (stride + 1)]
-        row = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        row = bytearray(raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)])
         _unfilter(kind, row, prev, bpp)
         rows.append(row if bpp == 3 else bytes(b for i, b in enumerate(row) if i % 4 != 3))
         prev = row

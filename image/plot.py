@@ -82,6 +82,7 @@ def text_width(text, scale=1):
 
 # --- a canvas -------------------------------------------------------------------
 
+
 class Canvas:
     """An RGB picture to draw on: pixels, filled rectangles, lines, text."""
 
@@ -92,7 +93,7 @@ class Canvas:
     def set(self, x, y, color):
         if 0 <= x < self.width and 0 <= y < self.height:
             i = (y * self.width + x) * 3
-            self.rgb[i:i + 3] = bytes(color)
+            self.rgb[i : i + 3] = bytes(color)
 
     def fill(self, x, y, w, h, color):
         x0, y0 = max(0, x), max(0, y)
@@ -102,7 +103,7 @@ class Canvas:
         row = bytes(color) * (x1 - x0)
         for yy in range(y0, y1):
             i = (yy * self.width + x0) * 3
-            self.rgb[i:i + len(row)] = row
+            self.rgb[i : i + len(row)] = row
 
     def line(self, x0, y0, x1, y1, color):
         """Bresenham: every pixel of the line from (x0, y0) to (x1, y1), ends included."""
@@ -139,16 +140,25 @@ class Canvas:
     def png(self):
         """The picture as an 8-bit RGB PNG (filter 0 on every row)."""
         stride = self.width * 3
-        raw = b"".join(b"\x00" + bytes(self.rgb[y * stride:(y + 1) * stride])
-                       for y in range(self.height))
+        raw = b"".join(
+            b"\x00" + bytes(self.rgb[y * stride : (y + 1) * stride]) for y in range(self.height)
+        )
 
         def chunk(kind, body):
-            return (struct.pack(">I", len(body)) + kind + body
-                    + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF))
+            return (
+                struct.pack(">I", len(body))
+                + kind
+                + body
+                + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+            )
 
         header = struct.pack(">IIBBBBB", self.width, self.height, 8, 2, 0, 0, 0)
-        return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-                + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
+        return (
+            b"\x89PNG\r\n\x1a\n"
+            + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(raw, 9))
+            + chunk(b"IEND", b"")
+        )
 
 
 # --- frame times ----------------------------------------------------------------

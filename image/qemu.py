@@ -64,21 +64,21 @@ class QmpError(MachineError):
 
 @dataclasses.dataclass
 class Options:
-    image: str                      # build/esp.img, or build/rota-usb.img with usb=True
-    usb: bool = False               # attach image as a USB stick on qemu-xhci instead of a disk
-    display: str = "std"            # a key of DISPLAYS
+    image: str  # build/esp.img, or build/rota-usb.img with usb=True
+    usb: bool = False  # attach image as a USB stick on qemu-xhci instead of a disk
+    display: str = "std"  # a key of DISPLAYS
     smp: int = 2
-    machine: str = "q35"            # q35 or pc
+    machine: str = "q35"  # q35 or pc
     memory: str = "512M"
-    journal: str | None = None      # raw image attached as virtio-blk
+    journal: str | None = None  # raw image attached as virtio-blk
     cfg: list = dataclasses.field(default_factory=list)  # lines appended to rota.cfg
-    window: bool = False            # a gtk/sdl window instead of -display none
-    serial: str | None = None       # log file path; None: in the temp dir; "stdio": terminal
-    qmp: str | None = None          # QMP socket path; None: in the temp dir
+    window: bool = False  # a gtk/sdl window instead of -display none
+    serial: str | None = None  # log file path; None: in the temp dir; "stdio": terminal
+    qmp: str | None = None  # QMP socket path; None: in the temp dir
     no_reboot: bool = False
     no_shutdown: bool = False
-    accel: str = "tcg"              # /dev/kvm opens here, but OVMF dies in it (emulation failure)
-    timeout: float | None = 90.0    # hard limit on the machine's life, seconds
+    accel: str = "tcg"  # /dev/kvm opens here, but OVMF dies in it (emulation failure)
+    timeout: float | None = 90.0  # hard limit on the machine's life, seconds
     keep_temp: bool = False
     extra_args: list = dataclasses.field(default_factory=list)
 
@@ -86,17 +86,17 @@ class Options:
 class Machine:
     def __init__(self, options):
         self.options = options
-        self.events = []            # QMP events seen, oldest first, as dicts
+        self.events = []  # QMP events seen, oldest first, as dicts
         self.tmpdir = None
         self.proc = None
         self._qmp = None
         self._serial_pos = 0
-        self._lines = []            # complete serial lines, normalised
+        self._lines = []  # complete serial lines, normalised
         self._partial = b""
-        self._cursor = 0            # wait_for_line searches from here, so calls keep order
+        self._cursor = 0  # wait_for_line searches from here, so calls keep order
         self._watchdog = None
         self.deadline = None
-        self.expired = False        # the hard timeout killed QEMU
+        self.expired = False  # the hard timeout killed QEMU
 
     # --- life cycle -------------------------------------------------------------
 
@@ -130,8 +130,9 @@ class Machine:
         stdio = None if self.serial_path == "stdio" else subprocess.DEVNULL
         self._stderr_path = os.path.join(self.tmpdir, "qemu.stderr")
         with open(self._stderr_path, "wb") as stderr:
-            self.proc = subprocess.Popen(self.args, stdin=stdio, stdout=stdio, stderr=stderr,
-                                         preexec_fn=_die_with_parent)
+            self.proc = subprocess.Popen(
+                self.args, stdin=stdio, stdout=stdio, stderr=stderr, preexec_fn=_die_with_parent
+            )
         if o.timeout is not None:
             self.deadline = time.monotonic() + o.timeout
             self._watchdog = threading.Timer(o.timeout, self._expire)
@@ -139,7 +140,8 @@ class Machine:
             self._watchdog.start()
         if connect_qmp:  # at once: events that happen before a client connects are lost
             self._qmp = self._translate(
-                lambda: qmp.QmpClient(self.qmp_path, self._bounded(10), self.alive), "connect")
+                lambda: qmp.QmpClient(self.qmp_path, self._bounded(10), self.alive), "connect"
+            )
             self.events = self._qmp.events
         return self
 
@@ -147,24 +149,54 @@ class Machine:
         o = self.options
         # -nodefaults: no empty CD-ROM or floppy drive, no parallel port; only the
         # devices listed here exist, so the guest sees the same machine every run.
-        args = [QEMU, "-nodefaults", "-machine", o.machine, "-accel", o.accel,
-                "-m", o.memory, "-smp", str(o.smp), "-nic", "none",
-                "-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={OVMF_CODE}",
-                "-drive", f"if=pflash,format=raw,unit=1,file={vars_copy}"]
+        args = [
+            QEMU,
+            "-nodefaults",
+            "-machine",
+            o.machine,
+            "-accel",
+            o.accel,
+            "-m",
+            o.memory,
+            "-smp",
+            str(o.smp),
+            "-nic",
+            "none",
+            "-drive",
+            f"if=pflash,format=raw,unit=0,readonly=on,file={OVMF_CODE}",
+            "-drive",
+            f"if=pflash,format=raw,unit=1,file={vars_copy}",
+        ]
         if o.usb:
-            args += ["-device", "qemu-xhci,id=xhci",
-                     "-drive", f"if=none,id=stick,format=raw,file={image}",
-                     "-device", "usb-storage,bus=xhci.0,drive=stick,bootindex=0"]
+            args += [
+                "-device",
+                "qemu-xhci,id=xhci",
+                "-drive",
+                f"if=none,id=stick,format=raw,file={image}",
+                "-device",
+                "usb-storage,bus=xhci.0,drive=stick,bootindex=0",
+            ]
         else:
             # ide-hd lands on q35's AHCI and on pc's PIIX IDE alike; no bus= needed.
-            args += ["-drive", f"if=none,id=esp,format=raw,file={image}",
-                     "-device", "ide-hd,drive=esp,bootindex=0"]
+            args += [
+                "-drive",
+                f"if=none,id=esp,format=raw,file={image}",
+                "-device",
+                "ide-hd,drive=esp,bootindex=0",
+            ]
         if o.journal:
-            args += ["-drive", f"if=none,id=journal,format=raw,file={o.journal}",
-                     "-device", "virtio-blk-pci,drive=journal"]
+            args += [
+                "-drive",
+                f"if=none,id=journal,format=raw,file={o.journal}",
+                "-device",
+                "virtio-blk-pci,drive=journal",
+            ]
         args += DISPLAYS[o.display]
         args += ["-display", window_backend() if o.window else "none"]
-        args += ["-serial", "mon:stdio" if self.serial_path == "stdio" else f"file:{self.serial_path}"]
+        args += [
+            "-serial",
+            "mon:stdio" if self.serial_path == "stdio" else f"file:{self.serial_path}",
+        ]
         args += ["-qmp", f"unix:{self.qmp_path},server=on,wait=off"]
         if o.no_reboot:
             args.append("-no-reboot")
@@ -285,7 +317,9 @@ class Machine:
         """Runs one QMP command and returns its "return" value; raises QmpError on an
         error reply, Exited when QEMU closes the connection first (as `quit` may)."""
         if self._qmp is None:
-            raise MachineError("QMP is not connected: the machine was started with connect_qmp=False")
+            raise MachineError(
+                "QMP is not connected: the machine was started with connect_qmp=False"
+            )
         return self._translate(lambda: self._qmp.command(command, args, self._bounded(30)), command)
 
     def _translate(self, call, what):
@@ -330,6 +364,7 @@ class Machine:
 
 # --- helpers --------------------------------------------------------------------
 
+
 def _clean(raw):
     return _ANSI.sub(b"", raw).replace(b"\r", b"").decode("utf-8", "replace")
 
@@ -345,8 +380,12 @@ def _append_cfg(image, offset, lines, tmpdir):
     env = dict(os.environ, MTOOLS_SKIP_CHECK="1")
     target = f"{image}@@{offset}" if offset else image
     cfg = os.path.join(tmpdir, "rota.cfg")
-    subprocess.run(["mcopy", "-n", "-i", target, "::/rota.cfg", cfg], env=env, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        ["mcopy", "-n", "-i", target, "::/rota.cfg", cfg],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     with open(cfg, "rb") as f:
         text = f.read()
     if text and not text.endswith(b"\n"):
@@ -370,12 +409,18 @@ def window_backend():
 
 # --- CLI ------------------------------------------------------------------------
 
+
 def main(argv=None):
     here = os.path.dirname(os.path.abspath(__file__))
-    p = argparse.ArgumentParser(description="Boot rota under QEMU + OVMF.",
-                                epilog="Arguments after -- go to QEMU unchanged.")
-    p.add_argument("--build", default=os.path.join(here, "..", "build"),
-                   help="build directory holding esp.img and rota-usb.img")
+    p = argparse.ArgumentParser(
+        description="Boot rota under QEMU + OVMF.",
+        epilog="Arguments after -- go to QEMU unchanged.",
+    )
+    p.add_argument(
+        "--build",
+        default=os.path.join(here, "..", "build"),
+        help="build directory holding esp.img and rota-usb.img",
+    )
     p.add_argument("--display", choices=sorted(DISPLAYS), default="std")
     p.add_argument("--smp", type=int, default=2)
     p.add_argument("--machine", choices=["q35", "pc"], default="q35")
@@ -384,8 +429,13 @@ def main(argv=None):
     disk = p.add_mutually_exclusive_group()
     disk.add_argument("--disk", help="journal disk image (default: BUILD/journal.img)")
     disk.add_argument("--no-disk", action="store_true", help="attach no journal disk")
-    p.add_argument("--cfg", action="append", default=[], metavar="KEY=VALUE",
-                   help="append a line to rota.cfg (repeatable)")
+    p.add_argument(
+        "--cfg",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="append a line to rota.cfg (repeatable)",
+    )
     view = p.add_mutually_exclusive_group()
     view.add_argument("--headless", action="store_true")
     view.add_argument("--window", action="store_true")
@@ -399,8 +449,8 @@ def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     extra = []
     if "--" in argv:
-        extra = argv[argv.index("--") + 1:]
-        argv = argv[:argv.index("--")]
+        extra = argv[argv.index("--") + 1 :]
+        argv = argv[: argv.index("--")]
     a = p.parse_args(argv)
 
     image = os.path.join(a.build, "rota-usb.img" if a.usb else "esp.img")
@@ -413,11 +463,25 @@ def main(argv=None):
     window = not a.headless and (a.window or window_backend() != "none")
     if a.window and window_backend() == "none":
         print("qemu.py: no display server or no gtk/sdl in QEMU; running headless", file=sys.stderr)
-    options = Options(image=image, usb=a.usb, display=a.display, smp=a.smp, machine=a.machine,
-                      memory=a.memory, journal=journal, cfg=a.cfg, window=window,
-                      serial=a.serial_file or "stdio", qmp=a.qmp, no_reboot=a.no_reboot,
-                      no_shutdown=a.no_shutdown, accel=a.accel, timeout=a.timeout,
-                      keep_temp=a.keep_temp, extra_args=extra)
+    options = Options(
+        image=image,
+        usb=a.usb,
+        display=a.display,
+        smp=a.smp,
+        machine=a.machine,
+        memory=a.memory,
+        journal=journal,
+        cfg=a.cfg,
+        window=window,
+        serial=a.serial_file or "stdio",
+        qmp=a.qmp,
+        no_reboot=a.no_reboot,
+        no_shutdown=a.no_shutdown,
+        accel=a.accel,
+        timeout=a.timeout,
+        keep_temp=a.keep_temp,
+        extra_args=extra,
+    )
     # QEMU owns the terminal; Ctrl-C reaches the guest, Ctrl-A X quits QEMU.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     with Machine(options) as m:

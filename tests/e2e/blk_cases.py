@@ -14,10 +14,13 @@ from cases import BOOT_S, STEP_S, SUMMARY, check, expect_no_panic
 HEADLESS = ["frames=30", "gate=off", "seed=1", "perframe=off"]
 DISK_BYTES = 64 << 20
 CAPACITY = DISK_BYTES // 512
-FIELDS = (r"seq=\d+ fate=\d+ result=(?:win|lose) wedge=\d+ frames=\d+ fps=\d+\.\d"
-          r" p50_us=\d+ p99_us=\d+")
-BLK_LINE = (rf"^\[blk\] (\S+) capacity_sectors={CAPACITY} ro=(yes|no) flush=(yes|no)"
-            r"(?: \S+=\S+)*$")
+FIELDS = (
+    r"seq=\d+ fate=\d+ result=(?:win|lose) wedge=\d+ frames=\d+ fps=\d+\.\d"
+    r" p50_us=\d+ p99_us=\d+"
+)
+BLK_LINE = (
+    rf"^\[blk\] (\S+) capacity_sectors={CAPACITY} ro=(yes|no) flush=(yes|no)" r"(?: \S+=\S+)*$"
+)
 
 
 def blank_disk(ctx, name="disk.img", size=DISK_BYTES):
@@ -67,8 +70,10 @@ def journal_tool(ctx, image, expect_status=0):
     run = subprocess.run([tool, image], capture_output=True, text=True)
     with open(os.path.join(ctx.artifacts, "rota-journal.txt"), "a") as f:
         f.write(f"$ rota-journal {image}  (status {run.returncode})\n{run.stdout}{run.stderr}\n")
-    check(run.returncode == expect_status,
-          f"rota-journal exit status {run.returncode}, want {expect_status}: {run.stderr.strip()}")
+    check(
+        run.returncode == expect_status,
+        f"rota-journal exit status {run.returncode}, want {expect_status}: {run.stderr.strip()}",
+    )
     return run.stdout.splitlines()
 
 
@@ -81,19 +86,27 @@ def corrupt_byte(path, offset):
     with open(path, "rb") as f:
         f.seek(offset)
         value = f.read(1)[0]
-    subprocess.run(["dd", f"of={path}", "bs=1", f"seek={offset}", "conv=notrunc", "status=none"],
-                   input=bytes([value ^ 0x5A]), check=True)
+    subprocess.run(
+        ["dd", f"of={path}", "bs=1", f"seek={offset}", "conv=notrunc", "status=none"],
+        input=bytes([value ^ 0x5A]),
+        check=True,
+    )
 
 
 # --- issue 4: every virtio device found, initialised, answering -------------------
+
 
 def virtio_devices(ctx, machine, extra_args=(), blk_id="1001", legacy_refused=False):
     """virtio-gpu-pci and virtio-blk-pci together: both found on PCI, both at
     DRIVER_OK, a first request completed on each (GET_DISPLAY_INFO, GET_ID)."""
     disk = blank_disk(ctx)
-    m = ctx.machine(display="virtio-gpu", machine=machine, journal=None if extra_args else disk,
-                    cfg=HEADLESS + ["debug=test-scene"],
-                    extra_args=[a.replace("DISK", disk) for a in extra_args])
+    m = ctx.machine(
+        display="virtio-gpu",
+        machine=machine,
+        journal=None if extra_args else disk,
+        cfg=HEADLESS + ["debug=test-scene"],
+        extra_args=[a.replace("DISK", disk) for a in extra_args],
+    )
     gpu = m.wait_for_line(r"^\[pci\] (\S+) 1af4:1050 virtio-gpu", BOOT_S, from_start=True).group(1)
     m.wait_for_line(r"^\[pci\] functions=", STEP_S, from_start=True)  # every [pci] line is out
     blk = lines(m, rf"^\[pci\] (\S+) 1af4:{blk_id} virtio-blk")
@@ -118,8 +131,13 @@ def virtio_devices_q35(ctx):
     """On q35 with a modern-only disk (1af4:1042) behind a legacy-only one, which
     is refused while the modern one is used; its GET_ID answer is in the line."""
     old = blank_disk(ctx, "legacy.img")
-    m = virtio_devices(ctx, "q35", drive_args(old, legacy=True, drive_id="old")
-                       + drive_args("DISK", modern_only=True), blk_id="1042", legacy_refused=True)
+    m = virtio_devices(
+        ctx,
+        "q35",
+        drive_args(old, legacy=True, drive_id="old") + drive_args("DISK", modern_only=True),
+        blk_id="1042",
+        legacy_refused=True,
+    )
     check(lines(m, r"^\[virtio\] \S+ 1af4:1001 legacy-only virtio device refused"), "refusal")
     check(lines(m, r"^\[blk\] .* id=rota-disk$"), "GET_ID's serial not in the [blk] line")
     check(sha256(old) == sha256(blank_disk(ctx, "zeros.img")), "the refused disk was written")
@@ -143,20 +161,28 @@ def virtio_legacy_refused(ctx):
 
 # --- issue 7: the journal -----------------------------------------------------------
 
+
 def journal_two_boots(ctx):
     """Records appended in one boot are replayed by the next; serial and the host
     tool agree on every field."""
     disk = blank_disk(ctx)
     first = boot(ctx, ["debug=journal-test", "seed=11"], journal=disk)
-    check(lines(first, r"^\[journal\] formatted a blank disk: slots=2040 record_bytes=512"),
-          "blank disk not formatted")
-    check(lines(first, r"^\[journal\] records=0 last_seq=0 corrupt=0 mode=read-write"), "no replay line")
+    check(
+        lines(first, r"^\[journal\] formatted a blank disk: slots=2040 record_bytes=512"),
+        "blank disk not formatted",
+    )
+    check(
+        lines(first, r"^\[journal\] records=0 last_seq=0 corrupt=0 mode=read-write"),
+        "no replay line",
+    )
     appended = lines(first, rf"^\[journal\] append ({FIELDS}) slot=\d+ write_us=\d+$")
     check(len(appended) == 3 and appended[0].startswith("seq=1 "), f"appends: {appended}")
 
     second = boot(ctx, ["debug=journal-test", "seed=12"], journal=disk)
-    check(lines(second, r"^\[journal\] records=3 last_seq=3 corrupt=0 mode=read-write"),
-          "second boot did not replay three records")
+    check(
+        lines(second, r"^\[journal\] records=3 last_seq=3 corrupt=0 mode=read-write"),
+        "second boot did not replay three records",
+    )
     replayed = lines(second, rf"^\[journal\] record ({FIELDS})$")
     check(replayed == appended, f"replayed {replayed}, first boot appended {appended}")
     appended += lines(second, rf"^\[journal\] append ({FIELDS}) slot=\d+ write_us=\d+$")
@@ -177,8 +203,10 @@ def journal_corrupt_record(ctx):
     corrupt_byte(disk, 9 * 512 + 16)  # slot 1 (seq 2) sits at sector 9; byte 16 is its fate
 
     second = boot(ctx, [], journal=disk)
-    check(lines(second, r"^\[journal\] corrupt record slot=1 sector=9 reason=crc: skipped$"),
-          "corrupt record not reported")
+    check(
+        lines(second, r"^\[journal\] corrupt record slot=1 sector=9 reason=crc: skipped$"),
+        "corrupt record not reported",
+    )
     check(lines(second, r"^\[journal\] records=2 last_seq=3 corrupt=1 "), "replay line")
     replayed = lines(second, rf"^\[journal\] record ({FIELDS})$")
     check(replayed == [appended[0], appended[2]], f"replayed {replayed}")
@@ -197,14 +225,25 @@ def journal_fat_untouched(ctx):
     note = os.path.join(ctx.artifacts, "note.txt")
     with open(note, "w") as f:
         f.write("someone's data\n" * 100)
-    subprocess.run(["mcopy", "-i", disk, note, "::/note.txt"], check=True,
-                   env=dict(os.environ, MTOOLS_SKIP_CHECK="1"))
+    subprocess.run(
+        ["mcopy", "-i", disk, note, "::/note.txt"],
+        check=True,
+        env=dict(os.environ, MTOOLS_SKIP_CHECK="1"),
+    )
     before = sha256(disk)
     m = boot(ctx, ["debug=journal-test,blk-selftest"], journal=disk)
-    check(lines(m, r"^\[journal\] off: disk holds a FAT file system \(non-zero byte in sector 0\): "
-                   r"left untouched$"), "no refusal naming the FAT file system")
-    check(lines(m, r"^\[blk\] selftest disk=\S+ no rota journal header.* result=skip$"),
-          "self-test did not refuse")
+    check(
+        lines(
+            m,
+            r"^\[journal\] off: disk holds a FAT file system \(non-zero byte in sector 0\): "
+            r"left untouched$",
+        ),
+        "no refusal naming the FAT file system",
+    )
+    check(
+        lines(m, r"^\[blk\] selftest disk=\S+ no rota journal header.* result=skip$"),
+        "self-test did not refuse",
+    )
     check(not lines(m, r"^\[journal\] append "), "records appended")
     check(sha256(disk) == before, "the FAT disk changed")
     journal_tool(ctx, disk, expect_status=1)
@@ -222,8 +261,10 @@ def journal_readonly(ctx):
     check(lines(m, r"^\[journal\] records=3 last_seq=3 corrupt=0 mode=read-only "), f"{line}")
     check(lines(m, rf"^\[journal\] record ({FIELDS})$") == appended, "records not replayed")
     check(len(lines(m, r"^\[journal\] append refused: read-only$")) == 3, "appends not refused")
-    check(lines(m, r"^\[blk\] selftest disk=\S+ the device is read-only result=skip$"),
-          "self-test not skipped")
+    check(
+        lines(m, r"^\[blk\] selftest disk=\S+ the device is read-only result=skip$"),
+        "self-test not skipped",
+    )
     check(sha256(disk) == before, "the read-only disk changed")
 
 
@@ -252,13 +293,27 @@ def blk_selftest(ctx):
         m = boot(ctx, ["debug=blk-selftest"], journal=disk)
         result = lines(m, r"^\[blk\] selftest disk=\S+ sectors=16384 mismatches=0 .* result=pass$")
         check(len(result) == 1, f"run {run}: no passing self-test line")
-        check(lines(m, r"^\[blk\] selftest disk=\S+ one_request rtt_us=[\d.]+ fences="), "no rtt line")
+        check(
+            lines(m, r"^\[blk\] selftest disk=\S+ one_request rtt_us=[\d.]+ fences="), "no rtt line"
+        )
         with open(os.path.join(ctx.artifacts, "figures.txt"), "a") as f:
             f.write("\n".join(lines(m, r"^\[blk\] selftest .*")) + "\n")
     output = journal_tool(ctx, disk)
     check(output[-1] == "records=0 last_seq=0 corrupt=0", "the self-test touched the journal")
 
 
-CASES = {f.__name__: f for f in (virtio_devices_q35, virtio_devices_pc, virtio_legacy_refused,
-                                 journal_two_boots, journal_corrupt_record, journal_fat_untouched,
-                                 journal_readonly, journal_no_disk, journal_off_config, blk_selftest)}
+CASES = {
+    f.__name__: f
+    for f in (
+        virtio_devices_q35,
+        virtio_devices_pc,
+        virtio_legacy_refused,
+        journal_two_boots,
+        journal_corrupt_record,
+        journal_fat_untouched,
+        journal_readonly,
+        journal_no_disk,
+        journal_off_config,
+        blk_selftest,
+    )
+}

@@ -9,16 +9,18 @@ import time
 
 import qemu
 
-BOOT_S = 60      # to the first kernel line: OVMF alone takes ~4 s, more on a loaded host
-STEP_S = 30      # between two kernel lines
+BOOT_S = 60  # to the first kernel line: OVMF alone takes ~4 s, more on a loaded host
+STEP_S = 30  # between two kernel lines
 # A short, reproducible run that ends by itself: a loss must not reboot (gate=off).
 SHORT_RUN = ["frames=30", "gate=off", "seed=1"]
 
 # Required fields in the SPEC's order; further " key=value" facts may follow.
 MORE = r"(?: \S+=\S+)*$"
 ROTA = r'^\[boot\] rota 0\.1\.0 firmware="([^"]*)" uefi=(\d+)\.(\d\d) cpus=(\d+)' + MORE
-GOP_MODE = (r"^\[boot\] gop mode=(\d+)x(\d+) format=(bgrx|rgbx|bitmask) pitch=(\d+)"
-            r" fb=0x([0-9a-fA-F]+)" + MORE)
+GOP_MODE = (
+    r"^\[boot\] gop mode=(\d+)x(\d+) format=(bgrx|rgbx|bitmask) pitch=(\d+)"
+    r" fb=0x([0-9a-fA-F]+)" + MORE
+)
 EBS = r"^\[boot\] exit-boot-services ok attempts=(\d+)" + MORE
 MEM = r"^\[mem\] usable_mib=(\d+) regions=(\d+)" + MORE
 SUMMARY = r"^\[summary\] "
@@ -65,8 +67,10 @@ def boot_std(ctx):
     m.wait_for_line(SUMMARY, 60)
     expect_guest_shutdown(m)
     shot = ctx.screendump(m, "after-shutdown.png")
-    check((shot.width, shot.height) == (width, height),
-          f"screen is {shot.width}x{shot.height}, gop said {width}x{height}")
+    check(
+        (shot.width, shot.height) == (width, height),
+        f"screen is {shot.width}x{shot.height}, gop said {width}x{height}",
+    )
     expect_no_panic(m)
     try:
         m.qmp("quit")
@@ -99,8 +103,26 @@ def config_errors(ctx):
     expect_no_panic(m)
 
 
-REGISTERS = ["rip", "rsp", "rflags", "rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp",
-             "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15"]
+REGISTERS = [
+    "rip",
+    "rsp",
+    "rflags",
+    "rax",
+    "rbx",
+    "rcx",
+    "rdx",
+    "rsi",
+    "rdi",
+    "rbp",
+    "r8",
+    "r9",
+    "r10",
+    "r11",
+    "r12",
+    "r13",
+    "r14",
+    "r15",
+]
 
 
 def exception_dump(ctx):

@@ -8,7 +8,7 @@ import time
 from cases import BOOT_S, SUMMARY, check, expect_no_panic
 
 SCENE = ["debug=test-scene", "fps=30", "frames=100000", "perframe=off"]
-BLOCKS = [(0xc7, 0xc7, 0xc7), (0x14, 0x4e, 0x44), (0xff, 0xe0, 0x87), (0xe3, 0x5d, 0x5b)]
+BLOCKS = [(0xC7, 0xC7, 0xC7), (0x14, 0x4E, 0x44), (0xFF, 0xE0, 0x87), (0xE3, 0x5D, 0x5B)]
 BAR = (255, 255, 255)
 BAR_WIDTH = 48
 TOLERANCE = 2
@@ -24,10 +24,14 @@ def bar_columns(shot, y):
 
 def check_scene(shot, width, height, name):
     """Every sampled pixel off the bar has the scene's colour."""
-    check((shot.width, shot.height) == (width, height), f"{name}: screen {shot.width}x{shot.height}")
+    check(
+        (shot.width, shot.height) == (width, height), f"{name}: screen {shot.width}x{shot.height}"
+    )
     bar = bar_columns(shot, 10)
-    check(len(bar) == BAR_WIDTH and bar[-1] - bar[0] == BAR_WIDTH - 1,
-          f"{name}: no {BAR_WIDTH}-pixel white bar in row 10 (white columns {bar[:3]}..{bar[-3:]})")
+    check(
+        len(bar) == BAR_WIDTH and bar[-1] - bar[0] == BAR_WIDTH - 1,
+        f"{name}: no {BAR_WIDTH}-pixel white bar in row 10 (white columns {bar[:3]}..{bar[-3:]})",
+    )
     on_bar = set(range(bar[0], bar[-1] + 1))
     checked = 0
     for x in range(0, width, 37):
@@ -69,7 +73,9 @@ def display_virtio_gpu(ctx):
 def display_gop_std(ctx):
     """(b) -vga std: the GOP framebuffer."""
     m = run_scene(ctx, "std", "gop")
-    m.wait_for_line(r"^Video: virgl backend unavailable; falling back to framebuffer$", 5, from_start=True)
+    m.wait_for_line(
+        r"^Video: virgl backend unavailable; falling back to framebuffer$", 5, from_start=True
+    )
 
 
 def display_virtio_vga(ctx):
@@ -102,11 +108,17 @@ def display_gpu_fault_fails_over(ctx):
     resource that does not exist at frame 30) is logged with the command and the
     code, the device is reset, and the display fails over to the GOP framebuffer of
     the same virtio-vga, where the roulette goes on: judged from a screenshot."""
-    m = ctx.machine(display="virtio-vga", no_shutdown=True,
-                    cfg=["debug=gpu-fault", "fps=30", "gate=off", "seed=3", "perframe=off"])
+    m = ctx.machine(
+        display="virtio-vga",
+        no_shutdown=True,
+        cfg=["debug=gpu-fault", "fps=30", "gate=off", "seed=3", "perframe=off"],
+    )
     m.wait_for_line(r"^\[video\] backend=virtio-gpu ", BOOT_S)
-    m.wait_for_line(r"^\[virtio-gpu\] \S+ TRANSFER_TO_HOST_2D failed: device answered "
-                    r"ERR_INVALID_RESOURCE_ID \(0x1203\)", 60)
+    m.wait_for_line(
+        r"^\[virtio-gpu\] \S+ TRANSFER_TO_HOST_2D failed: device answered "
+        r"ERR_INVALID_RESOURCE_ID \(0x1203\)",
+        60,
+    )
     m.wait_for_line(r"^\[virtio-gpu\] \S+ reset$", 10)
     m.wait_for_line(r"^Video: virgl backend unavailable; falling back to framebuffer$", 10)
     m.wait_for_line(r"^\[video\] backend=gop mode=1280x800", 10)
@@ -116,11 +128,24 @@ def display_gpu_fault_fails_over(ctx):
     layout = m.wait_for_line(r"^\[roulette\] layout wheel=(\d+),(\d+),(\d+)", 5, from_start=True)
     cx, cy, r = (int(v) for v in layout.groups())
     hub = shot.pixel(cx, cy - r * 12 // 100)  # on the light-grey hub ring
-    check(close(hub, (0xc7, 0xc7, 0xc7)), f"hub is {hub}: the wheel is not on the screen after the fail-over")
+    check(
+        close(hub, (0xC7, 0xC7, 0xC7)),
+        f"hub is {hub}: the wheel is not on the screen after the fail-over",
+    )
     rim = shot.pixel(cx, cy + r - 3)
-    check(close(rim, (0xc7, 0xc7, 0xc7)), f"rim is {rim}")
+    check(close(rim, (0xC7, 0xC7, 0xC7)), f"rim is {rim}")
     expect_no_panic(m)
 
 
-CASES = {f.__name__: f for f in (display_gpu_fault_fails_over, display_virtio_gpu, display_gop_std, display_virtio_vga, display_virtio_vga_gop,
-                                 display_headless, display_mode_1024)}
+CASES = {
+    f.__name__: f
+    for f in (
+        display_gpu_fault_fails_over,
+        display_virtio_gpu,
+        display_gop_std,
+        display_virtio_vga,
+        display_virtio_vga_gop,
+        display_headless,
+        display_mode_1024,
+    )
+}

@@ -8,11 +8,13 @@ import time
 from cases import BOOT_S, SUMMARY, check, expect_no_panic
 
 MASK = (1 << 64) - 1
-COLOURED, BLANK = (0x14, 0x4e, 0x44), (0x1e, 0x1e, 0x1e)
-LIT_COLOURED, LIT_BLANK = (0x3d, 0xd6, 0xc6), (0x33, 0x33, 0x33)
-WIN, LOSE = (0x2d, 0xd4, 0xb3), (0xe3, 0x5d, 0x5b)
-LAYOUT = (r"^\[roulette\] layout wheel=(\d+),(\d+),(\d+) box=(\d+),(\d+),(\d+),(\d+) "
-          r"banner=(\d+),(\d+),(\d+),(\d+) hud=(-?\d+),(-?\d+),(\d+),(\d+)")
+COLOURED, BLANK = (0x14, 0x4E, 0x44), (0x1E, 0x1E, 0x1E)
+LIT_COLOURED, LIT_BLANK = (0x3D, 0xD6, 0xC6), (0x33, 0x33, 0x33)
+WIN, LOSE = (0x2D, 0xD4, 0xB3), (0xE3, 0x5D, 0x5B)
+LAYOUT = (
+    r"^\[roulette\] layout wheel=(\d+),(\d+),(\d+) box=(\d+),(\d+),(\d+),(\d+) "
+    r"banner=(\d+),(\d+),(\d+),(\d+) hud=(-?\d+),(-?\d+),(\d+),(\d+)"
+)
 LANDED = r"^\[roulette\] spin=(\d+) fate=(\d+) segment=(\d+) result=(win|lose)"
 
 
@@ -65,8 +67,9 @@ def watch_one_spin(ctx, display, seed, extra=()):
     then shows the number and the right banner. Returns the machine."""
     fate = next(fates(seed))
     wins, wedge = fate % 2 == 1, target_wedge(fate)
-    m = ctx.machine(display=display, no_shutdown=True,
-                    cfg=[f"seed={seed}", "fps=30", "perframe=off", *extra])
+    m = ctx.machine(
+        display=display, no_shutdown=True, cfg=[f"seed={seed}", "fps=30", "perframe=off", *extra]
+    )
     lay = layout(m)
     m.wait_for_line(r"^\[frame\] ", 60)
     first = ctx.screendump(m, "spinning-1.png")
@@ -76,28 +79,40 @@ def watch_one_spin(ctx, display, seed, extra=()):
     check(moved > 200, f"the wheel did not turn between two screenshots ({moved} pixels differ)")
 
     landed = m.wait_for_line(LANDED, 60)
-    check(int(landed.group(2)) == fate and int(landed.group(3)) == wedge,
-          f"{landed.group(0)}: expected fate={fate} segment={wedge}")
+    check(
+        int(landed.group(2)) == fate and int(landed.group(3)) == wedge,
+        f"{landed.group(0)}: expected fate={fate} segment={wedge}",
+    )
     check((landed.group(4) == "win") == wins, landed.group(0))
     lit = ctx.screendump(m, "landed.png")
     # Straight below the pointer, halfway out: the landed wedge, lit up.
     sample = lit.pixel(lay["cx"], lay["cy"] - lay["r"] * 45 // 100)
     want = LIT_COLOURED if wedge % 2 == 0 else LIT_BLANK
-    check(close(sample, want), f"landed wedge {wedge} under the pointer is {sample}, want lit {want}")
+    check(
+        close(sample, want), f"landed wedge {wedge} under the pointer is {sample}, want lit {want}"
+    )
 
     time.sleep(3.2)  # past the highlight (0.9 s) and the flashing (2 s): the result
     result = ctx.screendump(m, "result.png")
     bx, by, bw, bh = lay["banner"]
     banner = result.pixel(bx + 12, by + bh // 2)
-    check(close(banner, WIN if wins else LOSE), f"banner is {banner}, want {'win' if wins else 'lose'}")
+    check(
+        close(banner, WIN if wins else LOSE),
+        f"banner is {banner}, want {'win' if wins else 'lose'}",
+    )
     box = lay["box"]
-    lit_pixels = sum(1 for x in range(box[0] + 10, box[0] + box[2] - 10)
-                     for y in range(box[1] + 10, box[1] + box[3] - 10)
-                     if result.pixel(x, y) != (0, 0, 0))
+    lit_pixels = sum(
+        1
+        for x in range(box[0] + 10, box[0] + box[2] - 10)
+        for y in range(box[1] + 10, box[1] + box[3] - 10)
+        if result.pixel(x, y) != (0, 0, 0)
+    )
     check(lit_pixels > 100, f"the fate box shows no number ({lit_pixels} lit pixels)")
     settled = result.pixel(lay["cx"], lay["cy"] - lay["r"] * 45 // 100)
-    check(close(settled, COLOURED if wedge % 2 == 0 else BLANK),
-          f"after the highlight the wedge is {settled}, want its own colour")
+    check(
+        close(settled, COLOURED if wedge % 2 == 0 else BLANK),
+        f"after the highlight the wedge is {settled}, want its own colour",
+    )
     expect_no_panic(m)
     return m
 
@@ -110,8 +125,12 @@ def roulette_virtio_gpu(ctx):
     time.sleep(1.0)
     shot = ctx.screendump(m, "hud.png")
     hx, hy, hw, hh = layout(m)["hud"]
-    ink = sum(1 for x in range(hx + 5, hx + hw - 5, 2) for y in range(hy + 5, hy + 100, 2)
-              if shot.pixel(x, y) != (0, 0, 0))
+    ink = sum(
+        1
+        for x in range(hx + 5, hx + hw - 5, 2)
+        for y in range(hy + 5, hy + 100, 2)
+        if shot.pixel(x, y) != (0, 0, 0)
+    )
     check(ink > 50, f"no heads-up display after the win ({ink} lit pixels)")
 
 
@@ -147,5 +166,7 @@ def roulette_frames_power_off(ctx):
     expect_no_panic(m)
 
 
-CASES = {f.__name__: f for f in (roulette_virtio_gpu, roulette_gop, roulette_gate_reboots,
-                                 roulette_frames_power_off)}
+CASES = {
+    f.__name__: f
+    for f in (roulette_virtio_gpu, roulette_gop, roulette_gate_reboots, roulette_frames_power_off)
+}

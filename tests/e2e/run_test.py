@@ -37,8 +37,9 @@ class Context:
 
     def machine(self, **options):
         """A started Machine booting build/esp.img (rota-usb.img with usb=True)."""
-        options.setdefault("image", os.path.join(
-            self.build, "rota-usb.img" if options.get("usb") else "esp.img"))
+        options.setdefault(
+            "image", os.path.join(self.build, "rota-usb.img" if options.get("usb") else "esp.img")
+        )
         suffix = f"-{len(self.machines)}" if self.machines else ""
         options.setdefault("serial", os.path.join(self.artifacts, f"serial{suffix}.log"))
         m = qemu.Machine(qemu.Options(**options))
@@ -65,8 +66,13 @@ class Context:
             m.kill()
 
 
-ALL_CASES = {**cases.CASES, **smp_cases.CASES, **display_cases.CASES, **blk_cases.CASES,
-             **roulette_cases.CASES}
+ALL_CASES = {
+    **cases.CASES,
+    **smp_cases.CASES,
+    **display_cases.CASES,
+    **blk_cases.CASES,
+    **roulette_cases.CASES,
+}
 
 
 def main():

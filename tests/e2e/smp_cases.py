@@ -7,17 +7,26 @@ from cases import BOOT_S, SUMMARY, check, expect_no_panic
 
 SELFTEST_S = 120  # -smp 8 on a 2-core host: eight vCPU threads share two cores
 ONLINE = r"^\[smp\] online=(\d+)/(\d+) bsp_apic=(\d+)"
-COUNTERS = (r"^\[smp\] selftest counters cpus=(\d+) participants=(\d+) cpus_counted=(\d+) "
-            r"per_cpu_sum=(\d+)/(\d+) locked_sum=(\d+)/(\d+) .* (exact|WRONG)$")
+COUNTERS = (
+    r"^\[smp\] selftest counters cpus=(\d+) participants=(\d+) cpus_counted=(\d+) "
+    r"per_cpu_sum=(\d+)/(\d+) locked_sum=(\d+)/(\d+) .* (exact|WRONG)$"
+)
 
 
 def run_selftest(ctx, machine_type, smp, expected_online, extra_cfg=()):
-    m = ctx.machine(machine=machine_type, smp=smp, display="none", timeout=SELFTEST_S + 60,
-                    cfg=["debug=smp-selftest", *extra_cfg])
+    m = ctx.machine(
+        machine=machine_type,
+        smp=smp,
+        display="none",
+        timeout=SELFTEST_S + 60,
+        cfg=["debug=smp-selftest", *extra_cfg],
+    )
     online = m.wait_for_line(ONLINE, BOOT_S)
     got, possible = int(online.group(1)), int(online.group(2))
-    check(got == expected_online and possible == expected_online,
-          f"online={got}/{possible}, want {expected_online}/{expected_online}")
+    check(
+        got == expected_online and possible == expected_online,
+        f"online={got}/{possible}, want {expected_online}/{expected_online}",
+    )
     started = [line for line in m.lines if re.match(r"^\[smp\] cpu=\d+ apic=\d+ online", line)]
     check(len(started) == expected_online - 1, f"{len(started)} APs reported online: {started}")
 
@@ -26,8 +35,10 @@ def run_selftest(ctx, machine_type, smp, expected_online, extra_cfg=()):
     per_cpu, per_cpu_want, locked, locked_want = (int(counters.group(i)) for i in (4, 5, 6, 7))
     check(cpus == expected_online, f"selftest saw cpus={cpus}")
     check(participants <= cpus and counted <= cpus, counters.group(0))
-    check(per_cpu == per_cpu_want and locked == locked_want and counters.group(8) == "exact",
-          f"sums not exact: {counters.group(0)}")
+    check(
+        per_cpu == per_cpu_want and locked == locked_want and counters.group(8) == "exact",
+        f"sums not exact: {counters.group(0)}",
+    )
     check(per_cpu_want == 200000 * cpus, f"expected total {per_cpu_want} for {cpus} CPUs")
     m.wait_for_line(r"^\[smp\] selftest result=pass$", SELFTEST_S)
     summary = m.wait_for_line(SUMMARY + r".*\bcpus=(\d+)\b", SELFTEST_S)
@@ -62,4 +73,6 @@ def smp_cpus_limit(ctx):
     run_selftest(ctx, "q35", 4, 2, extra_cfg=["cpus=2"])
 
 
-CASES = {f.__name__: f for f in (smp_q35_1, smp_q35_2, smp_q35_4, smp_q35_8, smp_pc_4, smp_cpus_limit)}
+CASES = {
+    f.__name__: f for f in (smp_q35_1, smp_q35_2, smp_q35_4, smp_q35_8, smp_pc_4, smp_cpus_limit)
+}

@@ -30,8 +30,12 @@ def read(path):
 
 
 def mcopy_out(image, path):
-    return subprocess.run(["mcopy", "-n", "-i", image, "::" + path, "-"], env=MTOOLS_ENV,
-                          check=True, capture_output=True).stdout
+    return subprocess.run(
+        ["mcopy", "-n", "-i", image, "::" + path, "-"],
+        env=MTOOLS_ENV,
+        check=True,
+        capture_output=True,
+    ).stdout
 
 
 class Images(unittest.TestCase):
@@ -47,7 +51,9 @@ class Images(unittest.TestCase):
         cls.cfg = os.path.join(IMAGE_DIR, "rota.cfg")
         cls.esp = os.path.join(cls.dir, "esp.img")
         cls.usb = os.path.join(cls.dir, "usb.img")
-        subprocess.run([os.path.join(IMAGE_DIR, "make_esp.sh"), cls.esp, cls.efi, cls.cfg], check=True)
+        subprocess.run(
+            [os.path.join(IMAGE_DIR, "make_esp.sh"), cls.esp, cls.efi, cls.cfg], check=True
+        )
         make_usb.write_image(cls.usb, cls.esp)
         cls.disk = read(cls.usb)
 
@@ -69,14 +75,28 @@ class Images(unittest.TestCase):
         self.assertEqual(mbr[462:510], bytes(48))  # the other three entries are empty
 
     def check_header(self, lba, alternate, entries_lba):
-        raw = self.disk[lba * SECTOR:(lba + 1) * SECTOR]
-        (sig, rev, size, crc, _, my, alt, first, last, guid, elba, n, esize,
-         ecrc) = struct.unpack_from("<8sIIIIQQQQ16sQIII", raw)
+        raw = self.disk[lba * SECTOR : (lba + 1) * SECTOR]
+        (
+            sig,
+            rev,
+            size,
+            crc,
+            _,
+            my,
+            alt,
+            first,
+            last,
+            guid,
+            elba,
+            n,
+            esize,
+            ecrc,
+        ) = struct.unpack_from("<8sIIIIQQQQ16sQIII", raw)
         self.assertEqual((sig, rev, size), (b"EFI PART", 0x10000, 92))
         self.assertEqual(crc, zlib.crc32(raw[:16] + bytes(4) + raw[20:92]))
         self.assertEqual((my, alt, elba), (lba, alternate, entries_lba))
         self.assertEqual((first, last), (34, len(self.disk) // SECTOR - 34))
-        entries = self.disk[elba * SECTOR:elba * SECTOR + n * esize]
+        entries = self.disk[elba * SECTOR : elba * SECTOR + n * esize]
         self.assertEqual(ecrc, zlib.crc32(entries))
         return guid, entries
 
@@ -89,31 +109,38 @@ class Images(unittest.TestCase):
     def test_esp_partition(self):
         _, entries = self.check_header(1, len(self.disk) // SECTOR - 1, 2)
         kind, _, first, last, _, name = struct.unpack_from("<16s16sQQQ72s", entries)
-        self.assertEqual(uuid.UUID(bytes_le=kind), uuid.UUID("C12A7328-F81F-11D2-BA4B-00A0C93EC93B"))
+        self.assertEqual(
+            uuid.UUID(bytes_le=kind), uuid.UUID("C12A7328-F81F-11D2-BA4B-00A0C93EC93B")
+        )
         esp = read(self.esp)
         self.assertEqual((first, last), (2048, 2048 + len(esp) // SECTOR - 1))
         self.assertEqual(name.decode("utf-16-le").rstrip("\0"), "EFI System")
         self.assertEqual(entries[128:], bytes(127 * 128))
-        inside = self.disk[first * SECTOR:(last + 1) * SECTOR]
+        inside = self.disk[first * SECTOR : (last + 1) * SECTOR]
         self.assertEqual(struct.unpack_from("<I", inside, 0x1C)[0], 2048)  # BPB_HiddSec
         patched = bytearray(esp)
         for sector in (0, 6):  # the FAT32 boot sector and its backup
             struct.pack_into("<I", patched, sector * SECTOR + 0x1C, 2048)
         self.assertEqual(inside, bytes(patched))
-        self.assertEqual(mcopy_out(f"{self.usb}@@{2048 * SECTOR}", "/EFI/BOOT/BOOTX64.EFI"),
-                         self.efi_bytes)
+        self.assertEqual(
+            mcopy_out(f"{self.usb}@@{2048 * SECTOR}", "/EFI/BOOT/BOOTX64.EFI"), self.efi_bytes
+        )
 
     @unittest.skipUnless(shutil.which("sfdisk"), "sfdisk not installed")
     def test_sfdisk_agrees(self):
-        out = subprocess.run(["sfdisk", "--dump", self.usb], check=True, capture_output=True,
-                             text=True).stdout
+        out = subprocess.run(
+            ["sfdisk", "--dump", self.usb], check=True, capture_output=True, text=True
+        ).stdout
         self.assertIn("label: gpt", out)
-        self.assertRegex(out, r"start=\s*2048, size=\s*131072, type=C12A7328-F81F-11D2-BA4B-00A0C93EC93B")
+        self.assertRegex(
+            out, r"start=\s*2048, size=\s*131072, type=C12A7328-F81F-11D2-BA4B-00A0C93EC93B"
+        )
 
     @unittest.skipUnless(shutil.which("sgdisk"), "sgdisk not installed")
     def test_sgdisk_verifies(self):
-        out = subprocess.run(["sgdisk", "-v", self.usb], check=True, capture_output=True,
-                             text=True).stdout
+        out = subprocess.run(
+            ["sgdisk", "-v", self.usb], check=True, capture_output=True, text=True
+        ).stdout
         self.assertIn("No problems found", out)
 
     def test_cfg_lines_are_appended_in_a_copy(self):
@@ -124,7 +151,7 @@ class Images(unittest.TestCase):
             target = f"{copy}@@{offset}" if offset else copy
             text = mcopy_out(target, "/rota.cfg").decode()
             self.assertTrue(text.endswith("\nframes=5\ndebug=fault-pf\n"), text[-80:])
-            self.assertEqual(text[:-len("frames=5\ndebug=fault-pf\n")], read(self.cfg).decode())
+            self.assertEqual(text[: -len("frames=5\ndebug=fault-pf\n")], read(self.cfg).decode())
 
 
 def png(width, height, rows, color=2):
@@ -132,7 +159,9 @@ def png(width, height, rows, color=2):
     bpp = 3 if color == 2 else 4
 
     def chunk(kind, body):
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
 
     raw, prev = b"", bytes(width * bpp)
     for y, row in enumerate(rows):
@@ -147,8 +176,12 @@ def png(width, height, rows, color=2):
         raw += bytes([kind]) + out
         prev = row
     ihdr = struct.pack(">IIBBBBB", width, height, 8, color, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(raw))
-            + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
 
 
 class Pictures(unittest.TestCase):
@@ -168,7 +201,9 @@ class Pictures(unittest.TestCase):
         self.check(picture.parse_png(png(self.W, self.H, rows)))
 
     def test_png_rgba(self):
-        rows = [bytes(v for x in range(self.W) for v in self.rgb(x, y) + (x,)) for y in range(self.H)]
+        rows = [
+            bytes(v for x in range(self.W) for v in self.rgb(x, y) + (x,)) for y in range(self.H)
+        ]
         self.check(picture.parse_png(png(self.W, self.H, rows, color=6)))
 
     def test_ppm_with_comment(self):
@@ -194,9 +229,13 @@ class SerialLines(unittest.TestCase):
             f.write(data)
 
     def test_escapes_and_order(self):
-        self.write(b"\x1b[2J\x1b[01;01H\x1b[=3hBdsDxe: starting\r\n[boot] one\r\n[mem] two\n[boot] three")
+        self.write(
+            b"\x1b[2J\x1b[01;01H\x1b[=3hBdsDxe: starting\r\n[boot] one\r\n[mem] two\n[boot] three"
+        )
         self.assertEqual(self.m.wait_for_line(r"^\[mem\]", 1).group(0), "[mem]")
-        self.assertEqual(self.m.wait_for_line(r"^\[boot\] (\w+)", 1, from_start=True).group(1), "one")
+        self.assertEqual(
+            self.m.wait_for_line(r"^\[boot\] (\w+)", 1, from_start=True).group(1), "one"
+        )
         with self.assertRaises(qemu.Timeout):  # "three" has no newline yet, "one" is behind
             self.m.wait_for_line(r"^\[boot\]", 0.3)
         self.write(b"\n")

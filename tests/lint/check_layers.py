@@ -54,8 +54,10 @@ def violations(root):
                     if dest == layer or dest not in ALLOWED:
                         continue
                     if dest not in allowed:
-                        yield (f"{rel}:{line}: {layer}/ may not include {target} "
-                               f"({layer}/ sees {', '.join(sorted(allowed | {layer}))})")
+                        yield (
+                            f"{rel}:{line}: {layer}/ may not include {target} "
+                            f"({layer}/ sees {', '.join(sorted(allowed | {layer}))})"
+                        )
 
 
 def main():

@@ -47,7 +47,7 @@ def parse(text):
             raise FontError(f"line {i}: code 0x{code:02x} is not 32..127")
         if code in glyphs:
             raise FontError(f"line {i}: glyph 0x{code:02x} defined twice")
-        rows = lines[i:i + HEIGHT]
+        rows = lines[i : i + HEIGHT]
         if len(rows) != HEIGHT:
             raise FontError(f"glyph 0x{code:02x}: fewer than {HEIGHT} rows")
         for n, row in enumerate(rows):
@@ -106,16 +106,26 @@ def lint(glyphs):
                 a, b = rows[y][x] == "#", rows[y][x + 1] == "#"
                 c, d = rows[y + 1][x] == "#", rows[y + 1][x + 1] == "#"
                 if (a and d and not b and not c) or (b and c and not a and not d):
-                    problems.append(f"0x{code:02x} {display_name(code)}: corner contact at x={x} y={y}")
+                    problems.append(
+                        f"0x{code:02x} {display_name(code)}: corner contact at x={x} y={y}"
+                    )
     return problems
 
 
 def png_bytes(width, height, rgb_rows):
     def chunk(kind, body):
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
+
     raw = b"".join(b"\x00" + bytes(row) for row in rgb_rows)
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw, 9))
+        + chunk(b"IEND", b"")
+    )
 
 
 def specimen(glyphs, path, scale=4, columns=16):
