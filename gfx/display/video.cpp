@@ -4,6 +4,7 @@
 #include "core/log/log.h"
 #include "core/pci/pci.h"
 #include "gfx/display/gop_display.h"
+#include "gfx/display/virgl_step.h"
 #include "gfx/display/virtio_gpu_display.h"
 
 namespace rota {
@@ -82,6 +83,13 @@ Display* headless()
 
 Display* video_init(const BootInfo& info)
 {
+    VideoChoice video = info.config.video;
+    if (video == VideoChoice::Auto || video == VideoChoice::Virgl) {
+        if (Display* display = open_virgl_display(info))
+            return display;
+        klog("[video] %s: falling back to virtio-gpu 2D",
+            video == VideoChoice::Virgl ? "video=virgl: virgl unavailable" : "no virgl");
+    }
     if (info.config.video != VideoChoice::Gop) {
         if (Display* display = try_virtio_gpu(info))
             return display;
@@ -102,6 +110,12 @@ Display* video_fail_over(const BootInfo& info, Display* failed)
     // If the GOP framebuffer itself failed there is nothing left to fall back to.
     if (failed != nullptr && StringView(failed->backend_name()) == "gop")
         return headless();
+    // The 3D path failed: the same device's 2D path comes next.
+    if (failed != nullptr && StringView(failed->backend_name()) == "virgl") {
+        klog("[video] virgl failed: falling back to virtio-gpu 2D");
+        if (Display* display = try_virtio_gpu(info))
+            return display;
+    }
     klog("Video: virgl backend unavailable; falling back to framebuffer");
     if (Display* display = try_gop(info))
         return display;
