@@ -279,6 +279,15 @@ void VirglDisplay::encode_ring()
     const float constants[8] = {float(cosine(angle)), float(sine(angle)), float(m_centre_x),
         float(m_centre_y), 2.0f / float(m_mode.width), 2.0f / float(m_mode.height), -1.0f, -1.0f};
     m_stream.set_constants(ShaderType::Vertex, constants);
+    // virglrenderer binds a texture to unit 0 for every transfer into it and
+    // does not restore the sampler view it believes bound there; setting the
+    // same view again is a no-op (vrend_set_single_sampler_view), so unbind
+    // it first. Without this the ring is drawn from the canvas after any
+    // canvas upload (seen on virglrenderer 0.10.4).
+    const Handle none[] = {{0}};
+    const Handle ring[] = {ring_view_handle};
+    m_stream.set_sampler_views(ShaderType::Fragment, none);
+    m_stream.set_sampler_views(ShaderType::Fragment, ring);
     m_stream.draw_arrays(virgl::Primitive::TriangleStrip, 0, 4);
 }
 
