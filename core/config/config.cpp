@@ -55,6 +55,7 @@ constexpr DebugName debug_names[] = {
     {"present-only"sv, DebugPresentOnly},
     {"journal-test"sv, DebugJournalTest},
     {"virgl-fault"sv, DebugVirglFault},
+    {"dump-capset"sv, DebugDumpCapset},
 };
 
 constexpr uint32_t max_fps = 1000;

@@ -1,5 +1,6 @@
 #include "gfx/display/virgl_step.h"
 
+#include "core/log/hexdump.h"
 #include "core/log/log.h"
 #include "core/pci/pci.h"
 #include "gfx/display/virgl_display.h"
@@ -20,7 +21,9 @@ const char* capset_name(uint32_t id)
 }
 
 // Reads the capset the device offers that rota prefers (VIRGL2, else VIRGL).
-Expected<gpu::virgl::VirglCaps> read_caps(gpu::GpuDevice& device)
+// With `dump`, the bytes go to the log as well (debug=dump-capset, for
+// tests/fixtures/capture_virgl_capset.py).
+Expected<gpu::virgl::VirglCaps> read_caps(gpu::GpuDevice& device, bool dump)
 {
     const gpu::GpuInfo& info = device.info();
     gpu::virgl::CapsetOffer offers[4];
@@ -43,6 +46,9 @@ Expected<gpu::virgl::VirglCaps> read_caps(gpu::GpuDevice& device)
         klog("[virgl] %s GET_CAPSET answered %zu bytes", device.name(), written);
         return make_error(Error::DeviceError);
     }
+    if (dump)
+        log_hexdump(offer->id == gpu::virgl::capset_virgl2 ? "virgl/capset2" : "virgl/capset1",
+            response + header, available - header);
     auto caps = gpu::virgl::parse_virgl_caps(
         offer->id, std::span<const uint8_t>(response + header, available - header));
     if (caps.is_error()) {
@@ -83,7 +89,7 @@ Display* open_virgl_display(const BootInfo& info)
     };
     if (!gpu.info().virgl_negotiated)
         return give_up("the device does not offer VIRTIO_GPU_F_VIRGL", Error::Unsupported);
-    auto caps = read_caps(gpu);
+    auto caps = read_caps(gpu, (info.config.debug & DebugDumpCapset) != 0);
     if (caps.is_error())
         return give_up("no usable capset", caps.error());
     const gpu::virgl::VirglCaps& c = caps.value();
