@@ -11,7 +11,8 @@ journal disk, over a matrix of
 and reports, for seconds 1 to 6 of the first spin (the wheel turns for 7.2 s),
 the means of the per-second [frame] lines (fps, guest render and present ms)
 and the host CPU the QEMU process used over the same seconds (/proc/PID/stat,
-utime + stime, in cores). One QEMU at a time. Results: a table on stdout and
+utime + stime, in cores), with the host's load average (other work on the
+machine skews every figure). One QEMU at a time. Results: a table on stdout and
 BUILD/bench/virgl.md; serial logs under BUILD/bench/virgl-logs/.
 
     python3 image/bench_virgl.py [--build build] [--only virgl-1280x800-c2 ...]
@@ -28,6 +29,7 @@ FRAME = re.compile(
     r"^\[frame\] n=(\d+) fps=([\d.]+) p50_ms=([\d.]+) p99_ms=([\d.]+) "
     r"render_ms=([\d.]+) present_ms=([\d.]+)"
 )
+LANDED = r"^\[roulette\] spin=1 "
 BACKENDS = {
     "virgl": ("virgl", [], "virgl"),
     "gl-2d": ("virgl", ["video=virtio"], "virtio-gpu"),
@@ -62,8 +64,18 @@ def run_one(build, backend, mode, cpus, logs):
             return name, {"error": line.group(0)}
         m.wait_for_line(FRAME.pattern, 60)  # the first second: setup and warm-up
         cpu0, wall0 = qemu_cpu_seconds(m.proc.pid), time.monotonic()
-        frames = [FRAME.match(m.wait_for_line(FRAME.pattern, 30).group(0)) for _ in range(5)]
+        load0 = os.getloadavg()[0]
+        # Up to 5 more seconds, while the wheel turns: a [frame] line after the
+        # landing would measure a still wheel.
+        frames = []
+        while len(frames) < 5:
+            line = m.wait_for_line(rf"{FRAME.pattern}|{LANDED}", 60).group(0)
+            if not line.startswith("[frame]"):
+                break
+            frames.append(FRAME.match(line))
         cpu1, wall1 = qemu_cpu_seconds(m.proc.pid), time.monotonic()
+        if not frames:
+            return name, {"error": "the wheel landed before a second [frame] line"}
     mean = lambda i: sum(float(f.group(i)) for f in frames) / len(frames)  # noqa: E731
     return name, {
         "fps": mean(2),
@@ -71,6 +83,8 @@ def run_one(build, backend, mode, cpus, logs):
         "render_ms": mean(5),
         "present_ms": mean(6),
         "qemu_cores": (cpu1 - cpu0) / (wall1 - wall0),
+        "seconds": len(frames),
+        "load": (load0 + os.getloadavg()[0]) / 2,
     }
 
 
@@ -82,8 +96,8 @@ def main():
     out = os.path.join(a.build, "bench")
     logs = os.path.join(out, "virgl-logs")
     os.makedirs(logs, exist_ok=True)
-    header = "| run | fps | p50 ms | render ms | present ms | QEMU cores |"
-    rows = [header, "|---|---|---|---|---|---|"]
+    header = "| run | fps | p50 ms | render ms | present ms | QEMU cores | seconds | host load |"
+    rows = [header, "|---|---|---|---|---|---|---|---|"]
     print(header, flush=True)
     for mode in MODES:
         for cpus in (1, 2):
@@ -96,11 +110,12 @@ def main():
                 except qemu.MachineError as e:
                     r = {"error": str(e).splitlines()[0]}
                 if "error" in r:
-                    row = f"| {name} | failed: {r['error']} |||||"
+                    row = f"| {name} | failed: {r['error']} |||||||"
                 else:
                     row = (
                         f"| {name} | {r['fps']:.1f} | {r['p50_ms']:.1f} | {r['render_ms']:.2f} "
-                        f"| {r['present_ms']:.2f} | {r['qemu_cores']:.2f} |"
+                        f"| {r['present_ms']:.2f} | {r['qemu_cores']:.2f} | {r['seconds']} "
+                        f"| {r['load']:.1f} |"
                     )
                 rows.append(row)
                 print(row, flush=True)
