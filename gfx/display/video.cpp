@@ -49,11 +49,17 @@ Display* VirtioGpuStep::open()
     const Config& config = m_info.config;
     auto buffering
         = (config.debug & DebugGpuCopy) ? gpu::BufferMode::Copy : gpu::BufferMode::Direct;
-    auto display = gpu::GpuDisplay::create(
-        *device.value(), config.mode, buffering, (config.debug & DebugGpuFault) != 0);
+    gpu::GpuFaults faults;
+    faults.at_frame_30 = (config.debug & DebugGpuFault) != 0;
+    faults.in_setup = (config.debug & DebugGpuFaultSetup) != 0;
+    auto display = gpu::GpuDisplay::create(*device.value(), config.mode, buffering, faults);
     if (display.is_error()) {
         klog("[video] virtio-gpu %s display setup failed: %s", pci.value()->name(),
             error_name(display.error()));
+        // The device may already show our scanout (a virtio-vga then hides
+        // its VGA framebuffer, which the next step draws into): a reset gives
+        // the screen back and stops the device using our memory.
+        device.value()->shut_down();
         return nullptr;
     }
     const gpu::GpuInfo& gpu_info = device.value()->info();

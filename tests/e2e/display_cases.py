@@ -156,10 +156,36 @@ def display_gpu_fault_counts_frames(ctx):
     expect_no_panic(m)
 
 
+def display_gpu_fault_in_setup_resets(ctx):
+    """A virtio-gpu display whose setup fails after SET_SCANOUT (debug=
+    gpu-fault-setup) resets the device: a virtio-vga then shows its VGA
+    framebuffer again, which the GOP display draws into. Without the reset the
+    screen would stay on the virtio scanout, black, while the scene is drawn
+    where nobody sees it."""
+    cfg = ["debug=test-scene,gpu-fault-setup", "fps=30", "frames=100000", "perframe=off"]
+    m = ctx.machine(display="virtio-vga", no_shutdown=True, cfg=cfg)
+    m.wait_for_line(
+        r"^\[virtio-gpu\] \S+ TRANSFER_TO_HOST_2D failed: device answered "
+        r"ERR_INVALID_RESOURCE_ID \(0x1203\)",
+        BOOT_S,
+    )
+    m.wait_for_line(r"^\[video\] virtio-gpu \S+ display setup failed: ", 10)
+    m.wait_for_line(r"^\[virtio-gpu\] \S+ reset$", 10)
+    m.wait_for_line(r"^Video: virgl backend unavailable; falling back to framebuffer$", 10)
+    m.wait_for_line(r"^\[video\] backend=gop mode=1280x800", 10)
+    m.wait_for_line(r"^\[frame\] ", 60)
+    first = check_scene(ctx.screendump(m, "first.png"), 1280, 800, "first screenshot")
+    time.sleep(1.0)
+    second = check_scene(ctx.screendump(m, "second.png"), 1280, 800, "second screenshot")
+    check(first != second, f"the bar did not move: x={first} in both screenshots")
+    expect_no_panic(m)
+
+
 CASES = {
     f.__name__: f
     for f in (
         display_gpu_fault_counts_frames,
+        display_gpu_fault_in_setup_resets,
         display_gpu_fault_fails_over,
         display_virtio_gpu,
         display_gop_std,
