@@ -59,9 +59,7 @@ Expected<gpu::virgl::VirglCaps> read_caps(gpu::GpuDevice& device, bool dump)
     return caps;
 }
 
-} // namespace
-
-Display* open_virgl_display(const BootInfo& info)
+Display* open_display(const BootInfo& info)
 {
     const PciFunction* fn = pci_find(virtio_vendor, virtio_gpu_device);
     if (fn == nullptr) {
@@ -106,6 +104,16 @@ Display* open_virgl_display(const BootInfo& info)
     klog("[video] backend=virgl mode=%ux%u capset=%s version=%u scanout=%u", m.width, m.height,
         capset_name(c.capset_id), c.version, display.value()->scanout().value);
     return display.value();
+}
+
+} // namespace
+
+Display* VirglStep::open()
+{
+    Display* display = open_display(m_info);
+    if (display == nullptr && m_insisted)
+        klog("[video] video=virgl: virgl unavailable, using the next display");
+    return display;
 }
 
 } // namespace rota

@@ -117,7 +117,8 @@ def virgl_requested_without_virgl(ctx):
         r"^\[video\] virgl unavailable on \S+: the device does not offer VIRTIO_GPU_F_VIRGL",
         BOOT_S,
     )
-    m.wait_for_line(r"^\[video\] video=virgl: virgl unavailable: falling back to virtio-gpu 2D", 5)
+    m.wait_for_line(r"^\[video\] video=virgl: virgl unavailable, using the next display", 5)
+    m.wait_for_line(r"^\[video\] falling back to virtio-gpu 2D$", 5)
     m.wait_for_line(r"^\[video\] backend=virtio-gpu mode=1280x800 virgl=no", 10)
     m.wait_for_line(r"^\[frame\] ", 60)
     check_wheel_shown(ctx.screendump(m, "fallback.png"), layout(m), "after the fallback")
@@ -137,7 +138,8 @@ def virgl_fault_falls_back(ctx):
     m.wait_for_line(r"^\[virgl\] debug=virgl-fault: sending a shader the host rejects", 60)
     m.wait_for_line(r"^\[virgl\] \S+ probe \d+ read 0x[0-9a-f]+, expected 0x[0-9a-f]+", 10)
     m.wait_for_line(r"^\[video\] virgl stopped working", 5)
-    m.wait_for_line(r"^\[video\] virgl failed: falling back to virtio-gpu 2D", 5)
+    m.wait_for_line(r"^\[virtio-gpu\] \S+ reset$", 5)
+    m.wait_for_line(r"^\[video\] falling back to virtio-gpu 2D$", 5)
     m.wait_for_line(r"^\[video\] backend=virtio-gpu mode=1280x800 virgl=yes", 10)
     m.wait_for_line(r"^\[frame\] ", 30)
     lay = layout(m)
