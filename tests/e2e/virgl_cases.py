@@ -6,7 +6,7 @@ import math
 import time
 
 from cases import BOOT_S, check, expect_no_panic
-from display_cases import close
+from display_cases import close, run_scene
 from roulette_cases import (
     BLANK,
     COLOURED,
@@ -105,6 +105,14 @@ def virgl_matches_2d(ctx):
     check_ring_wedges(virgl, layout(m), "landed (virgl)")
 
 
+def virgl_test_scene(ctx):
+    """The display test pattern (debug=test-scene) on virgl, at 1024x768: known
+    colours at known places, pixel by pixel, and a moving bar. Nothing turns on
+    the host here: every pixel went guest -> canvas texture -> render target."""
+    m = run_scene(ctx, "virgl", "virgl", 1024, 768, extra=["mode=1024x768"])
+    m.wait_for_line(VIRGL_LINE, 5, from_start=True)
+
+
 def virgl_requested_without_virgl(ctx):
     """video=virgl on a plain virtio-gpu (no VIRTIO_GPU_F_VIRGL) falls back to the 2D
     path on the same device with its reason, and the wheel is on the screen."""
@@ -157,6 +165,7 @@ CASES = {
     for f in (
         virgl_roulette,
         virgl_matches_2d,
+        virgl_test_scene,
         virgl_requested_without_virgl,
         virgl_fault_falls_back,
     )
