@@ -101,6 +101,7 @@ set(ROTA_KERNEL_SOURCES
     kernel/spin_journal.cpp
     gfx/display/virtio_gpu_display.cpp
     gfx/display/virgl_display.cpp
+    gfx/display/virgl_setup.cpp
     gfx/display/virgl_step.cpp
     core/pci/ecam_config_space.cpp
     core/pci/legacy_config_space.cpp

@@ -73,6 +73,9 @@ private:
         ResourceId id, const Resource3dDesc& desc, const Buffer* backing);
     Expected<void> create_ring_texture(int32_t width, int32_t height);
     Expected<void> submit_now();
+    Expected<void> queue_uploads(const Damage& damage);
+    Rect encode_composition(const Damage& damage);
+    Expected<void> queue_stream_and_flush(Rect flushed);
     Expected<void> check_probe();
     Expected<void> read_probe_now();
     void encode_probe();
