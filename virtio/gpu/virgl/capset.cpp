@@ -11,7 +11,6 @@ constexpr size_t v1_size = 308;
 constexpr size_t at_max_version = 0;
 constexpr size_t at_sampler = 4;
 constexpr size_t at_render = 68;
-constexpr size_t at_vertex_buffer = 196;
 constexpr size_t at_glsl_level = 264;
 constexpr size_t at_max_render_targets = 280;
 constexpr size_t at_max_texture_2d_size = 484; // v2
@@ -48,7 +47,6 @@ Expected<VirglCaps> parse_virgl_caps(uint32_t capset_id, std::span<const uint8_t
         return make_error(Error::Corrupt);
     caps.sampler = read_mask(bytes, at_sampler);
     caps.render = read_mask(bytes, at_render);
-    caps.vertex_buffer = read_mask(bytes, at_vertex_buffer);
     caps.glsl_level = read32(bytes, at_glsl_level);
     caps.max_render_targets = read32(bytes, at_max_render_targets);
     // The v2 fields only when the host says it filled them and sent them.

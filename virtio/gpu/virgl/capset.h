@@ -35,7 +35,6 @@ struct VirglCaps {
     uint32_t version; // the caps' own max_version field
     FormatMask sampler;
     FormatMask render;
-    FormatMask vertex_buffer;
     uint32_t glsl_level;
     uint32_t max_render_targets;
     uint32_t max_texture_2d_size; // 0: not reported (capset VIRGL)
