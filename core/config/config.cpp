@@ -57,6 +57,7 @@ constexpr DebugName debug_names[] = {
     {"journal-test"sv, DebugJournalTest},
     {"virgl-fault"sv, DebugVirglFault},
     {"dump-capset"sv, DebugDumpCapset},
+    {"virgl-no-flush"sv, DebugVirglNoFlush},
 };
 
 constexpr uint32_t max_fps = 1000;

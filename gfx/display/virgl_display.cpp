@@ -140,7 +140,7 @@ Rect VirglDisplay::encode_composition(const Damage& damage)
         flushed = flushed.bounding(area);
         m_layer_changed = false;
     }
-    if (m_faults.rejected_shader_at_frame_30 && m_frame == 30) {
+    if (m_debug.rejected_shader_at_frame_30 && m_frame == 30) {
         klog("[virgl] debug=virgl-fault: sending a shader the host rejects");
         m_stream.create_shader(rejected_shader_handle, ShaderType::Fragment, virgl::rejected_shader,
             virgl::shader_max_tokens);
@@ -158,8 +158,12 @@ Expected<void> VirglDisplay::queue_stream_and_flush(Rect flushed)
         return fail("command stream overflowed its buffer");
     if (m_stream.bytes() > 0) {
         uint32_t bytes = uint32_t(m_stream.bytes());
-        TRY(m_device.enqueue_with_payload(
-            make_submit_3d(m_context, bytes), {m_commands.phys, bytes}));
+        Submit3d submit = make_submit_3d(m_context, bytes);
+        if (m_debug.no_flush) {
+            submit.header.flags = flag_fence;
+            submit.header.fence_id = ++m_fence;
+        }
+        TRY(m_device.enqueue_with_payload(submit, {m_commands.phys, bytes}));
         m_stream.reset();
     }
     if (m_probe_pending) {
@@ -168,7 +172,7 @@ Expected<void> VirglDisplay::queue_stream_and_flush(Rect flushed)
         TRY(m_device.enqueue(make_transfer_3d(CommandType::TransferFromHost3d, m_context,
             probe_resource, {0, 0, 1, 1}, probe_side * 4)));
     }
-    if (!flushed.empty()) {
+    if (!flushed.empty() && !m_debug.no_flush) {
         ResourceFlush flush = make_resource_flush(target_resource, flushed);
         flush.header = make_fenced_header(CommandType::ResourceFlush, ++m_fence);
         TRY(m_device.enqueue(flush));

@@ -31,8 +31,12 @@
 
 namespace rota::gpu {
 
-struct VirglFaults {
+struct VirglDebug {
     bool rejected_shader_at_frame_30 {false}; // debug=virgl-fault
+    // debug=virgl-no-flush: fence the SUBMIT_3D and send no RESOURCE_FLUSH,
+    // so the display never copies the frame out: what the host's rendering
+    // alone costs (the screen then stays as it was; for measurements only).
+    bool no_flush {false};
 };
 
 class VirglDisplay final : public Display, public RotatingLayer {
@@ -41,7 +45,7 @@ public:
     // VIRTIO_GPU_F_VIRGL, checks with one probe that the host renders, and
     // shows a black screen. Every failure is logged.
     static Expected<VirglDisplay*> create(GpuDevice& device, const virgl::VirglCaps& caps,
-        std::optional<DisplayMode> wanted, VirglFaults faults = {});
+        std::optional<DisplayMode> wanted, VirglDebug debug = {});
 
     const char* backend_name() const override { return "virgl"; }
     DisplayMode mode() const override { return m_mode; }
@@ -107,7 +111,7 @@ private:
     uint32_t m_probe_sequence {0};
     bool m_probe_pending {false};
     uint64_t m_commands_reported {0};
-    VirglFaults m_faults {};
+    VirglDebug m_debug {};
 };
 
 } // namespace rota::gpu

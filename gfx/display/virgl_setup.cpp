@@ -32,7 +32,7 @@ Expected<Surface> allocate_surface(int32_t width, int32_t height, PhysAddr* phys
 } // namespace
 
 Expected<VirglDisplay*> VirglDisplay::create(GpuDevice& device, const virgl::VirglCaps& caps,
-    std::optional<DisplayMode> wanted, VirglFaults faults)
+    std::optional<DisplayMode> wanted, VirglDebug debug)
 {
     const GpuInfo& info = device.info();
     std::optional<DisplayMode> preferred = wanted.has_value() ? wanted : info.edid_mode;
@@ -67,7 +67,7 @@ Expected<VirglDisplay*> VirglDisplay::create(GpuDevice& device, const virgl::Vir
 
     auto* display = new VirglDisplay(
         device, choice->scanout, mode, canvas.value(), canvas_phys, command_buffer, small_buffer);
-    display->m_faults = faults;
+    display->m_debug = debug;
     TRY(display->setup_pipeline());
     // The first probe, waited for: a host that accepted every command but
     // renders nothing (a shader it could not compile) is caught here.

@@ -94,9 +94,10 @@ Display* open_display(const BootInfo& info)
     klog("[virgl] %s capset=%s version=%u glsl=%u max_texture=%u renderer=\"%s\"", gpu.name(),
         capset_name(c.capset_id), c.version, c.glsl_level, c.max_texture_2d_size, c.renderer);
 
-    gpu::VirglFaults faults;
-    faults.rejected_shader_at_frame_30 = (info.config.debug & DebugVirglFault) != 0;
-    auto display = gpu::VirglDisplay::create(gpu, c, info.config.mode, faults);
+    gpu::VirglDebug debug;
+    debug.rejected_shader_at_frame_30 = (info.config.debug & DebugVirglFault) != 0;
+    debug.no_flush = (info.config.debug & DebugVirglNoFlush) != 0;
+    auto display = gpu::VirglDisplay::create(gpu, c, info.config.mode, debug);
     if (display.is_error())
         return give_up("3D setup failed", display.error());
     klog("PCI: virtio-gpu driver probe succeeded");
