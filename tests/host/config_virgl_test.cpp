@@ -22,10 +22,12 @@ TEST(ConfigVirgl, VideoVirglParsesAndIsDescribed)
 {
     rota::Config config;
     Lines sink;
-    rota::apply_config_file(config, "video=virgl\ndebug=virgl-fault,dump-capset\n", sink);
+    rota::apply_config_file(
+        config, "video=virgl\ndebug=virgl-fault,dump-capset,virgl-no-flush\n", sink);
     EXPECT_TRUE(sink.lines.empty());
     EXPECT_EQ(config.video, rota::VideoChoice::Virgl);
-    EXPECT_EQ(config.debug, uint32_t(rota::DebugVirglFault | rota::DebugDumpCapset));
+    EXPECT_EQ(config.debug,
+        uint32_t(rota::DebugVirglFault | rota::DebugDumpCapset | rota::DebugVirglNoFlush));
     char text[256];
     rota::describe_config(config, text, sizeof text);
     EXPECT_NE(std::string(text).find("video=virgl "), std::string::npos) << text;
