@@ -38,6 +38,7 @@ set(ROTA_PURE_SOURCES
     virtio/gpu/virgl/capset.cpp
     virtio/gpu/virgl/commands_3d.cpp
     virtio/gpu/virgl/encoder.cpp
+    virtio/gpu/virgl/encoder_state.cpp
     core/config/config.cpp
     core/mem/memory_map.cpp
     core/mem/page_allocator.cpp
