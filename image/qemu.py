@@ -204,7 +204,8 @@ class Machine:
             # GL needs a display with a context: a window where there is one,
             # else egl-headless on Mesa's software renderer (there is no DRM
             # render node to open, hence /dev/null).
-            gl = f"{window_backend()},gl=on" if o.window else "egl-headless,rendernode=/dev/null"
+            backend = window_backend() if o.window else "none"
+            gl = f"{backend},gl=on" if backend != "none" else "egl-headless,rendernode=/dev/null"
             args += ["-display", gl]
         else:
             args += ["-display", window_backend() if o.window else "none"]
