@@ -136,7 +136,7 @@ void print_summary(FrameLoop& loop, const Screen& screen)
 
         uint64_t start = x86::rdtsc();
         RouletteScene scene(host, int32_t(mode.width), int32_t(mode.height), seed,
-            reinterpret_cast<void*>(memory->get()));
+            reinterpret_cast<void*>(memory->get()), info.config.spin);
         const RouletteLayout& l = scene.layout();
         klog("[roulette] wheel ready radius=%d texture_rows=%d build_ms=%lu", l.wheel_radius,
             scene.wheel().texture_rows(), clock_ticks_to_ns(x86::rdtsc() - start) / 1'000'000);

@@ -12,7 +12,7 @@ namespace {
 
 using namespace std::string_view_literals;
 
-enum class Key { Video, Mode, Frames, Gate, Seed, Perframe, Fps, Cpus, Journal, Debug };
+enum class Key { Video, Mode, Frames, Gate, Seed, Perframe, Fps, Cpus, Journal, Spin, Debug };
 
 struct KeyName {
     StringView name;
@@ -30,6 +30,7 @@ constexpr KeyName key_names[] = {
     {"fps"sv, Key::Fps},
     {"cpus"sv, Key::Cpus},
     {"journal"sv, Key::Journal},
+    {"spin"sv, Key::Spin},
     {"debug"sv, Key::Debug},
 };
 
@@ -350,6 +351,12 @@ bool apply_value(Config& config, Key key, StringView value)
             return true;
         }
         return false;
+    case Key::Spin:
+        if (value == "fate"sv || value == "steady"sv) {
+            config.spin = value == "fate"sv ? SpinMode::Fate : SpinMode::Steady;
+            return true;
+        }
+        return false;
     case Key::Debug:
         if (auto debug = parse_debug(value)) {
             config.debug = *debug;
@@ -418,6 +425,9 @@ void append_value(LineWriter& out, const Config& config, Key key)
         return;
     case Key::Journal:
         append_switch(config.journal);
+        return;
+    case Key::Spin:
+        out.append(config.spin == SpinMode::Steady ? "steady"sv : "fate"sv);
         return;
     case Key::Debug: {
         if (config.debug == 0) {

@@ -19,6 +19,11 @@ namespace rota {
 
 enum class VideoChoice { Auto, Virgl, Virtio, Gop };
 
+// How the wheel moves: spins that land on the fated wedge (SPEC section 3), or
+// a constant turn that never lands, so that every frame costs the same
+// (benchmarks: docs/benchmark.md).
+enum class SpinMode { Fate, Steady };
+
 struct Config {
     VideoChoice video = VideoChoice::Auto;
     std::optional<DisplayMode> mode; // empty: the device's preferred mode
@@ -29,6 +34,7 @@ struct Config {
     uint32_t fps = 60; // 0: as fast as possible
     std::optional<uint32_t> cpus; // empty: every enabled CPU
     bool journal = true;
+    SpinMode spin = SpinMode::Fate;
     uint32_t debug = 0; // DebugFlag bits
 };
 

@@ -42,8 +42,9 @@ size_t RouletteScene::memory_needed(int32_t width, int32_t height)
 }
 
 RouletteScene::RouletteScene(
-    RouletteHost& host, int32_t width, int32_t height, uint64_t seed, void* memory)
+    RouletteHost& host, int32_t width, int32_t height, uint64_t seed, void* memory, SpinMode spin)
     : m_host(host)
+    , m_spin(spin)
     , m_layout(compute_layout(width, height))
     , m_fates(seed)
 {
@@ -70,14 +71,9 @@ void RouletteScene::start_spin(uint64_t frame, uint64_t now_ns)
     m_landed = false;
 }
 
-void RouletteScene::draw(
-    Surface& target, uint64_t frame, uint64_t now_ns, bool full, Damage& damage)
+std::optional<SpinPhase> RouletteScene::follow_fate(uint64_t frame, uint64_t now_ns, double& t)
 {
-    if (m_outcome.spin == 0)
-        start_spin(frame, now_ns);
-    double t = seconds_between(m_outcome.start_ns, now_ns);
     SpinPhase phase = spin_phase(t);
-
     if (phase != SpinPhase::Spinning && !m_landed) {
         // Exactly on the target, whatever the frame timing was.
         m_rotation = m_plan.end();
@@ -87,10 +83,8 @@ void RouletteScene::draw(
         m_host.landed(m_outcome);
     }
     if (phase == SpinPhase::Done) {
-        if (!m_host.continue_after(m_outcome)) {
-            m_finished = true;
-            return;
-        }
+        if (!m_host.continue_after(m_outcome))
+            return std::nullopt;
         m_hud_visible = m_layout.hud.width > 0;
         start_spin(frame, now_ns);
         t = 0;
@@ -98,6 +92,25 @@ void RouletteScene::draw(
     }
     if (phase == SpinPhase::Spinning)
         m_rotation = m_plan.rotation_at(t);
+    return phase;
+}
+
+void RouletteScene::draw(
+    Surface& target, uint64_t frame, uint64_t now_ns, bool full, Damage& damage)
+{
+    if (m_outcome.spin == 0)
+        start_spin(frame, now_ns);
+    double t = seconds_between(m_outcome.start_ns, now_ns);
+    SpinPhase phase = SpinPhase::Spinning;
+    if (m_spin == SpinMode::Steady) {
+        double turns = t * steady_turns_per_second;
+        m_rotation = turns - double(uint64_t(turns));
+    } else if (auto next = follow_fate(frame, now_ns, t)) {
+        phase = *next;
+    } else {
+        m_finished = true;
+        return;
+    }
 
     if (full) {
         m_layer = m_host.rotating_layer();

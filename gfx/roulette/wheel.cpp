@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include <emmintrin.h>
+
 #include "core/lib/format.h"
 #include "core/lib/math.h"
 #include "gfx/text/text.h"
@@ -49,6 +51,30 @@ uint32_t screen_angle(double dx, double dy)
     return static_cast<uint32_t>(turns * 65536.0) & 0xffff;
 }
 
+// The fully covered pixels of a run: out[i] = texture[index[i] - turn]. Four
+// pixels a step, with SSE2 (every x86-64 CPU has it): one 16-byte load of
+// their indices, one vector subtract, four texel loads and one 16-byte store.
+// Under TCG each guest memory access costs a software TLB lookup, so this
+// does a little over half the accesses of the plain loop.
+void copy_texels(
+    uint32_t* out, const uint32_t* index, const uint32_t* texture, uint32_t turn, int32_t count)
+{
+    int32_t i = 0;
+    __m128i shift = _mm_set1_epi32(int32_t(turn));
+    for (; i + 4 <= count; i += 4) {
+        __m128i at
+            = _mm_sub_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(index + i)), shift);
+        uint64_t low = uint64_t(_mm_cvtsi128_si64(at));
+        uint64_t high = uint64_t(_mm_cvtsi128_si64(_mm_unpackhi_epi64(at, at)));
+        __m128i texels
+            = _mm_set_epi32(int32_t(texture[high >> 32]), int32_t(texture[uint32_t(high)]),
+                int32_t(texture[low >> 32]), int32_t(texture[uint32_t(low)]));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i), texels);
+    }
+    for (; i < count; ++i)
+        out[i] = texture[index[i] - turn];
+}
+
 } // namespace
 
 WheelGeometry WheelGeometry::for_radius(int32_t cx, int32_t cy, int32_t radius)
@@ -72,7 +98,7 @@ size_t WheelRenderer::memory_needed(const WheelGeometry& g)
     size_t rows = static_cast<size_t>(g.rim_inner - g.hub_radius + 1);
     size_t label_bytes = label_count * size_t(text_width("00", g.label_scale) + 8)
         * size_t(16 * g.label_scale + 8);
-    return align16(box * box * 4) * 2 + align16(box * box) + align16(rows * angle_steps * 4)
+    return align16(box * box * 4) * 2 + align16(box * box) + align16(rows * texture_pitch * 4)
         + align16(box * sizeof(RowRuns)) + align16(label_bytes) + 2 * angle_steps * sizeof(double);
 }
 
@@ -83,14 +109,14 @@ void WheelRenderer::init(const WheelGeometry& g, void* memory)
     m_rows = g.rim_inner - g.hub_radius + 1;
     size_t box_pixels = size_t(m_box) * size_t(m_box);
     auto* bytes = static_cast<uint8_t*>(memory);
-    m_map = reinterpret_cast<uint32_t*>(bytes);
+    m_texel_index = reinterpret_cast<uint32_t*>(bytes);
     bytes += align16(box_pixels * 4);
     m_static = reinterpret_cast<uint32_t*>(bytes);
     bytes += align16(box_pixels * 4);
     m_alpha = bytes;
     bytes += align16(box_pixels);
     m_texture = reinterpret_cast<uint32_t*>(bytes);
-    bytes += align16(size_t(m_rows) * angle_steps * 4);
+    bytes += align16(size_t(m_rows) * texture_pitch * 4);
     m_runs = reinterpret_cast<RowRuns*>(bytes);
     bytes += align16(size_t(m_box) * sizeof(RowRuns));
     m_labels = bytes;
@@ -161,7 +187,8 @@ void WheelRenderer::init(const WheelGeometry& g, void* memory)
                 m_static[index] = still;
                 int32_t texture_row
                     = std::clamp(static_cast<int32_t>(r) - g.hub_radius, 0, m_rows - 1);
-                m_map[index] = screen_angle(dx, dy) << 16 | uint32_t(texture_row);
+                m_texel_index[index] = uint32_t(texture_row) * texture_pitch + angle_steps
+                    + (screen_angle(dx, dy) >> 4);
                 kind = coverage == 255 ? 1 : coverage == 0 ? 0 : 2;
             }
             if (kind != state) {
@@ -255,19 +282,19 @@ Color WheelRenderer::texel(int32_t row, int32_t column, int highlight) const
 void WheelRenderer::build_texture_rows(int32_t begin, int32_t end)
 {
     for (int32_t row = std::max(begin, 0); row < std::min(end, m_rows); ++row) {
-        uint32_t* out = m_texture + size_t(row) * angle_steps;
+        uint32_t* out = m_texture + size_t(row) * texture_pitch;
         for (int32_t column = 0; column < angle_steps; ++column)
-            out[column] = texel(row, column, m_highlight);
+            out[column] = out[column + angle_steps] = texel(row, column, m_highlight);
     }
 }
 
 void WheelRenderer::build_columns(int32_t column_begin, int32_t column_end)
 {
     for (int32_t row = 0; row < m_rows; ++row) {
-        uint32_t* out = m_texture + size_t(row) * angle_steps;
+        uint32_t* out = m_texture + size_t(row) * texture_pitch;
         for (int32_t column = std::max(column_begin, 0); column < std::min(column_end, angle_steps);
              ++column)
-            out[column] = texel(row, column, m_highlight);
+            out[column] = out[column + angle_steps] = texel(row, column, m_highlight);
     }
 }
 
@@ -306,30 +333,31 @@ void WheelRenderer::draw_rotating(
     Rect area = box.intersect(clip).intersect(target.bounds());
     int32_t first = std::max(area.y, box.y + row_begin);
     int32_t last = std::min(area.bottom(), box.y + row_end);
+    // Turning the wheel by whole texture columns shifts every texel index by
+    // the same amount, so a pixel's texel is its index minus the turn.
     double fraction = rotation - floor_double(rotation);
-    // A texel column is 16 units of the 16-bit angle: angle - rotation, >> 4.
-    uint32_t turn = static_cast<uint32_t>(fraction * 65536.0) & 0xffff;
+    uint32_t turn = static_cast<uint32_t>(fraction * angle_steps + 0.5) % angle_steps;
+    const uint32_t* texel_index = m_texel_index;
+    const uint32_t* texture = m_texture;
+    const uint32_t* still = m_static;
+    const uint8_t* alpha = m_alpha;
     for (int32_t y = first; y < last; ++y) {
         const RowRuns& runs = m_runs[y - box.y];
         uint32_t* out = target.row(y);
-        size_t base = size_t(y - box.y) * size_t(m_box);
-        auto lookup = [&](size_t index) {
-            uint32_t m = m_map[index];
-            uint32_t column = ((m >> 16) - turn) & 0xffff;
-            return m_texture[(m & 0xffff) * angle_steps + (column >> 4)];
-        };
+        size_t base = size_t(y - box.y) * size_t(m_box) - size_t(box.x);
         for (int run = 0; run < 2; ++run) {
             int32_t from = std::max<int32_t>(box.x + runs.full[2 * run], area.x);
             int32_t to = std::min<int32_t>(box.x + runs.full[2 * run + 1], area.right());
-            for (int32_t x = from; x < to; ++x)
-                out[x] = lookup(base + size_t(x - box.x));
+            if (from < to)
+                copy_texels(
+                    out + from, texel_index + base + size_t(from), texture, turn, to - from);
         }
         for (int run = 0; run < 4; ++run) {
             int32_t from = std::max<int32_t>(box.x + runs.partial[2 * run], area.x);
             int32_t to = std::min<int32_t>(box.x + runs.partial[2 * run + 1], area.right());
             for (int32_t x = from; x < to; ++x) {
-                size_t index = base + size_t(x - box.x);
-                out[x] = blend(m_static[index], lookup(index), m_alpha[index]);
+                size_t index = base + size_t(x);
+                out[x] = blend(still[index], texture[texel_index[index] - turn], alpha[index]);
             }
         }
     }
@@ -349,8 +377,7 @@ void WheelRenderer::draw_ring_image(Surface& out) const
                 continue;
             }
             // The texel the screen angle shows at rotation 0 (as draw_rotating).
-            uint32_t m = m_map[index];
-            Color c = m_texture[(m & 0xffff) * angle_steps + ((m >> 16) >> 4)];
+            Color c = m_texture[m_texel_index[index]];
             line[x] = alpha << 24 | blend(0, c, uint8_t(alpha));
         }
     }

@@ -12,9 +12,10 @@
 // outside) is drawn once; what turns (the wedges, spokes and numbers, between
 // hub and rim) is a texture in polar coordinates, built once at start-up with
 // anti-aliasing in both directions. Each frame, every pixel of the turning
-// ring looks up its own precomputed angle and radius, shifts the angle by the
-// wheel's rotation and copies one texel: a handful of integer operations per
-// pixel, no trigonometry. Pixels on the ring's two circles blend the texel
+// ring takes its precomputed texel index (its radius picks the row, its angle
+// the column), subtracts the wheel's rotation in whole texture columns and
+// copies that texel: one subtraction per pixel, four pixels at a time with
+// SSE2, no trigonometry. Pixels on the ring's two circles blend the texel
 // with the precomputed static colour by their precomputed coverage.
 //
 // Memory comes from the caller (the kernel's page allocator, a test's vector).
@@ -50,6 +51,9 @@ struct WheelGeometry {
 class WheelRenderer {
 public:
     static constexpr int32_t angle_steps = 4096; // texture columns per turn
+    // A texture row holds its turn twice, so that an index minus any turn
+    // (0 .. angle_steps - 1) stays inside the row without wrapping.
+    static constexpr int32_t texture_pitch = 2 * angle_steps;
 
     static size_t memory_needed(const WheelGeometry& geometry);
 
@@ -92,10 +96,12 @@ private:
     WheelGeometry m_geometry {};
     int32_t m_box {0};
     int32_t m_rows {0};
-    uint32_t* m_map {nullptr}; // per box pixel: screen angle << 16 | texture row
+    // Per box pixel: its texel at rotation 0, row * texture_pitch + angle_steps
+    // + the screen angle in texture columns.
+    uint32_t* m_texel_index {nullptr};
     uint32_t* m_static {nullptr}; // per box pixel: the colour without the ring
     uint8_t* m_alpha {nullptr}; // per box pixel: ring coverage, 0..255
-    uint32_t* m_texture {nullptr}; // m_rows × angle_steps
+    uint32_t* m_texture {nullptr}; // m_rows × texture_pitch
     RowRuns* m_runs {nullptr};
     uint8_t* m_labels {nullptr}; // 12 label coverage bitmaps
     double* m_column_sin {nullptr}; // per texture column: the angle's sine and cosine

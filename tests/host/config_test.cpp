@@ -8,6 +8,7 @@
 
 using rota::Config;
 using rota::DisplayMode;
+using rota::SpinMode;
 using rota::VideoChoice;
 
 namespace {
@@ -68,7 +69,7 @@ void expect_bad(const std::string& key, const std::string& value, const std::str
 
 const char* const default_line = "[config] video=auto mode=preferred frames=0 gate=on seed=tsc "
                                  "perframe=on fps=60 cpus=all journal=on "
-                                 "debug=none";
+                                 "spin=fate debug=none";
 
 } // namespace
 
@@ -184,6 +185,16 @@ TEST(Config, Switches)
     EXPECT_FALSE(parse_file("gate=off").config.gate);
     EXPECT_FALSE(parse_file("perframe=off").config.perframe);
     EXPECT_FALSE(parse_file("journal=off").config.journal);
+}
+
+TEST(Config, Spin)
+{
+    EXPECT_EQ(Config {}.spin, SpinMode::Fate);
+    EXPECT_EQ(parse_file("spin=steady").config.spin, SpinMode::Steady);
+    EXPECT_EQ(parse_file("spin=steady\nspin=fate").config.spin, SpinMode::Fate);
+    expect_bad("spin", "constant", "fate");
+    expect_bad("spin", "Steady", "fate");
+    expect_bad("spin", "", "fate");
 }
 
 TEST(Config, Seed)
@@ -491,11 +502,12 @@ TEST(Config, DescribeEverySetting)
     config.fps = 0;
     config.cpus = 2;
     config.journal = false;
+    config.spin = SpinMode::Steady;
     config.debug = rota::DebugFaultPageFault | rota::DebugSmpSelftest | rota::DebugBlkSelftest;
     EXPECT_EQ(describe(config),
         "[config] video=virtio mode=1280x800 frames=600 gate=off seed=12345 perframe=off fps=0 "
         "cpus=2 "
-        "journal=off debug=fault-pf,smp-selftest,blk-selftest");
+        "journal=off spin=steady debug=fault-pf,smp-selftest,blk-selftest");
 
     config.video = VideoChoice::Gop;
     config.debug = rota::DebugFaultInvalidOpcode | rota::DebugFaultGeneralProtection

@@ -72,7 +72,8 @@ struct Rig {
     Surface surface;
     RouletteScene* scene;
 
-    Rig(int32_t w, int32_t h, uint64_t seed, bool threaded = false, bool reverse = false)
+    Rig(int32_t w, int32_t h, uint64_t seed, bool threaded = false, bool reverse = false,
+        SpinMode spin = SpinMode::Fate)
         : width(w)
         , height(h)
         , memory(RouletteScene::memory_needed(w, h) + 16)
@@ -83,7 +84,7 @@ struct Rig {
         host.reverse = reverse;
         void* aligned = reinterpret_cast<void*>(
             (reinterpret_cast<uintptr_t>(memory.data()) + 15) & ~uintptr_t(15));
-        scene = new RouletteScene(host, w, h, seed, aligned);
+        scene = new RouletteScene(host, w, h, seed, aligned, spin);
     }
     ~Rig() { delete scene; }
 
@@ -112,6 +113,33 @@ TEST(RouletteScene, LandsCentredOnTheFatesWedge)
     EXPECT_EQ(landed.win, fate_wins(landed.fate));
     EXPECT_EQ(wedge_at_pointer(rig.scene->rotation()), landed.wedge);
     EXPECT_GT(landed.end_frame, landed.start_frame);
+}
+
+TEST(RouletteScene, SteadyWheelTurnsAtConstantSpeedAndNeverLands)
+{
+    Rig rig(640, 400, 42, false, false, SpinMode::Steady);
+    Rect wheel = rig.scene->wheel().bounds();
+    std::vector<uint32_t> previous;
+    for (int n = 0; n * frame_seconds < 20.0; ++n) {
+        double t = n * frame_seconds;
+        Damage damage = rig.frame(n, t, n == 0);
+        double expected = 0.25 * t - double(int64_t(0.25 * t));
+        EXPECT_NEAR(rig.scene->rotation(), expected, 1e-9) << "frame " << n;
+        if (n > 0) {
+            // Only the wheel, and all of it, every frame: the same work each time.
+            ASSERT_EQ(damage.rects().size(), 1u) << "frame " << n;
+            EXPECT_EQ(damage.rects()[0], wheel) << "frame " << n;
+            EXPECT_NE(rig.pixels, previous) << "frame " << n;
+        }
+        previous = rig.pixels;
+    }
+    EXPECT_TRUE(rig.host.landings.empty());
+    EXPECT_FALSE(rig.scene->finished());
+    // No banner ever: its area stays black.
+    const Rect& banner = rig.scene->layout().banner;
+    for (int32_t y = banner.y; y < banner.bottom(); ++y)
+        for (int32_t x = banner.x; x < banner.right(); ++x)
+            ASSERT_EQ(rig.surface.at(x, y), 0u) << x << "," << y;
 }
 
 TEST(RouletteScene, SameSeedSameFates)
