@@ -28,7 +28,16 @@ struct Job {
     std::atomic<uint64_t> state {0};
     std::atomic<uint32_t> finished {0};
     std::atomic<uint64_t> last_join_tsc {0};
+    // The caller, out of chunks, halts until the last helper is done; it sets
+    // this first, and the helper that sees it wakes the caller with an IPI.
+    std::atomic<bool> caller_halted {false};
+    uint32_t caller_apic {0};
 };
+
+// How long the caller spins for helpers before it halts: a helper still at
+// work after this is usually a vCPU the host has descheduled, and a spinning
+// caller would keep a host core from it (docs/benchmark.md).
+constexpr uint32_t spin_before_halt = 256;
 
 constinit Job g_job;
 constinit std::atomic<uint32_t> g_generation {0};
@@ -65,7 +74,37 @@ void work_on(Job& job, uint32_t generation)
         return;
     job.last_join_tsc.store(x86::rdtsc(), std::memory_order_relaxed);
     run_chunks(job);
-    job.finished.fetch_add(1, std::memory_order_release);
+    // Sequentially consistent with the caller's store of caller_halted and its
+    // re-read of finished: either it sees this count or we see it halted.
+    job.finished.fetch_add(1, std::memory_order_seq_cst);
+    if (job.caller_halted.load(std::memory_order_seq_cst))
+        (void)local_apic_send({IpiDelivery::Fixed, apic_vector::wakeup, job.caller_apic});
+}
+
+// The caller's wait for the helpers that joined: a short spin, then halted
+// with interrupts on until a helper's wake-up IPI (or any other interrupt).
+void wait_for_helpers(Job& job, uint32_t helpers)
+{
+    auto done = [&] { return job.finished.load(std::memory_order_seq_cst) == helpers; };
+    for (uint32_t i = 0; i < spin_before_halt; ++i) {
+        if (done())
+            return;
+        x86::pause();
+    }
+    // Interrupts go on only for the halt itself, as in worker_loop: sti;hlt is
+    // one step, so the IPI cannot slip in between the check and the halt.
+    bool interrupts_were_on = x86::interrupts_enabled();
+    job.caller_halted.store(true, std::memory_order_seq_cst);
+    while (!done()) {
+        x86::cli();
+        if (!done())
+            asm volatile("sti; hlt" ::: "memory");
+    }
+    if (interrupts_were_on)
+        x86::sti();
+    else
+        x86::cli();
+    job.caller_halted.store(false, std::memory_order_relaxed);
 }
 
 } // namespace
@@ -117,6 +156,8 @@ ParallelStats parallel_for(
     job.max_participants = participants;
     job.next.store(0, std::memory_order_relaxed);
     job.finished.store(0, std::memory_order_relaxed);
+    job.caller_halted.store(false, std::memory_order_relaxed);
+    job.caller_apic = local_apic_id();
     job.start_tsc = x86::rdtsc();
     job.last_join_tsc.store(job.start_tsc, std::memory_order_relaxed);
     // The caller is participant number one.
@@ -132,8 +173,7 @@ ParallelStats parallel_for(
     // exactly those who have.
     uint64_t state = job.state.fetch_and(~open_bit, std::memory_order_acq_rel);
     uint32_t joined = static_cast<uint32_t>(state & joined_mask);
-    while (job.finished.load(std::memory_order_acquire) != joined - 1)
-        x86::pause();
+    wait_for_helpers(job, joined - 1);
     ParallelStats stats {joined, job.last_join_tsc.load(std::memory_order_relaxed) - job.start_tsc};
     g_busy.store(false, std::memory_order_release);
     return stats;
