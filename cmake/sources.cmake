@@ -25,6 +25,7 @@ set(ROTA_PURE_SOURCES
     gfx/roulette/layout.cpp
     gfx/roulette/roulette_scene.cpp
     gfx/roulette/wheel.cpp
+    gfx/roulette/wheel_build.cpp
     gfx/canvas/pixel_format.cpp
     gfx/test_scene.cpp
     gfx/canvas/canvas_disc.cpp

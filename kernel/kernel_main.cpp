@@ -107,12 +107,14 @@ void print_summary(FrameLoop& loop, const Screen& screen)
 {
     FrameSummary s = loop.summary();
     klog("[summary] frames=%lu fps=%s p50_ms=%s p99_ms=%s fences_per_frame=%s spins_per_frame=%s "
-         "notifies_per_frame=%s render_ms=%s present_ms=%s log_dropped=%lu backend=%s cpus=%u",
+         "notifies_per_frame=%s render_ms=%s present_ms=%s render_ns_px=%s log_dropped=%lu "
+         "backend=%s cpus=%u",
         s.frames, fps_text(s.frames, loop.elapsed_ns()).text, ms_text(s.p50_ns).text,
         ms_text(s.p99_ns).text, hundredths_text(s.fences_x100).text,
         hundredths_text(s.spins_x100).text, hundredths_text(s.notifies_x100).text,
-        ms_text(s.mean_render_ns).text, ms_text(s.mean_present_ns).text, log_dropped_lines(),
-        screen.backend_name(), cpu_count());
+        ms_text(s.mean_render_ns).text, ms_text(s.mean_present_ns).text,
+        hundredths_text(s.mean_damage_px ? s.mean_render_ns * 100 / s.mean_damage_px : 0).text,
+        log_dropped_lines(), screen.backend_name(), cpu_count());
 }
 
 // The Wheel of Fate until the gate decides or frames= runs out; then power off,
@@ -189,8 +191,10 @@ void kernel_main(const BootInfo& info)
         clock_ticks_to_ns(now - tsc_at_kernel) / 1'000'000);
 
     auto* stats = new FrameStats();
-    auto* loop = new FrameLoop(
-        screen, *stats, FrameLoopOptions::from(info.config), kernel_frame_clock(), klog_sink());
+    FrameLoopOptions options = FrameLoopOptions::from(info.config);
+    options.boot_started_ns
+        = int64_t(clock_now_ns()) - int64_t(clock_ticks_to_ns(x86::rdtsc() - tsc_at_kernel));
+    auto* loop = new FrameLoop(screen, *stats, options, kernel_frame_clock(), klog_sink());
     if (screen.headless() || (info.config.debug & DebugTestScene)) {
         // Headless there is nothing to show; debug=test-scene shows the
         // display test pattern instead of the roulette.

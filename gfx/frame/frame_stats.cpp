@@ -20,6 +20,7 @@ void fill_means(FrameSummary& s, const FrameSample& sum, uint64_t frames)
 {
     s.mean_render_ns = sum.render_ns / frames;
     s.mean_present_ns = sum.present_ns / frames;
+    s.mean_damage_px = sum.damage_px / frames;
     s.fences_x100 = per_frame_x100(sum.fences, frames);
     s.spins_x100 = per_frame_x100(sum.spins, frames);
     s.completions_x100 = per_frame_x100(sum.completions, frames);
@@ -39,6 +40,7 @@ void FrameStats::record(const FrameSample& sample)
     m_sum.spins += sample.spins;
     m_sum.completions += sample.completions;
     m_sum.notifies += sample.notifies;
+    m_sum.damage_px += sample.damage_px;
     size_t bucket = std::min<uint64_t>(sample.frame_ns / bucket_ns, buckets - 1);
     ++m_histogram[bucket];
 }
@@ -61,6 +63,7 @@ FrameSummary FrameStats::recent() const
         sum.spins += f.spins;
         sum.completions += f.completions;
         sum.notifies += f.notifies;
+        sum.damage_px += f.damage_px;
     }
     std::sort(times, times + count);
     s.p50_ns = times[count / 2];

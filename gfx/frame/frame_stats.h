@@ -13,12 +13,14 @@ struct FrameSample {
     uint64_t render_ns; // drawing the damage
     uint64_t present_ns; // handing it to the display
     uint64_t fences, spins, completions, notifies;
+    uint64_t damage_px; // pixels the frame changed (its damage's area)
 };
 
 struct FrameSummary {
     uint64_t frames;
     uint64_t p50_ns, p99_ns;
     uint64_t mean_render_ns, mean_present_ns;
+    uint64_t mean_damage_px;
     // Per frame, in hundredths (fences_x100 / 100 = fences per frame).
     uint64_t fences_x100, spins_x100, completions_x100, notifies_x100;
 };

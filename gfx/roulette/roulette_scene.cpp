@@ -1,5 +1,7 @@
 #include "gfx/roulette/roulette_scene.h"
 
+#include <algorithm>
+
 #include "core/lib/format.h"
 #include "gfx/canvas/canvas.h"
 #include "gfx/text/text.h"
@@ -51,13 +53,22 @@ RouletteScene::RouletteScene(
     m_wheel.init(
         WheelGeometry::for_radius(m_layout.wheel_cx, m_layout.wheel_cy, m_layout.wheel_radius),
         memory);
+    // The per-pixel maps and the texture, rows of both in one job: the
+    // kernel's start-up work before the first frame, on every CPU.
     struct Context {
         WheelRenderer* wheel;
-    } context {&m_wheel};
+        uint64_t map_rows;
+    } context {&m_wheel, uint64_t(m_wheel.map_rows())};
     m_host.parallel(
-        uint64_t(m_wheel.texture_rows()), 8,
+        context.map_rows + uint64_t(m_wheel.texture_rows()), 4,
         [](void* c, uint64_t begin, uint64_t end) {
-            static_cast<Context*>(c)->wheel->build_texture_rows(int32_t(begin), int32_t(end));
+            auto* ctx = static_cast<Context*>(c);
+            if (begin < ctx->map_rows)
+                ctx->wheel->build_map_rows(int32_t(begin), int32_t(std::min(end, ctx->map_rows)));
+            if (end > ctx->map_rows)
+                ctx->wheel->build_texture_rows(
+                    int32_t(std::max(begin, ctx->map_rows) - ctx->map_rows),
+                    int32_t(end - ctx->map_rows));
         },
         &context);
 }

@@ -58,9 +58,13 @@ public:
     static size_t memory_needed(const WheelGeometry& geometry);
 
     // `memory` must hold memory_needed() bytes, 16-byte aligned, and outlive
-    // the renderer. Builds the per-pixel maps; then call build_texture_rows()
-    // for every row (0 .. texture_rows()), possibly from several CPUs.
+    // the renderer. Then call build_map_rows() for every row of bounds() (0 ..
+    // map_rows()) and build_texture_rows() for every texture row (0 ..
+    // texture_rows()), in any order, possibly from several CPUs
+    // (gfx/roulette/wheel_build.cpp).
     void init(const WheelGeometry& geometry, void* memory);
+    int32_t map_rows() const { return m_box; }
+    void build_map_rows(int32_t begin, int32_t end);
     int32_t texture_rows() const { return m_rows; }
     void build_texture_rows(int32_t begin, int32_t end);
 
