@@ -74,6 +74,7 @@ set(ROTA_KERNEL_SOURCES
     core/acpi/acpi_dump.cpp
     core/acpi/identity_memory.cpp
     core/cpu/exception.cpp
+    core/cpu/fpu.cpp
     core/cpu/gdt.cpp
     core/cpu/idt.cpp
     core/cpu/legacy_pic.cpp

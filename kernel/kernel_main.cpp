@@ -5,6 +5,7 @@
 #include "core/acpi/acpi.h"
 #include "core/boot_info.h"
 #include "core/cpu/exception.h"
+#include "core/cpu/fpu.h"
 #include "core/cpu/idt.h"
 #include "core/cpu/legacy_pic.h"
 #include "core/cpu/x86.h"
@@ -168,6 +169,7 @@ void kernel_main(const BootInfo& info)
     // The firmware's timer interrupts stop at ExitBootServices, but its 8259s
     // may still hold one: mask them before interrupts can be taken again.
     x86::cli();
+    fpu_init();
     mask_legacy_pic();
     idt_init();
     smp_init_boot_cpu(info.kernel_stack_bottom, info.kernel_stack_top, info.ist_stack_tops);
