@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """The frame-rate benchmark: boots rota over a matrix of machines and tabulates its
-`[summary]` lines (SPEC sections 2 and 6).
+`[summary]` lines (docs/serial.md, docs/benchmarks.md).
 
     python3 image/bench.py [--build build] [--frames 600] [--quick] [--only PATTERN]
                            [--out BUILD/bench] [--present-path] [--list]

@@ -4,7 +4,7 @@
     python3 image/plot.py serial.log frametimes.png [--title "..."]
 
 The log must come from a run with `debug=frame-times`, which prints one
-`[frametime] n=<frame> ms=<milliseconds>` line per frame (SPEC section 2). The plot
+`[frametime] n=<frame> ms=<milliseconds>` line per frame (docs/serial.md). The plot
 has frame number across, milliseconds up, tick labels, the p50 and p99 of the
 samples as horizontal lines, and a title. Text is drawn with the 5x7 bitmap font
 below; the PNG is written with zlib and struct. Python 3 standard library only.

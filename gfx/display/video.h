@@ -3,10 +3,10 @@
 #include "core/boot_info.h"
 #include "gfx/display/display.h"
 
-// Choosing the display (SPEC section 1.5): virtio-gpu when present, allowed by
+// Choosing the display (docs/boot.md): virtio-gpu when present, allowed by
 // `video=` and initialised; otherwise the GOP framebuffer recorded before
 // ExitBootServices; otherwise headless. Every choice and every reason for
-// passing one over is logged, in the lines SPEC section 2 names.
+// passing one over is logged, in the lines docs/serial.md names.
 
 namespace rota {
 

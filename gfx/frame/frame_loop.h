@@ -8,7 +8,7 @@
 #include "gfx/frame/frame_stats.h"
 #include "gfx/scene.h"
 
-// The frame loop: draw the damage, present it, account for it (SPEC section 2:
+// The frame loop: draw the damage, present it, account for it (docs/serial.md:
 // the per-frame "[VIRTIO PERF]" line, a "[frame]" line every second), pace to
 // `fps=`, and drain the log while waiting. A display that fails is replaced by
 // the fallback and the scene is redrawn whole on the new one.

@@ -14,6 +14,7 @@ ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, HERE)
 
 import check_layers  # noqa: E402
+import check_references  # noqa: E402
 
 
 def write(root, path, text):
@@ -90,6 +91,52 @@ class Format(unittest.TestCase):
         result = self.run_check("b.py")
         self.assertEqual(result.returncode, 1)
         self.assertIn("b.py: not black-formatted", result.stdout)
+
+
+class References(unittest.TestCase):
+    def setUp(self):
+        self.root = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, self.root)
+        write(self.root, "docs/serial.md", "# Serial lines\n")
+
+    def check(self, path, text):
+        write(self.root, path, text)
+        return list(check_references.problems(self.root, [path]))
+
+    def test_docs_and_specifications_pass(self):
+        text = (
+            "// The [pci] line (docs/serial.md, docs/serial.md#pci); virtio 1.2, 2.7.13.\n"
+            '#include "../lib/format.h"\n'
+            'exec bash "$(dirname "$0")/../tests/run"\n'
+            "-drive file=/usr/share/OVMF/OVMF_CODE.fd\n"
+        )
+        self.assertEqual(self.check("core/log/a.cpp", text), [])
+
+    def test_contract_by_name_fails(self):
+        found = self.check("core/x.h", "// One event per line (SPEC section 2).\n")
+        self.assertEqual(len(found), 1)
+        self.assertTrue(found[0].startswith("core/x.h:1: cites SPEC,"))
+
+    def test_style_notes_by_name_fail(self):
+        self.assertEqual(len(self.check("a.h", "// Injected (STYLE.md).\n")), 1)
+
+    def test_path_that_climbs_out_fails(self):
+        found = self.check("README.md", "See `../shared/notes.md`.\n")
+        self.assertEqual(len(found), 1)
+        self.assertIn("../shared/notes.md, a path outside the repository", found[0])
+
+    def test_climbing_inside_the_repository_passes(self):
+        self.assertEqual(self.check("a/b/c.md", "See ../../docs/serial.md.\n"), [])
+
+    def test_development_machine_path_fails(self):
+        self.assertEqual(len(self.check("a.py", "# from /work/main/notes.txt\n")), 1)
+
+    def test_missing_docs_file_fails_with_line(self):
+        found = self.check("gfx/y.h", "// ok\n// Wheel rules: docs/roulete.md.\n")
+        self.assertEqual(found, ["gfx/y.h:2: cites docs/roulete.md, which does not exist"])
+
+    def test_the_repository_itself_passes(self):
+        self.assertEqual(list(check_references.problems(ROOT)), [])
 
 
 if __name__ == "__main__":
