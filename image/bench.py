@@ -26,7 +26,7 @@ configuration (e.g. `--present-path --debug gpu-copy`).
 
 Out dir: bench.txt/.csv/.md (or present-path.*), frametimes.png, logs/NAME.serial.log
 for every run and logs/NAME.failure.txt (reason and serial tail) for a failed one.
-Python 3 standard library only.
+The plot needs Debian's python3-matplotlib (image/plot.py).
 """
 import argparse
 import csv

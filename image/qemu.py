@@ -31,7 +31,7 @@ import qmp
 QEMU = "qemu-system-x86_64"
 OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
 OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
-# make_usb.py puts the ESP at LBA 2048; mtools reaches it with the "@@offset" suffix.
+# image/usb.sfdisk puts the ESP at LBA 2048; mtools reaches it with the "@@offset" suffix.
 USB_ESP_OFFSET = 2048 * 512
 
 DISPLAYS = {
