@@ -2,6 +2,7 @@
 
 Run: python3 -m unittest -v test_lint (from this directory), ctest lint_selftest.
 """
+import json
 import os
 import shutil
 import subprocess
@@ -14,6 +15,7 @@ ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, HERE)
 
 import check_layers  # noqa: E402
+import check_presets  # noqa: E402
 import check_references  # noqa: E402
 
 
@@ -137,6 +139,75 @@ class References(unittest.TestCase):
 
     def test_the_repository_itself_passes(self):
         self.assertEqual(list(check_references.problems(ROOT)), [])
+
+
+class Presets(unittest.TestCase):
+    """check_presets.py on the repository's presets (their shape only: configuring
+    them is ctest presets_configure_build) and on a tiny project of its own."""
+
+    PROJECT = "cmake_minimum_required(VERSION 3.25)\nproject(t C)\nadd_library(small STATIC a.c)\n"
+
+    def presets(self, *configure):
+        return {
+            "version": 6,
+            "configurePresets": [
+                {"name": n, "binaryDir": "${sourceDir}/b-" + n, **extra} for n, extra in configure
+            ],
+            "buildPresets": [{"name": n, "configurePreset": n} for n, _ in configure],
+            "testPresets": [{"name": n, "configurePreset": n} for n, _ in configure],
+        }
+
+    def test_the_repository_presets_are_complete(self):
+        presets = check_presets.load_presets(ROOT)
+        names = {p["name"] for p in presets["configurePresets"]}
+        self.assertEqual(names, {"default", "release", "debug", "tsan", "asan"})
+        self.assertEqual(check_presets.structure_problems(presets), [])
+
+    def test_a_configure_preset_without_build_preset_fails(self):
+        presets = self.presets(("a", {}), ("b", {}))
+        presets["buildPresets"].pop()
+        self.assertEqual(
+            check_presets.structure_problems(presets),
+            ["configure preset 'b' has no build preset of its name"],
+        )
+
+    def test_inherited_cache_variables(self):
+        presets = self.presets(("a", {"cacheVariables": {"X": "1", "Y": "2"}}))
+        presets["configurePresets"].append(
+            {"name": "b", "inherits": "a", "cacheVariables": {"Y": "3"}}
+        )
+        self.assertEqual(check_presets.resolved_cache(presets, "b"), {"X": "1", "Y": "3"})
+
+    def run_on_project(self, *configure):
+        root = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, root)
+        write(root, "CMakeLists.txt", self.PROJECT)
+        write(root, "a.c", "int a(void) { return 1; }\n")
+        write(root, "CMakePresets.json", json.dumps(self.presets(*configure)))
+        return subprocess.run(
+            [sys.executable, os.path.join(HERE, "check_presets.py"), "--root", root]
+            + ["--target", "small"],
+            capture_output=True,
+            text=True,
+        )
+
+    def test_a_preset_that_configures_and_builds_passes(self):
+        good = {
+            "cacheVariables": {"CMAKE_EXPORT_COMPILE_COMMANDS": "ON", "CMAKE_BUILD_TYPE": "Debug"}
+        }
+        result = self.run_on_project(("good", good))
+        self.assertEqual(result.returncode, 0, result.stdout)
+
+    def test_a_preset_that_does_not_configure_fails(self):
+        good = {"cacheVariables": {"CMAKE_EXPORT_COMPILE_COMMANDS": "ON"}}
+        result = self.run_on_project(("good", good), ("bad", {"generator": "No Such Generator"}))
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("bad: cmake --preset bad failed", result.stdout)
+
+    def test_a_preset_without_compile_commands_fails(self):
+        result = self.run_on_project(("plain", {}))
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("plain: no compile_commands.json", result.stdout)
 
 
 if __name__ == "__main__":
