@@ -265,6 +265,76 @@ class Plot(unittest.TestCase):
         self.assertFalse(os.path.exists(self.png + ".x"))
 
 
+class CommandLines(unittest.TestCase):
+    """image/run and image/bench.py answer --help and mistakes without building or booting."""
+
+    def run_tool(self, *command):
+        return subprocess.run(command, capture_output=True, text=True, timeout=60)
+
+    def test_run_help_lists_every_option_with_examples(self):
+        result = self.run_tool(os.path.join(IMAGE_DIR, "run"), "--help")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("usage: image/run", result.stdout)
+        for option in (
+            "--display",
+            "--smp",
+            "--machine",
+            "--usb",
+            "--no-disk",
+            "--cfg",
+            "--headless",
+            "--serial-file",
+            "--qmp",
+            "--accel",
+            "--timeout",
+        ):
+            self.assertIn(option, result.stdout)
+        self.assertIn("Examples:", result.stdout)
+        self.assertNotIn("[1/3]", result.stderr)  # nothing was installed or built
+
+    def test_run_rejects_an_unknown_option_before_building(self):
+        result = self.run_tool(os.path.join(IMAGE_DIR, "run"), "--smp", "2", "--bogus")
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("unrecognized arguments: --bogus", result.stderr)
+        self.assertIn("image/run --help lists every option", result.stderr)
+        self.assertNotIn("[1/3]", result.stderr)
+
+    def test_bench_help_and_mistakes(self):
+        bench = os.path.join(IMAGE_DIR, "bench.py")
+        result = self.run_tool(sys.executable, bench, "--help")
+        self.assertEqual(result.returncode, 0)
+        for option in (
+            "--build",
+            "--frames",
+            "--quick",
+            "--present-path",
+            "--only",
+            "--plot",
+            "--debug",
+            "--cfg",
+            "--out",
+            "--timeout",
+            "--list",
+        ):
+            self.assertIn(option, result.stdout)
+        self.assertIn("examples:", result.stdout)
+        result = self.run_tool(sys.executable, bench, "--bogus")
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("--help lists every option", result.stderr)
+        missing = tempfile.mkdtemp(prefix="rota-nobuild-")
+        self.addCleanup(shutil.rmtree, missing)
+        result = self.run_tool(sys.executable, bench, "--quick", "--build", missing)
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("esp.img is missing: build first", result.stderr)
+
+    def test_bench_time_left(self):
+        import bench
+
+        self.assertEqual(bench.time_left([], 3, 120), "at most 6 min 00 s left")
+        self.assertEqual(bench.time_left([10, 20], 2, 120), "about 30 s left")
+        self.assertEqual(bench.time_left([61], 1, 120), "about 1 min 01 s left")
+
+
 class SerialLines(unittest.TestCase):
     """wait_for_line on a log file written by hand, with a stand-in process for QEMU."""
 
