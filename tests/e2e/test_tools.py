@@ -268,28 +268,24 @@ class Plot(unittest.TestCase):
 class CommandLines(unittest.TestCase):
     """image/run and image/bench.py answer --help and mistakes without building or booting."""
 
+    RUN_OPTIONS = "--display --smp --machine --usb --no-disk --cfg --headless --serial-file "
+    RUN_OPTIONS += "--qmp --accel --timeout"
+    BENCH_OPTIONS = "--build --frames --quick --present-path --only --plot --debug --cfg --out "
+    BENCH_OPTIONS += "--timeout --list"
+
     def run_tool(self, *command):
         return subprocess.run(command, capture_output=True, text=True, timeout=60)
 
+    def assert_help(self, result, options, examples):
+        self.assertEqual(result.returncode, 0, result.stderr)
+        for option in options.split():
+            self.assertIn(option, result.stdout)
+        self.assertIn(examples, result.stdout)
+
     def test_run_help_lists_every_option_with_examples(self):
         result = self.run_tool(os.path.join(IMAGE_DIR, "run"), "--help")
-        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assert_help(result, self.RUN_OPTIONS, "Examples:")
         self.assertIn("usage: image/run", result.stdout)
-        for option in (
-            "--display",
-            "--smp",
-            "--machine",
-            "--usb",
-            "--no-disk",
-            "--cfg",
-            "--headless",
-            "--serial-file",
-            "--qmp",
-            "--accel",
-            "--timeout",
-        ):
-            self.assertIn(option, result.stdout)
-        self.assertIn("Examples:", result.stdout)
         self.assertNotIn("[1/3]", result.stderr)  # nothing was installed or built
 
     def test_run_rejects_an_unknown_option_before_building(self):
@@ -301,23 +297,9 @@ class CommandLines(unittest.TestCase):
 
     def test_bench_help_and_mistakes(self):
         bench = os.path.join(IMAGE_DIR, "bench.py")
-        result = self.run_tool(sys.executable, bench, "--help")
-        self.assertEqual(result.returncode, 0)
-        for option in (
-            "--build",
-            "--frames",
-            "--quick",
-            "--present-path",
-            "--only",
-            "--plot",
-            "--debug",
-            "--cfg",
-            "--out",
-            "--timeout",
-            "--list",
-        ):
-            self.assertIn(option, result.stdout)
-        self.assertIn("examples:", result.stdout)
+        self.assert_help(
+            self.run_tool(sys.executable, bench, "--help"), self.BENCH_OPTIONS, "examples:"
+        )
         result = self.run_tool(sys.executable, bench, "--bogus")
         self.assertEqual(result.returncode, 2)
         self.assertIn("--help lists every option", result.stderr)
