@@ -10,7 +10,8 @@ Every run gets one temporary directory (private OVMF variable store, private cop
 the boot image, QMP socket, serial log by default) that is removed when the machine
 is killed. QEMU is killed on every path: context-manager exit, the hard per-machine
 timeout, and the death of this process (PR_SET_PDEATHSIG), so a test killed by ctest
-leaves no QEMU behind. Python 3 standard library only.
+leaves no QEMU behind. Python 3 standard library only, but for screendump(), which
+reads the picture with Pillow (picture.py).
 """
 import argparse
 import ctypes
