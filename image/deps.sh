@@ -14,9 +14,9 @@ packages=(
     fdisk gdisk                      # the stick's GPT: sfdisk writes it, sgdisk verifies it
     python3-matplotlib python3-pil   # plots and screenshots in the tools and e2e tests
     clang-format-14 black            # the formatting the lint_format test enforces
+    qemu-system-gui libegl1 libegl-mesa0  # virtio-gpu-gl-pci with egl-headless (virgl, llvmpipe)
+    python3-pil                      # the VNC screen capture writes PNGs with Pillow
 )
-# QEMU's gtk/sdl windows live in a separate package; only image/run with a display needs it.
-[[ "${1:-}" == --gui ]] && packages+=(qemu-system-gui)
 
 missing=()
 for p in "${packages[@]}"; do
