@@ -36,6 +36,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_matrix  # noqa: E402
@@ -97,10 +98,53 @@ def build_dir(path):
 # --- main -----------------------------------------------------------------------
 
 
+EXAMPLES = """\
+examples:
+  python3 image/bench.py                      the whole matrix, 3 rounds
+  python3 image/bench.py --baseline /tmp/base this build against another, in one sitting
+  python3 image/bench.py --quick              virtio-gpu at 1280x800 only
+  python3 image/bench.py --list               the runs and comparisons, without running them
+  python3 image/bench.py --modes 1920x1080 --displays gop   a part of the matrix
+  python3 image/bench.py --only 'virtio-gpu-1280x800-c[12]-damage'   two runs and their ratio
+  python3 image/bench.py --repeat 5 --out /tmp/bench        more rounds, results elsewhere
+  python3 image/bench.py --quick --plot virtio-gpu-1280x800-c2-damage   plot its frame times
+
+Build first (bench.py builds nothing): cmake --preset default && cmake --build --preset default
+A baseline: git clone /work/main /tmp/base && cmake -S /tmp/base -B /tmp/base/build &&
+  cmake --build /tmp/base/build -j2 --target rota_images
+Results: BUILD/bench/bench.txt, .csv, .md and logs/ (docs/benchmarks.md).
+"""
+
+
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose errors end with where to look next."""
+
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {message}\n{self.prog}: --help lists every option\n")
+
+
+def duration(seconds):
+    """'1 min 05 s', '42 s': a time left, to the second."""
+    seconds = max(0, round(seconds))
+    return f"{seconds // 60} min {seconds % 60:02d} s" if seconds >= 60 else f"{seconds} s"
+
+
+def time_left(walls, remaining, timeout):
+    """'about 1 min 05 s left' for the `remaining` runs, from the mean wall time of
+    the runs so far; before the first has finished, the bound their timeouts set."""
+    if not walls:
+        return f"at most {duration(timeout * remaining)} left"
+    return f"about {duration(sum(walls) / len(walls) * remaining)} left"
+
+
 def parse_args(argv):
-    p = argparse.ArgumentParser(
+    p = Parser(
+        prog="image/bench.py",
         description="Boot rota over a matrix of machines on the steady wheel, interleaved "
-        "and repeated, and print medians, spreads and ratios (builds nothing: build first)."
+        "and repeated, and print medians, spreads and ratios (builds nothing: build first).",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--build", default=os.path.join(ROOT, "build"), help="build directory")
     p.add_argument(
@@ -207,18 +251,21 @@ def main(argv=None):
         file=sys.stderr,
     )
 
-    rows, rows_by_run, done = [], {}, 0
+    rows, rows_by_run, walls, done = [], {}, [], 0
     for round_index in range(args.repeat):
         order = runs if round_index % 2 == 0 else list(reversed(runs))
         for run in order:
             done += 1
+            left = time_left(walls, total - done + 1, args.timeout or 160)
             print(
-                f"bench: [{done}/{total}] round {round_index + 1} {run.name} ...",
+                f"bench: [{done}/{total}] round {round_index + 1} {run.name} ({left}) ...",
                 end=" ",
                 file=sys.stderr,
                 flush=True,
             )
+            started = time.monotonic()
             row = bench_measure.execute(run, images[run.build], args, logs, round_index)
+            walls.append(time.monotonic() - started)
             rows.append(row)
             rows_by_run.setdefault(run, []).append(row)
             figures = (
