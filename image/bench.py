@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """The benchmark: boots rota over a matrix of machines on the steady wheel, every
 configuration interleaved with the ones it is compared with, several rounds, and
-prints one table of medians and spreads and one of ratios (SPEC section 6, issue 14;
-docs/benchmark.md says how to read it).
+prints one table of medians and spreads and one of ratios (issue 14;
+docs/benchmarks.md says how to read it).
 
     python3 image/bench.py [--build build] [--baseline DIR] [--repeat 3] [--quick]
                            [--modes 1280x800,...] [--displays virtio-gpu,gop]
@@ -20,7 +20,8 @@ and size (1280x800, 1920x1080, 3840x2160):
     c2-ceiling             debug=present-only, the device's own limit
     @base                  c1 and c2 of the --baseline build: render ns per pixel
 
-plus virtio-gpu with 2 CPUs at fps=60 (the paced targets). A round runs every
+plus virtio-gpu with 2 CPUs at fps=60 (the paced targets). --linux adds the anchor:
+Debian's kernel on the same machine beside rota (image/bench_linux.py). A round runs every
 configuration once, members of a comparison next to each other, and the next round
 runs them in reverse order; each ratio is taken within a round, then the median and
 range over rounds are shown. Per run the table also shows the QEMU process's host CPU
@@ -39,6 +40,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench_linux  # noqa: E402
 import bench_matrix  # noqa: E402
 import bench_measure  # noqa: E402
 import bench_report  # noqa: E402
@@ -108,9 +110,11 @@ examples:
   python3 image/bench.py --only 'virtio-gpu-1280x800-c[12]-damage'   two runs and their ratio
   python3 image/bench.py --repeat 5 --out /tmp/bench        more rounds, results elsewhere
   python3 image/bench.py --quick --plot virtio-gpu-1280x800-c2-damage   plot its frame times
+  python3 image/bench.py --quick --linux      and Linux on the same machine beside rota
+  python3 image/bench.py --linux --only none  only rota and Linux side by side
 
 Build first (bench.py builds nothing): cmake --preset default && cmake --build --preset default
-A baseline: git clone /work/main /tmp/base && cmake -S /tmp/base -B /tmp/base/build &&
+A baseline: git worktree add /tmp/base COMMIT && cmake -S /tmp/base -B /tmp/base/build &&
   cmake --build /tmp/base/build -j2 --target rota_images
 Results: BUILD/bench/bench.txt, .csv, .md and logs/ (docs/benchmarks.md).
 """
@@ -164,6 +168,12 @@ def parse_args(argv):
         default=[],
         metavar="PATTERN",
         help="keep runs (and comparisons of two runs) whose name matches (repeatable)",
+    )
+    p.add_argument(
+        "--linux",
+        action="store_true",
+        help="also boot Debian's kernel on the same machine and put it beside rota "
+        "(present path, block reads; needs image/deps.sh --linux)",
     )
     p.add_argument("--frames", type=int, help="frames per run (default: by size, see --list)")
     p.add_argument(
@@ -234,7 +244,7 @@ def main(argv=None):
         for c in comparisons:
             print(f"compare {c.name} on {c.metric}")
         return 0
-    if not runs:
+    if not runs and not args.linux:
         p.error("no run left after --only")
 
     logs = os.path.join(args.out, "logs")
@@ -277,6 +287,20 @@ def main(argv=None):
                 file=sys.stderr,
             )
 
+    anchor = None
+    if args.linux:
+        try:
+            anchor = bench_linux.run(
+                image,
+                args.modes,
+                args.repeat,
+                args.out,
+                progress=lambda line: print(line, file=sys.stderr, flush=True),
+            )
+        except bench_linux.AnchorError as e:
+            print(f"bench: the Linux anchor cannot run: {e}", file=sys.stderr)
+            anchor = []
+
     others = bench_report.values(rows, "host_other")
     note = (
         f"{origin}. {args.repeat} rounds; other work on the host during the frame loops: "
@@ -290,16 +314,26 @@ def main(argv=None):
         f"{note}\n\n{bench_report.text_table(run_header, run_body)}\n\n"
         f"{bench_report.text_table(cmp_header, cmp_body)}\n"
     )
+    markdown = (
+        f"{note}\n\n{bench_report.markdown_table(run_header, run_body)}\n\n"
+        f"{bench_report.markdown_table(cmp_header, cmp_body)}\n"
+    )
+    failed = sum(row["status"] != "ok" for row in rows)
+    if anchor is not None:
+        header, body, errors = bench_linux.table(anchor, args.modes)
+        title = "rota and Linux on the same machine (virtio-gpu, 2 CPUs, the same disk):"
+        text += f"\n{title}\n{bench_report.text_table(header, body)}\n"
+        markdown += f"\n{title}\n\n{bench_report.markdown_table(header, body)}\n"
+        for error in errors:
+            text += f"FAILED: {error}\n"
+            markdown += f"\nFAILED: {error}\n"
+        failed += len(errors) + (0 if anchor else 1)
     print(text)
     with open(os.path.join(args.out, "bench.txt"), "w") as f:
         f.write(text)
     with open(os.path.join(args.out, "bench.md"), "w") as f:
-        f.write(
-            f"{note}\n\n{bench_report.markdown_table(run_header, run_body)}\n\n"
-            f"{bench_report.markdown_table(cmp_header, cmp_body)}\n"
-        )
+        f.write(markdown)
     bench_report.write_csv(os.path.join(args.out, "bench.csv"), rows)
-    failed = sum(row["status"] != "ok" for row in rows)
 
     if plot_run:
         print(f"bench: plot run {plot_run.name} ...", end=" ", file=sys.stderr, flush=True)

@@ -112,7 +112,7 @@ def comparisons_for(display, mode, baseline):
 
 
 def plan(displays=DISPLAYS, modes=MODES, baseline=False, paced=True):
-    """The comparisons of the matrix and the paced rows (fps=60, SPEC section 6)."""
+    """The comparisons of the matrix and the paced rows (fps=60, docs/benchmarks.md)."""
     comparisons = [c for d in displays for m in modes for c in comparisons_for(d, m, baseline)]
     extra = []
     if paced and "virtio-gpu" in displays:
@@ -131,11 +131,15 @@ def runs_of(comparisons, extra):
 
 
 def select(comparisons, extra, patterns):
-    """Keeps what matches a shell pattern (on run names, or a comparison's two runs)."""
+    """Keeps the runs whose name matches a shell pattern, and the comparisons whose
+    two runs both match."""
     if not patterns:
         return comparisons, extra
 
     def hit(run):
         return any(fnmatch.fnmatchcase(run.name, p) for p in patterns)
 
-    return [c for c in comparisons if hit(c.top) and hit(c.bottom)], [r for r in extra if hit(r)]
+    kept = [c for c in comparisons if hit(c.top) and hit(c.bottom)]
+    # A run that matches is kept even when its comparison partner is not.
+    alone = [r for c in comparisons for r in (c.top, c.bottom) if hit(r)]
+    return kept, [r for r in alone + list(extra) if hit(r)]

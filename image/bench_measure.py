@@ -104,9 +104,15 @@ class LoopMeter:
 
 def boot(image, run, cfg, log_path, timeout, memory):
     """Boots `image` with rota.cfg lines `cfg`; returns (serial text, error, meter)."""
+    extra = []
+    width, height = (int(v) for v in run.mode.split("x"))
+    if run.display == "gop" and width * height * 4 > 16 << 20:
+        # -vga std has 16 MiB of video memory: OVMF offers no mode that needs more.
+        extra = ["-global", f"VGA.vgamem_mb={64 if width * height * 4 <= 64 << 20 else 256}"]
     options = qemu.Options(
         image=image,
         display=QEMU_DISPLAY[run.display],
+        extra_args=extra,
         smp=run.cpus,
         machine="q35",
         memory=memory,

@@ -412,6 +412,84 @@ class BenchFigures(unittest.TestCase):
         self.assertIn("debug=present-only", cfg)
 
 
+class LinuxAnchor(unittest.TestCase):
+    """The anchor's pure parts: its initramfs, module order, logs and table."""
+
+    def test_cpio_newc_lists_every_entry_in_order(self):
+        import bench_linux
+
+        data = bench_linux.cpio_newc([("bin", 0o40755, None), ("init", 0o100755, b"#!/bin/sh\n")])
+        names, offset = [], 0
+        while True:
+            self.assertEqual(data[offset : offset + 6], b"070701")
+            fields = [int(data[offset + 6 + 8 * i : offset + 14 + 8 * i], 16) for i in range(13)]
+            size, name_size = fields[6], fields[11]
+            name = data[offset + 110 : offset + 110 + name_size - 1].decode()
+            offset += (110 + name_size + 3) // 4 * 4
+            body = data[offset : offset + size]
+            offset += (size + 3) // 4 * 4
+            if name == "TRAILER!!!":
+                break
+            names.append((name, fields[1], body))
+        self.assertEqual(names, [("bin", 0o40755, b""), ("init", 0o100755, b"#!/bin/sh\n")])
+        self.assertEqual(offset, len(data))
+
+    def test_modules_load_after_what_they_need(self):
+        import bench_linux
+
+        work = tempfile.mkdtemp(prefix="rota-modules-")
+        self.addCleanup(shutil.rmtree, work)
+        with open(os.path.join(work, "modules.dep"), "w") as f:
+            f.write("kernel/gpu/virtio-gpu.ko: kernel/drm_kms_helper.ko kernel/drm.ko\n")
+            f.write("kernel/drm_kms_helper.ko: kernel/drm.ko\n")
+            f.write("kernel/drm.ko:\n")
+            f.write("kernel/virtio_pci.ko: kernel/virtio.ko\n")
+            f.write("kernel/virtio.ko:\n")
+        order = bench_linux.module_order(work, ["virtio_pci", "virtio-gpu"])
+        self.assertEqual(
+            order,
+            [
+                "kernel/virtio.ko",
+                "kernel/virtio_pci.ko",
+                "kernel/drm.ko",
+                "kernel/drm_kms_helper.ko",
+                "kernel/gpu/virtio-gpu.ko",
+            ],
+        )
+        with self.assertRaises(bench_linux.AnchorError):
+            bench_linux.module_order(work, ["virtio_blk"])
+
+    def test_side_by_side_says_who_is_ahead(self):
+        import bench_linux
+
+        rota = bench_linux.parse_rota(
+            "[roulette] layout wheel=640,365,280 box=1,2,3,4\n"
+            "[blk] selftest disk=00:02.0 qd16_read requests=128 fences_per_req=1.00\n"
+            "[blk] selftest disk=00:02.0 sectors=16384 mismatches=0 write_mbps=300.0 "
+            "seq_read_mbps_qd1=200.0 seq_read_mbps_qd16=1000.0 read4k_p50_us=50 "
+            "read4k_p99_us=90 result=pass\n"
+            "[summary] frames=3000 fps=2000.0 present_ms=0.4 backend=virtio-gpu cpus=2\n"
+        )
+        self.assertEqual(rota["request_bytes"], 65536)
+        self.assertEqual(rota["frame_ms"], "0.500")
+        self.assertEqual(bench_linux.wheel_box(rota["layout"]), (359, 84, 563, 563))
+        linux = bench_linux.parse_linux(
+            "[linux] present mode=1280x800 box=359,84,563,563 frames=3000 fps=1000.0 "
+            "frame_ms=1.000 frame_p50_ms=0.020 dirtyfb_ms=0.9 p50_ms=0.02 p99_ms=9.0\n"
+            "[linux] blk request_kib=64 seq_read_mbps_qd1=400.0 seq_read_mbps_qd16=500.0 "
+            "read4k_p50_us=100 read4k_p99_us=45\n"
+        )
+        rows = [{"mode": "1280x800", "round": 1, "rota": rota, "linux": linux}]
+        _, body, errors = bench_linux.table(rows, ["1280x800"])
+        ahead = {line[1]: line[4] for line in body}
+        self.assertEqual(ahead["present path ms per frame"], "2.00x")  # 1.0 / 0.5
+        self.assertEqual(ahead["sequential read MB/s, 1 in flight"], "0.50x")  # 200 / 400
+        self.assertEqual(ahead["sequential read MB/s, 16 in flight"], "2.00x")
+        self.assertEqual(ahead["4 KiB read p50 us"], "2.00x")  # 100 / 50
+        self.assertEqual(ahead["4 KiB read p99 us"], "0.50x")  # 45 / 90
+        self.assertEqual(errors, [])
+
+
 class SerialLines(unittest.TestCase):
     """wait_for_line on a log file written by hand, with a stand-in process for QEMU."""
 
