@@ -36,7 +36,7 @@ struct Job {
 
 // How long the caller spins for helpers before it halts: a helper still at
 // work after this is usually a vCPU the host has descheduled, and a spinning
-// caller would keep a host core from it (docs/benchmark.md).
+// caller would keep a host core from it (docs/benchmarks.md).
 constexpr uint32_t spin_before_halt = 256;
 
 constinit Job g_job;

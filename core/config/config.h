@@ -19,9 +19,9 @@ namespace rota {
 
 enum class VideoChoice { Auto, Virgl, Virtio, Gop };
 
-// How the wheel moves: spins that land on the fated wedge (SPEC section 3), or
+// How the wheel moves: spins that land on the fated wedge (docs/roulette.md), or
 // a constant turn that never lands, so that every frame costs the same
-// (benchmarks: docs/benchmark.md).
+// (benchmarks: docs/benchmarks.md).
 enum class SpinMode { Fate, Steady };
 
 struct Config {
