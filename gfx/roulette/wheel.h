@@ -93,7 +93,9 @@ private:
         int16_t partial[8]; // up to four [begin, end) runs of edge pixels
     };
 
-    Color texel(int32_t row, int32_t column, int highlight) const;
+    struct TexelRow;
+    TexelRow texel_row(int32_t row) const;
+    Color texel(const TexelRow& row, int32_t column, int highlight) const;
     double label_coverage(int wedge, double x, double y) const;
     void build_columns(int32_t column_begin, int32_t column_end);
 
