@@ -4,6 +4,7 @@
 
 #include "core/cpu/local_apic.h"
 #include "core/cpu/x86.h"
+#include "core/time/clock.h"
 #include "smp/per_cpu.h"
 #include "smp/worker.h"
 
@@ -36,8 +37,9 @@ struct Job {
 
 // How long the caller spins for helpers before it halts: a helper still at
 // work after this is usually a vCPU the host has descheduled, and a spinning
-// caller would keep a host core from it (docs/benchmarks.md).
-constexpr uint32_t spin_before_halt = 256;
+// caller would keep a host core from it (docs/benchmarks.md). Under TCG each
+// pause leaves the translated code, so the bound is time, not iterations.
+constexpr uint64_t spin_before_halt_ns = 50'000;
 
 constinit Job g_job;
 constinit std::atomic<uint32_t> g_generation {0};
@@ -86,7 +88,8 @@ void work_on(Job& job, uint32_t generation)
 void wait_for_helpers(Job& job, uint32_t helpers)
 {
     auto done = [&] { return job.finished.load(std::memory_order_seq_cst) == helpers; };
-    for (uint32_t i = 0; i < spin_before_halt; ++i) {
+    uint64_t spin_end = x86::rdtsc() + clock_ns_to_ticks(spin_before_halt_ns);
+    while (x86::rdtsc() < spin_end) {
         if (done())
             return;
         x86::pause();
