@@ -5,9 +5,10 @@
 #include "core/log/diagnostic_sink.h"
 #include "fuzz_target.h"
 
-// The sink a decoder reports to, checking what SPEC section 2 asks of every
-// serial line: one line (no newline of its own), bounded, and printable ASCII
-// whatever the input held, so hostile bytes cannot reach the terminal.
+// The sink a decoder reports to, checking what every serial line must be
+// (README.md "Reading the serial log"): one line (no newline of its own),
+// bounded, and printable ASCII whatever the input held, so hostile bytes
+// cannot reach the terminal.
 
 namespace rota::fuzz {
 

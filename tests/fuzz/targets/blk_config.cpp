@@ -9,6 +9,9 @@
 // struct virtio_blk_config (virtio 1.2, 5.2.4) as a device may present it:
 // any length, any values, any negotiated features, a generation counter that
 // may never settle. The driver gets a usable configuration or an error.
+//
+// Input: negotiated features (8 bytes), the structure's length (1), a
+// generation script of n % 32 bytes (n: 1 byte), then the structure's bytes.
 ROTA_FUZZ_TARGET(blk_config)
 {
     using namespace rota;

@@ -3,7 +3,7 @@
 #include "support/checking_sink.h"
 #include "support/config_checks.h"
 
-// rota.cfg as a user's editor left it (SPEC section 5): any bytes at all.
+// rota.cfg as a user's editor left it (README.md "Configuration"): any bytes at all.
 ROTA_FUZZ_TARGET(config_file)
 {
     rota::Config config;

@@ -7,6 +7,9 @@
 // A GET_DISPLAY_INFO answer (virtio 1.2, 5.7.6.8) as the display uses it
 // (gfx/display/virtio_gpu_display.cpp): checked, then a scanout and its mode
 // chosen, with or without a mode the user (or the EDID) asked for.
+//
+// Input: flags (bit 0: a mode is wanted), wanted width and height (4 bytes
+// each), the length the device claims (4), then the answer.
 ROTA_FUZZ_TARGET(gpu_display_info)
 {
     using namespace rota::gpu;

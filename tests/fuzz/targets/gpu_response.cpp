@@ -7,6 +7,9 @@
 // Any answer a virtio-gpu device may write into a response buffer (virtio
 // 1.2, 5.7.6.7), with the length it claims in the used element: the check
 // accepts exactly a long-enough answer of the expected type.
+//
+// Input: the expected type (4 bytes), its size (2), the length the device
+// claims (4), then the answer.
 ROTA_FUZZ_TARGET(gpu_response)
 {
     rota::fuzz::FuzzInput input(data);

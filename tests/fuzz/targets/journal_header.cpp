@@ -9,6 +9,9 @@
 // Sector 0 of any disk handed to rota (docs/journal.md "Header"), against any
 // capacity. A header decode_header accepts is one the journal can hold: its
 // slots fit the region, the disk and the journal's slot table.
+//
+// Input: flags (bit 0: seal the CRC, bit 1: make region_sectors agree with the
+// other fields, support/journal_seal.h), capacity (8 bytes), then the sector.
 ROTA_FUZZ_TARGET(journal_header)
 {
     using namespace rota;

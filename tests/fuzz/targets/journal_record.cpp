@@ -8,6 +8,9 @@
 // One record slot as the disk returns it (docs/journal.md "Record"), in any
 // valid geometry. A slot that decodes as Valid is exactly what encode_record
 // writes for the record it decoded to: nothing in it went unchecked.
+//
+// Input: flags (bit 0: seal the CRC), record_bytes as 512 << (n % 4) (1 byte),
+// record_count as 2 + n % 2046 (2), slot index (2), then the slot.
 ROTA_FUZZ_TARGET(journal_record)
 {
     using namespace rota;

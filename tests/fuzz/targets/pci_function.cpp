@@ -8,6 +8,9 @@
 // fuzzed configuration space. Whatever the device holds, the walk stays in
 // the space, reports only well-placed capabilities, and leaves the function
 // as it found it.
+//
+// Input: flags (bit 0: a 4096-byte ECAM space, else 256), then the function
+// as support/fuzz_config_space.h reads it.
 ROTA_FUZZ_TARGET(pci_function)
 {
     using namespace rota;

@@ -7,6 +7,8 @@
 // UCS-2 from the firmware (UEFI 2.10 section 2.3.1, CHAR16): load options and
 // the firmware vendor string. Both conversions stay inside their buffers,
 // NUL-terminate, and emit only what rota's log can print.
+//
+// Input: the output buffer's capacity (1 byte), then UCS-2 units.
 ROTA_FUZZ_TARGET(ucs2)
 {
     rota::fuzz::FuzzInput input(data);

@@ -12,8 +12,11 @@
 // element, used.idx, used.flags or avail_event it likes. Whatever it does,
 // the queue hands out only tokens of requests it published and has not
 // completed, never more bytes than a chain could take, keeps its
-// descriptor accounting, and once broken stays broken (STYLE.md: Linux's
+// descriptor accounting, and once broken stays broken (Linux's
 // BAD_RING).
+//
+// Input: setup (size 1 << (n % 9), bit 7: EVENT_IDX), then operations, each
+// an opcode byte (n % 10, see Harness::step) and its operands.
 namespace {
 
 using namespace rota;
