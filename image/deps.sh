@@ -12,6 +12,8 @@ packages=(
     ovmf qemu-system-x86             # the firmware and the machine the e2e tests boot
     mtools dosfstools                # FAT images without root or loop mounts
     clang-format-14 black            # the formatting the lint_format test enforces
+    clang-14 libclang-rt-14-dev      # libFuzzer and clang's sanitizer runtimes (tests/fuzz)
+    llvm-14                          # llvm-symbolizer: sanitizer reports with file and line
 )
 # QEMU's gtk/sdl windows live in a separate package; only image/run with a display needs it.
 [[ "${1:-}" == --gui ]] && packages+=(qemu-system-gui)
