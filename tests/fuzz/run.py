@@ -27,9 +27,11 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
-# "#123456	DONE   cov: 261 ft: 428 corp: 13/24b lim: 4 exec/s: 18 rss: 375Mb"
-DONE = re.compile(r"^#(\d+)\s+DONE\s+cov: (\d+) ft: (\d+) corp: (\d+)/(\S+)")
-EXEC_PER_SECOND = re.compile(r"exec/s: (\d+)")
+# "#123456	DONE   cov: 261 ft: 428 corp: 13/24b lim: 4 exec/s: 18 rss: 375Mb", and
+# the same with NEW, REDUCE, pulse... while it runs: the last one is where it got.
+STATUS = re.compile(r"^#(\d+)\s+\w+\s+cov: (\d+) ft: (\d+) corp: (\d+)/(\S+)")
+# Printed at the end, also after a crash (-print_final_stats=1).
+FINAL_STAT = re.compile(r"^stat::(number_of_executed_units|average_exec_per_sec):\s+(\d+)")
 ARTIFACT_PREFIXES = ("crash-", "leak-", "timeout-", "oom-", "slow-unit-")
 
 # Any report aborts the run (the binaries are built with -fno-sanitize-recover).
@@ -78,14 +80,15 @@ def run_target(binary, name, seconds, work):
         text = f.read()
     report = {"name": name, "code": code, "seconds": elapsed, "log": log_path, "text": text}
     for line in text.splitlines():
-        done = DONE.match(line)
-        if done:
-            report["execs"] = int(done.group(1))
-            report["cov"] = int(done.group(2))
-            report["ft"] = int(done.group(3))
-            report["corpus"] = f"{done.group(4)}/{done.group(5)}"
-            speed = EXEC_PER_SECOND.search(line)
-            report["exec_s"] = int(speed.group(1)) if speed else 0
+        status = STATUS.match(line)
+        if status:
+            report["cov"] = int(status.group(2))
+            report["ft"] = int(status.group(3))
+            report["corpus"] = f"{status.group(4)}/{status.group(5)}"
+        stat = FINAL_STAT.match(line)
+        if stat:
+            key = "execs" if stat.group(1) == "number_of_executed_units" else "exec_s"
+            report[key] = int(stat.group(2))
     report["artifacts"] = sorted(
         os.path.join(target_work, f)
         for f in os.listdir(target_work)

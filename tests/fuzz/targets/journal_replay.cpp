@@ -73,7 +73,9 @@ ROTA_FUZZ_TARGET(journal_replay)
     while (input.remaining() >= 4) {
         size_t offset = size_t(input.take<uint16_t>() % journal_region_sectors) * 512;
         auto patch = input.take_bytes(input.take<uint16_t>());
-        size_t room = offset < disk.bytes.size() ? disk.bytes.size() - offset : 0;
+        if (offset >= disk.bytes.size()) // past a small disk's end
+            continue;
+        size_t room = disk.bytes.size() - offset;
         fuzz::copy_bytes(
             disk.bytes.data() + offset, patch.first(patch.size() < room ? patch.size() : room));
     }
