@@ -10,7 +10,7 @@ target fail: its input is kept under build-fuzz/fuzz-work/<name>/ and the log
 tail printed. At the end a table gives, per target, the executions, coverage
 (libFuzzer's cov: edges and ft: features) and corpus size.
 
-    python3 tests/fuzz/run.py --build build-fuzz                 # 10 s per target
+    python3 tests/fuzz/run.py --build build-fuzz                 # 15 s per target
     ROTA_FUZZ_SECONDS=600 python3 tests/fuzz/run.py --build build-fuzz   # deeper
     python3 tests/fuzz/run.py --build build-fuzz --only journal_replay --seconds 60
 
@@ -109,8 +109,8 @@ def main():
     parser.add_argument(
         "--seconds",
         type=int,
-        default=int(os.environ.get("ROTA_FUZZ_SECONDS", "10")),
-        help="per target (default: $ROTA_FUZZ_SECONDS or 10)",
+        default=int(os.environ.get("ROTA_FUZZ_SECONDS", "15")),
+        help="per target (default: $ROTA_FUZZ_SECONDS or 15)",
     )
     parser.add_argument("--jobs", type=int, default=2, help="targets fuzzed at once")
     parser.add_argument("--only", action="append", help="fuzz only this target (repeatable)")
