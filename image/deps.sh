@@ -14,9 +14,9 @@ packages=(
     clang-format-14 black            # the formatting the lint_format test enforces
     clang-14 libclang-rt-14-dev      # libFuzzer and clang's sanitizer runtimes (tests/fuzz)
     llvm-14                          # llvm-symbolizer: sanitizer reports with file and line
+    qemu-system-gui libegl1 libegl-mesa0  # virtio-gpu-gl-pci with egl-headless (virgl, llvmpipe)
+    python3-pil                      # the VNC screen capture writes PNGs with Pillow
 )
-# QEMU's gtk/sdl windows live in a separate package; only image/run with a display needs it.
-[[ "${1:-}" == --gui ]] && packages+=(qemu-system-gui)
 
 missing=()
 for p in "${packages[@]}"; do
