@@ -304,6 +304,18 @@ def gpu_response_seeds():
     }
 
 
+def virgl_capset_seeds():
+    # QEMU 7.2's VIRGL2 capset as captured (tests/fixtures/virgl), and its first
+    # 308 bytes as the VIRGL (v1) capset, each with QEMU's two offers.
+    capset2 = read(os.path.join(FIXTURES, "virgl", "capset2.bin"))
+    offers = u8(2) + u32(1) + u32(1) + u32(308) + u32(2) + u32(2) + u32(len(capset2))
+    mode = u16(1280) + u16(800)
+    return {
+        "qemu-virgl2": offers + u32(2) + mode + capset2,
+        "qemu-virgl-v1": offers + u32(1) + mode + u32(1) + capset2[4:308],
+    }
+
+
 # ---------------------------------------------------------------- virtio-blk
 
 
@@ -434,6 +446,7 @@ TARGETS = {
     "edid": edid_seeds,
     "gpu_display_info": gpu_display_info_seeds,
     "gpu_response": gpu_response_seeds,
+    "virgl_capset": virgl_capset_seeds,
     "blk_config": blk_config_seeds,
     "journal_header": journal_header_seeds,
     "journal_record": journal_record_seeds,
