@@ -77,72 +77,44 @@ Expected<BlkDevice> BlkDevice::create(virtio::PciTransport& transport, DmaAlloca
     if (control.is_error())
         return give_up(Error::OutOfMemory, "no memory for request headers");
     auto bounce = allocator.allocate(size_t(slots) * options.bounce_bytes, 4096);
-    if (bounce.is_error()) {
-        allocator.free(control.value());
+    if (bounce.is_error())
         return give_up(Error::OutOfMemory, "no memory for bounce buffers");
-    }
     if (init.finish().is_error()) {
         (void)virtio::reset_device(transport, clock);
-        allocator.free(control.value());
-        allocator.free(bounce.value());
         return failed("DRIVER_OK", Error::DeviceError);
     }
     report_to(sink, "[virtio-blk] %s driver_ok features=0x%lx queue=%u slots=%u event_idx=%s", name,
         info.features, info.queue_size, info.slots, info.event_idx ? "yes" : "no");
-    return BlkDevice(transport, allocator, clock, sink, name, queue.release_value(),
-        control.value(), bounce.value(), info, options);
+    return BlkDevice(transport, clock, sink, name, queue.release_value(), control.release_value(),
+        bounce.release_value(), info, options);
 }
 
-BlkDevice::BlkDevice(virtio::PciTransport& transport, DmaAllocator& allocator, PollClock& clock,
-    DiagnosticSink& sink, const char* name, virtio::Virtqueue queue, DmaBuffer control,
-    DmaBuffer bounce, const BlkInfo& info, const BlkOptions& options)
+BlkDevice::BlkDevice(virtio::PciTransport& transport, PollClock& clock, DiagnosticSink& sink,
+    const char* name, virtio::Virtqueue queue, DmaRegion control, DmaRegion bounce,
+    const BlkInfo& info, const BlkOptions& options)
     : m_transport(&transport)
     , m_clock(&clock)
     , m_sink(&sink)
-    , m_queue(static_cast<virtio::Virtqueue&&>(queue))
-    , m_allocator(&allocator)
-    , m_control(control)
-    , m_bounce(bounce)
+    , m_queue(std::move(queue))
+    , m_control(std::move(control))
+    , m_bounce(std::move(bounce))
     , m_info(info)
     , m_options(options)
 {
     format(m_name, sizeof m_name, "%s", name);
 }
 
-BlkDevice::BlkDevice(BlkDevice&& other)
-    : m_transport(other.m_transport)
-    , m_clock(other.m_clock)
-    , m_sink(other.m_sink)
-    , m_queue(static_cast<virtio::Virtqueue&&>(other.m_queue))
-    , m_allocator(other.m_allocator)
-    , m_control(other.m_control)
-    , m_bounce(other.m_bounce)
-    , m_info(other.m_info)
-    , m_options(other.m_options)
-    , m_in_flight(other.m_in_flight)
-    , m_completed(other.m_completed)
-    , m_failed(other.m_failed)
-{
-    for (size_t i = 0; i < max_slot_capacity; ++i)
-        m_slots[i] = other.m_slots[i];
-    format(m_name, sizeof m_name, "%s", other.m_name);
-    other.m_allocator = nullptr;
-}
-
 BlkDevice::~BlkDevice()
 {
-    if (m_allocator == nullptr)
-        return;
-    // The queue's rings are freed after this body: stop the device first.
+    if (!m_queue.owns_rings())
+        return; // moved from
+    // The rings and slots are freed after this body: stop the device first.
     (void)virtio::reset_device(*m_transport, *m_clock);
-    m_allocator->free(m_control);
-    m_allocator->free(m_bounce);
 }
 
 RequestHeader* BlkDevice::header_of(uint16_t slot) const
 {
-    return reinterpret_cast<RequestHeader*>(
-        static_cast<uint8_t*>(m_control.virt) + size_t(slot) * control_stride);
+    return m_control.as<RequestHeader>(size_t(slot) * control_stride);
 }
 
 uint8_t* BlkDevice::status_of(uint16_t slot) const
@@ -152,7 +124,7 @@ uint8_t* BlkDevice::status_of(uint16_t slot) const
 
 uint8_t* BlkDevice::bounce_of(uint16_t slot) const
 {
-    return static_cast<uint8_t*>(m_bounce.virt) + size_t(slot) * m_options.bounce_bytes;
+    return m_bounce.bytes(size_t(slot) * m_options.bounce_bytes);
 }
 
 void BlkDevice::report(const char* format_string, ...)

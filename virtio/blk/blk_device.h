@@ -63,7 +63,7 @@ public:
     static Expected<BlkDevice> create(virtio::PciTransport& transport, DmaAllocator& allocator,
         PollClock& clock, DiagnosticSink& sink, const char* name, const BlkOptions& options = {});
 
-    BlkDevice(BlkDevice&& other);
+    BlkDevice(BlkDevice&&) = default;
     BlkDevice& operator=(BlkDevice&&) = delete;
     BlkDevice(const BlkDevice&) = delete;
     BlkDevice& operator=(const BlkDevice&) = delete;
@@ -115,9 +115,9 @@ private:
         Error error {};
     };
 
-    BlkDevice(virtio::PciTransport& transport, DmaAllocator& allocator, PollClock& clock,
-        DiagnosticSink& sink, const char* name, virtio::Virtqueue queue, DmaBuffer control,
-        DmaBuffer bounce, const BlkInfo& info, const BlkOptions& options);
+    BlkDevice(virtio::PciTransport& transport, PollClock& clock, DiagnosticSink& sink,
+        const char* name, virtio::Virtqueue queue, DmaRegion control, DmaRegion bounce,
+        const BlkInfo& info, const BlkOptions& options);
 
     Expected<void> transfer(RequestType type, uint64_t sector, std::span<uint8_t> read_into,
         std::span<const uint8_t> write_from, uint16_t max_in_flight);
@@ -139,9 +139,8 @@ private:
     PollClock* m_clock;
     DiagnosticSink* m_sink;
     virtio::Virtqueue m_queue;
-    DmaAllocator* m_allocator {nullptr}; // null once moved from
-    DmaBuffer m_control {};
-    DmaBuffer m_bounce {};
+    DmaRegion m_control;
+    DmaRegion m_bounce;
     BlkInfo m_info {};
     BlkOptions m_options {};
     Slot m_slots[max_slot_capacity] {};

@@ -78,8 +78,8 @@ Expected<uint16_t> BlkDevice::submit(RequestType type, uint64_t sector, uint32_t
     *status_of(slot) = status_unwritten;
     if (write_from != nullptr)
         __builtin_memcpy(bounce_of(slot), write_from, data_bytes);
-    PhysAddr header_phys = m_control.phys.offset(size_t(slot) * control_stride);
-    PhysAddr data_phys = m_bounce.phys.offset(size_t(slot) * m_options.bounce_bytes);
+    PhysAddr header_phys = m_control.phys(size_t(slot) * control_stride);
+    PhysAddr data_phys = m_bounce.phys(size_t(slot) * m_options.bounce_bytes);
     virtio::Segment header {header_phys, sizeof(RequestHeader)};
     virtio::Segment data {data_phys, data_bytes};
     virtio::Segment status {header_phys.offset(sizeof(RequestHeader)), 1};

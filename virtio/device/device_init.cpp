@@ -23,13 +23,9 @@ uint16_t round_down_to_power_of_two(uint16_t value)
 Expected<void> reset_device(PciTransport& transport, PollClock& clock, uint64_t timeout_ns)
 {
     transport.set_status(0);
-    uint64_t start = clock.now_ns();
-    while (transport.status() != 0) {
-        if (clock.now_ns() - start >= timeout_ns)
-            return make_error(Error::Timeout);
-        clock.relax();
-    }
-    return {};
+    return poll_until(clock, timeout_ns, [&]() -> Expected<PollStep> {
+        return transport.status() == 0 ? PollStep::Done : PollStep::Idle;
+    });
 }
 
 DeviceInit::DeviceInit(PciTransport& transport, PollClock& clock)

@@ -57,7 +57,8 @@ Expected<GpuDevice*> GpuDevice::create(virtio::VirtioPciDevice& pci)
         return make_error(Error::DeviceError);
     }
 
-    auto* device = new GpuDevice(pci, controlq.release_value(), slots.value(), large.value());
+    auto* device = new GpuDevice(
+        pci, controlq.release_value(), slots.release_value(), large.release_value());
     device->m_info.virgl_offered = (offered & virtio::feature_bit(feature_virgl)) != 0;
     device->m_info.edid_offered = init.has(virtio::feature_bit(feature_edid));
     klog("[virtio-gpu] %s driver_ok features=0x%lx queue=%u event_idx=%s", pci.name(),
@@ -67,11 +68,11 @@ Expected<GpuDevice*> GpuDevice::create(virtio::VirtioPciDevice& pci)
 }
 
 GpuDevice::GpuDevice(
-    virtio::VirtioPciDevice& pci, virtio::Virtqueue controlq, DmaBuffer slots, DmaBuffer large)
+    virtio::VirtioPciDevice& pci, virtio::Virtqueue controlq, DmaRegion slots, DmaRegion large)
     : m_pci(pci)
-    , m_controlq(static_cast<virtio::Virtqueue&&>(controlq))
-    , m_slot_memory(slots)
-    , m_large_response(large)
+    , m_controlq(std::move(controlq))
+    , m_slot_memory(std::move(slots))
+    , m_large_response(std::move(large))
 {
 }
 
@@ -111,8 +112,7 @@ Expected<void> GpuDevice::query()
 
 uint8_t* GpuDevice::request_area(uint16_t slot) const
 {
-    return static_cast<uint8_t*>(m_slot_memory.virt)
-        + size_t(slot) * (slot_request_bytes + slot_response_bytes);
+    return m_slot_memory.bytes(size_t(slot) * (slot_request_bytes + slot_response_bytes));
 }
 uint8_t* GpuDevice::response_area(uint16_t slot) const
 {
@@ -120,7 +120,7 @@ uint8_t* GpuDevice::response_area(uint16_t slot) const
 }
 PhysAddr GpuDevice::request_phys(uint16_t slot) const
 {
-    return m_slot_memory.phys.offset(size_t(slot) * (slot_request_bytes + slot_response_bytes));
+    return m_slot_memory.phys(size_t(slot) * (slot_request_bytes + slot_response_bytes));
 }
 PhysAddr GpuDevice::response_phys(uint16_t slot) const
 {
@@ -149,7 +149,7 @@ Expected<uint16_t> GpuDevice::submit_slot(const void* request, size_t length, Co
     bool large = expected_size > slot_response_bytes;
     memcpy(request_area(slot), request, length);
     virtio::Segment readable {request_phys(slot), static_cast<uint32_t>(length)};
-    virtio::Segment writable {large ? m_large_response.phys : response_phys(slot),
+    virtio::Segment writable {large ? m_large_response.phys() : response_phys(slot),
         static_cast<uint32_t>(large ? large_response_bytes : slot_response_bytes)};
     if (auto added = m_controlq.add(std::span(&readable, 1), std::span(&writable, 1), slot);
         added.is_error()) {
@@ -175,7 +175,7 @@ Expected<void> GpuDevice::complete(const virtio::Completion& completion)
     --m_in_flight;
     auto slot_index = static_cast<uint16_t>(completion.token);
     std::span<const uint8_t> response(
-        slot.large ? static_cast<const uint8_t*>(m_large_response.virt) : response_area(slot_index),
+        slot.large ? m_large_response.bytes() : response_area(slot_index),
         slot.large ? large_response_bytes : slot_response_bytes);
     CommandType said {};
     if (check_response(response, completion.written, slot.expected, slot.expected_size, &said)
@@ -263,8 +263,8 @@ Expected<void> GpuDevice::call_raw(const void* request, size_t length, CommandTy
         m_clock.relax();
     }
     if (response != nullptr) {
-        const void* source
-            = response_length > slot_response_bytes ? m_large_response.virt : response_area(slot);
+        const void* source = response_length > slot_response_bytes ? m_large_response.bytes()
+                                                                   : response_area(slot);
         memcpy(response, source, response_length);
     }
     return {};

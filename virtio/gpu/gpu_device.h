@@ -97,7 +97,7 @@ private:
     };
 
     GpuDevice(
-        virtio::VirtioPciDevice& pci, virtio::Virtqueue controlq, DmaBuffer slots, DmaBuffer large);
+        virtio::VirtioPciDevice& pci, virtio::Virtqueue controlq, DmaRegion slots, DmaRegion large);
 
     template<class Request>
     static CommandType request_type(const Request& request)
@@ -123,8 +123,8 @@ private:
 
     virtio::VirtioPciDevice& m_pci;
     virtio::Virtqueue m_controlq;
-    DmaBuffer m_slot_memory;
-    DmaBuffer m_large_response; // one at a time: only call() uses it
+    DmaRegion m_slot_memory;
+    DmaRegion m_large_response; // one at a time: only call() uses it
     TscPollClock m_clock;
     Slot m_slots[slot_count] {};
     uint16_t m_in_flight {0};
