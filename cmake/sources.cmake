@@ -37,7 +37,9 @@ set(ROTA_PURE_SOURCES
     core/mem/memory_map.cpp
     core/mem/page_allocator.cpp
     core/mem/heap.cpp
+    virtio/device/device.cpp
     virtio/device/device_init.cpp
+    virtio/device/request_slots.cpp
     virtio/blk/blk_config.cpp
     virtio/blk/blk_device.cpp
     virtio/blk/blk_transfer.cpp
@@ -90,6 +92,7 @@ set(ROTA_KERNEL_SOURCES
     core/time/tsc_poll_clock.cpp
     virtio/transport/virtio_pci_device.cpp
     virtio/gpu/gpu_device.cpp
+    virtio/device/kernel_environment.cpp
     virtio/blk/blk_probe.cpp
     kernel/blk_selftest.cpp
     kernel/spin_journal.cpp

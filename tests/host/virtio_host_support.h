@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -64,6 +65,8 @@ public:
     int allocations {0};
     int fail_after {-1}; // fail every allocation after this many (-1: never)
     int fail_at {-1}; // fail only this allocation, counting from 1 (-1: none)
+    // Called before each free: a test checks there that the device was reset.
+    std::function<void(const rota::DmaBuffer&)> on_free;
 
 private:
     rota::Expected<rota::DmaBuffer> allocate_buffer(size_t bytes, size_t align) override
@@ -82,6 +85,8 @@ private:
     void free_buffer(const rota::DmaBuffer& buffer) override
     {
         EXPECT_EQ(reinterpret_cast<uintptr_t>(buffer.virt), buffer.phys.get());
+        if (on_free)
+            on_free(buffer);
         std::lock_guard lock(m_mutex);
         auto it = m_live.find(buffer.virt);
         EXPECT_NE(it, m_live.end()) << "freeing DMA memory that is not live";

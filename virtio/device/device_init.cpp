@@ -79,6 +79,7 @@ Expected<uint64_t> DeviceInit::negotiate(const FeatureRequest& request)
     ROTA_ASSERT((asked & ~(device_specific_features | core_features)) == 0);
 
     uint64_t offered = m_transport.device_features();
+    m_offered = offered;
     if ((offered & feature::version_1) == 0)
         return failf(Error::Unsupported, "VERSION_1 not offered (features 0x%lx)", offered);
     uint64_t missing = request.required & ~offered;

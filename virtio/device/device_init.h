@@ -56,6 +56,8 @@ public:
     // Gives up on the device: sets FAILED and records `reason`.
     Unexpected fail(Error error, const char* reason);
 
+    // What the device offered (read by negotiate()), and what was accepted.
+    uint64_t offered_features() const { return m_offered; }
     uint64_t features() const { return m_features; }
     bool has(uint64_t feature_mask) const { return (m_features & feature_mask) == feature_mask; }
     const char* failure() const { return m_failure; }
@@ -70,6 +72,7 @@ private:
     PollClock& m_clock;
     Stage m_stage {Stage::Start};
     uint8_t m_status {0};
+    uint64_t m_offered {0};
     uint64_t m_features {0};
     char m_failure[96] {};
 };

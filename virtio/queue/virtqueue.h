@@ -33,7 +33,8 @@
 //
 // Not internally locked: its owner serialises calls. Kick only after the
 // device is DRIVER_OK (3.1.1); adds before that are fine. Destroying it frees
-// the rings: reset the device first (reset_device() in virtio/device/device_init.h).
+// the rings: the device must be reset first, which virtio::Device
+// (virtio/device/device.h) does for the queues it holds.
 
 namespace rota::virtio {
 
