@@ -3,6 +3,7 @@
 #include "core/lib/string_view.h"
 #include "core/log/log.h"
 #include "core/pci/pci.h"
+#include "core/pci/virtio_ids.h"
 #include "gfx/display/gop_display.h"
 #include "gfx/display/virtio_gpu_display.h"
 
@@ -10,13 +11,11 @@ namespace rota {
 
 namespace {
 
-constexpr uint16_t virtio_vendor = 0x1af4;
-constexpr uint16_t virtio_gpu_device = 0x1050;
-
 // The reason virtio-gpu was not used, for the fallback line.
 Display* try_virtio_gpu(const BootInfo& info)
 {
-    const PciFunction* fn = pci_find(virtio_vendor, virtio_gpu_device);
+    const PciFunction* fn
+        = pci_find(pci_vendor_virtio, virtio_modern_device_id(VirtioDeviceType::Gpu));
     if (fn == nullptr) {
         klog("[video] no virtio-gpu device");
         return nullptr;
