@@ -33,6 +33,7 @@ set(ROTA_PURE_SOURCES
     gfx/text/text_atlas.cpp
     gfx/text/text_smooth.cpp
     virtio/gpu/commands.cpp
+    virtio/gpu/gpu_device.cpp
     core/config/config.cpp
     core/mem/memory_map.cpp
     core/mem/page_allocator.cpp
@@ -91,8 +92,8 @@ set(ROTA_KERNEL_SOURCES
     core/mem/page_dma_allocator.cpp
     core/time/tsc_poll_clock.cpp
     virtio/transport/virtio_pci_device.cpp
-    virtio/gpu/gpu_device.cpp
     virtio/device/kernel_environment.cpp
+    virtio/gpu/gpu_probe.cpp
     virtio/blk/blk_probe.cpp
     kernel/blk_selftest.cpp
     kernel/spin_journal.cpp

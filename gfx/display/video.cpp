@@ -2,10 +2,9 @@
 
 #include "core/lib/string_view.h"
 #include "core/log/log.h"
-#include "core/pci/pci.h"
-#include "core/pci/virtio_ids.h"
 #include "gfx/display/gop_display.h"
 #include "gfx/display/virtio_gpu_display.h"
+#include "virtio/gpu/gpu_probe.h"
 
 namespace rota {
 
@@ -14,34 +13,20 @@ namespace {
 // The reason virtio-gpu was not used, for the fallback line.
 Display* try_virtio_gpu(const BootInfo& info)
 {
-    const PciFunction* fn
-        = pci_find(pci_vendor_virtio, virtio_modern_device_id(VirtioDeviceType::Gpu));
-    if (fn == nullptr) {
-        klog("[video] no virtio-gpu device");
+    gpu::GpuDevice* device = gpu::gpu_probe(); // logs why when there is none
+    if (device == nullptr)
         return nullptr;
-    }
-    auto pci = virtio::VirtioPciDevice::open(*fn);
-    if (pci.is_error()) {
-        klog("[video] virtio-gpu %s unusable: %s", bdf_text(fn->bdf).text, error_name(pci.error()));
-        return nullptr;
-    }
-    auto device = gpu::GpuDevice::create(*pci.value());
-    if (device.is_error()) {
-        klog("[video] virtio-gpu %s initialisation failed: %s", pci.value()->name(),
-            error_name(device.error()));
-        return nullptr;
-    }
     klog("PCI: virtio-gpu driver probe succeeded");
     auto mode
         = (info.config.debug & DebugGpuCopy) ? gpu::BufferMode::Copy : gpu::BufferMode::Direct;
     auto display = gpu::GpuDisplay::create(
-        *device.value(), info.config.mode, mode, (info.config.debug & DebugGpuFault) != 0);
+        *device, info.config.mode, mode, (info.config.debug & DebugGpuFault) != 0);
     if (display.is_error()) {
-        klog("[video] virtio-gpu %s display setup failed: %s", pci.value()->name(),
+        klog("[video] virtio-gpu %s display setup failed: %s", device->name(),
             error_name(display.error()));
         return nullptr;
     }
-    const gpu::GpuInfo& gpu_info = device.value()->info();
+    const gpu::GpuInfo& gpu_info = device->info();
     DisplayMode m = display.value()->mode();
     klog("[video] backend=virtio-gpu mode=%ux%u virgl=%s edid=%s scanout=%u buffering=%s", m.width,
         m.height, gpu_info.virgl_offered ? "yes" : "no",
