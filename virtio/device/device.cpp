@@ -93,6 +93,7 @@ Expected<void> Device::setup_queue(uint16_t index, uint16_t wanted_size, const c
 Expected<void> Device::allocate_slots(const SlotLayout& layout)
 {
     ROTA_ASSERT(layout.count >= 1 && layout.count <= RequestSlots::max_slots);
+    ROTA_ASSERT(!m_slots.owns_memory()); // once: replacing them would free memory in use
     char reason[64];
     auto control = m_allocator->allocate(size_t(layout.count) * RequestSlots::stride(layout), 64);
     if (control.is_error()) {

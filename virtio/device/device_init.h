@@ -25,7 +25,8 @@
 //
 // A device that was given ring addresses keeps them until it is reset: before
 // dropping the Virtqueues of a device that failed or is being abandoned, call
-// reset_device() so it cannot write into freed memory.
+// reset_device() so it cannot write into freed memory. Drivers get this from
+// virtio::Device (virtio/device/device.h), which runs these steps for them.
 
 namespace rota::virtio {
 
