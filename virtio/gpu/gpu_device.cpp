@@ -171,10 +171,7 @@ Expected<void> GpuDevice::kick()
 
 Expected<void> GpuDevice::reap()
 {
-    auto reaped
-        = m_device.reap(control_queue, [this](uint16_t slot, const virtio::Completion& completion) {
-              complete(slot, completion);
-          });
+    auto reaped = m_device.reap(control_queue, completion_handler());
     if (reaped.is_error())
         report_queue_failure();
     return reaped;
@@ -183,9 +180,7 @@ Expected<void> GpuDevice::reap()
 Expected<void> GpuDevice::drain(uint64_t timeout_ns)
 {
     auto drained = m_device.wait(
-        control_queue, timeout_ns, [this] { return in_flight() == 0; },
-        [this](
-            uint16_t slot, const virtio::Completion& completion) { complete(slot, completion); });
+        control_queue, timeout_ns, [this] { return in_flight() == 0; }, completion_handler());
     if (drained.has_value())
         return {};
     if (drained.error() == Error::Timeout)
@@ -211,8 +206,7 @@ Expected<void> GpuDevice::call_raw(const Command& command)
     TRY(kick());
     auto waited = m_device.wait(
         control_queue, command_timeout_ns, [&] { return !m_device.slots().busy(slot); },
-        [this](
-            uint16_t done, const virtio::Completion& completion) { complete(done, completion); });
+        completion_handler());
     if (waited.is_error()) {
         if (waited.error() == Error::Timeout)
             m_device.report("%s: no answer in %lu ms", command_name(command.type),

@@ -145,6 +145,13 @@ private:
     Expected<void> enqueue_raw(const void* request, size_t length, CommandType command);
     Expected<uint16_t> submit(const Command& command, bool* refused);
     void complete(uint16_t slot, const virtio::Completion& completion);
+    // What the device tier's reap and wait hand each completion to.
+    auto completion_handler()
+    {
+        return [this](uint16_t slot, const virtio::Completion& completion) {
+            complete(slot, completion);
+        };
+    }
     void report_queue_failure();
 
     virtio::Device m_device;
