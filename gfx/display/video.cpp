@@ -3,6 +3,7 @@
 #include "core/log/klog_sink.h"
 #include "core/log/log.h"
 #include "gfx/display/gop_display.h"
+#include "gfx/display/virgl_step.h"
 #include "gfx/display/virtio_gpu_display.h"
 #include "virtio/gpu/gpu_probe.h"
 
@@ -19,6 +20,8 @@ public:
     }
     const char* name() const override { return "virtio-gpu"; }
     Display* open() override;
+    // After the virgl step: the same device, initialised again for 2D.
+    const char* fallback_line() const override { return "[video] falling back to virtio-gpu 2D"; }
 
 private:
     const BootInfo& m_info;
@@ -99,6 +102,9 @@ Screen& video_init(const BootInfo& info)
 {
     DisplayStep* chain[Screen::max_steps];
     size_t steps = 0;
+    VideoChoice video = info.config.video;
+    if (video == VideoChoice::Auto || video == VideoChoice::Virgl)
+        chain[steps++] = new VirglStep(info, video == VideoChoice::Virgl);
     if (info.config.video != VideoChoice::Gop)
         chain[steps++] = new VirtioGpuStep(info);
     else

@@ -66,10 +66,10 @@ protected:
         rig.require_reset_before_free();
     }
 
-    std::unique_ptr<GpuDevice> open(rota::PollClock& with_clock)
+    std::unique_ptr<GpuDevice> open(rota::PollClock& with_clock, bool want_virgl = false)
     {
-        auto created
-            = GpuDevice::create(rig.transport, rig.allocator, with_clock, rig.sink, "00:01.0");
+        auto created = GpuDevice::create(
+            rig.transport, rig.allocator, with_clock, rig.sink, "00:01.0", want_virgl);
         if (created.is_error()) {
             last_error = created.error();
             return nullptr;
@@ -159,6 +159,80 @@ TEST_F(GpuDeviceTest, InitialisesAndReadsDisplayInfoEdidAndCapsets)
     device.reset();
     EXPECT_EQ(rig.common.status_writes.back(), 0); // reset before the rings were freed
     EXPECT_EQ(rig.allocator.live(), 0);
+}
+
+TEST_F(GpuDeviceTest, NegotiatesVirglOnlyWhenAsked)
+{
+    auto device = open(clock, true);
+    ASSERT_TRUE(device) << rig.sink.all();
+    EXPECT_NE(rig.common.driver_features & bit(gpu::feature_virgl), 0u);
+    EXPECT_TRUE(device->info().virgl_negotiated);
+    EXPECT_EQ(device->info().capset_max_versions[1], 2u);
+    EXPECT_EQ(device->info().capset_max_sizes[1], 1060u);
+    EXPECT_TRUE(rig.sink.contains("driver_ok features=0x120000003 ")) << rig.sink.all();
+    device.reset();
+
+    rig.common.device_features &= ~bit(gpu::feature_virgl); // asked for, not offered
+    device = open(clock, true);
+    ASSERT_TRUE(device);
+    EXPECT_FALSE(device->info().virgl_offered);
+    EXPECT_FALSE(device->info().virgl_negotiated);
+    expect_clean();
+}
+
+TEST_F(GpuDeviceTest, VariableResponseSaysHowLongItWas)
+{
+    std::vector<uint8_t> caps(300);
+    for (size_t i = 0; i < caps.size(); ++i)
+        caps[i] = uint8_t(i * 5 + 1);
+    fake_gpu.capset_data[2] = caps;
+    auto device = open(clock, true);
+    ASSERT_TRUE(device) << rig.sink.all();
+    std::vector<uint8_t> response(GpuDevice::large_response_bytes, 0xee);
+    auto written
+        = device->call_variable(gpu::make_get_capset(2, 2), CommandType::OkCapset, response);
+    ASSERT_TRUE(written.has_value()) << rig.sink.all();
+    size_t header = sizeof(gpu::ControlHeader);
+    EXPECT_EQ(*written, header + caps.size());
+    EXPECT_TRUE(std::equal(caps.begin(), caps.end(), response.begin() + long(header)));
+    EXPECT_EQ(response[header + caps.size()], 0xee); // nothing past what the device wrote
+
+    std::vector<uint8_t> small(40, 0xee); // room for less than the device says
+    auto cut = device->call_variable(gpu::make_get_capset(2, 2), CommandType::OkCapset, small);
+    ASSERT_TRUE(cut.has_value());
+    EXPECT_EQ(*cut, header + caps.size());
+    EXPECT_EQ(small[39], caps[39 - header]);
+
+    // A capset the device does not have: an error answer like any other.
+    EXPECT_EQ(
+        device->call_variable(gpu::make_get_capset(7, 1), CommandType::OkCapset, response).error(),
+        Error::DeviceError);
+    EXPECT_TRUE(device->failed());
+    expect_clean();
+}
+
+TEST_F(GpuDeviceTest, PayloadFollowsTheRequest)
+{
+    auto device = open(clock, true);
+    ASSERT_TRUE(device) << rig.sink.all();
+    rota::DmaRegion stream = rig.allocator.allocate(64, 16).release_value();
+    for (uint32_t i = 0; i < 64; ++i)
+        stream.bytes()[i] = uint8_t(0x80 + i);
+    gpu::ContextId context {1};
+    ASSERT_TRUE(device->call_with_payload(gpu::make_submit_3d(context, 64), {stream.phys(), 64})
+                    .has_value())
+        << rig.sink.all();
+    ASSERT_TRUE(
+        device->enqueue_with_payload(gpu::make_submit_3d(context, 16), {stream.phys(16), 16})
+            .has_value());
+    ASSERT_TRUE(device->kick().has_value());
+    ASSERT_TRUE(device->drain().has_value());
+    auto submissions = fake_gpu.submissions();
+    ASSERT_EQ(submissions.size(), 2u);
+    EXPECT_EQ(submissions[0], std::vector<uint8_t>(stream.bytes(), stream.bytes() + 64));
+    EXPECT_EQ(submissions[1], std::vector<uint8_t>(stream.bytes(16), stream.bytes(32)));
+    device.reset(); // before the stream it reads goes
+    expect_clean();
 }
 
 TEST_F(GpuDeviceTest, WorksWithoutEdidOrEventIdx)

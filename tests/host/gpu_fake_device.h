@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "virtio/gpu/protocol.h"
+#include "virtio/gpu/virgl/commands_3d.h"
 #include "virtio_fake_device.h"
 
 namespace gpu_test {
@@ -70,11 +71,18 @@ public:
         std::lock_guard lock(m_mutex);
         return m_fences;
     }
+    // The command streams SUBMIT_3D brought, in order.
+    std::vector<std::vector<uint8_t>> submissions()
+    {
+        std::lock_guard lock(m_mutex);
+        return m_submissions;
+    }
 
     // The device, set before it starts answering.
     std::vector<Scanout> scanouts {{1280, 800, true}};
     std::vector<uint8_t> edid;
     std::vector<Capset> capsets {{1, 1, 308}, {2, 2, 1060}};
+    std::map<uint32_t, std::vector<uint8_t>> capset_data; // GET_CAPSET's answer, by id
     std::map<CommandType, CommandType> answer_with; // this answer type for that command
     std::map<CommandType, uint32_t> answer_length; // write only this many bytes
 
@@ -186,6 +194,38 @@ private:
             answer.capset_max_size = capsets[get.capset_index].max_size;
             return reply(request, command, &answer, sizeof answer);
         }
+        case CommandType::GetCapset: {
+            GetCapset get;
+            if (!parse(request, get))
+                return nodata(request, command, CommandType::ErrUnspec);
+            auto it = capset_data.find(get.capset_id);
+            if (it == capset_data.end())
+                return nodata(request, command, CommandType::ErrInvalidParameter);
+            // 5.7.6.8: the header, then the capset's bytes.
+            std::vector<uint8_t> answer(sizeof(ControlHeader) + it->second.size());
+            ControlHeader header {};
+            header.type = CommandType::OkCapset;
+            std::memcpy(answer.data(), &header, sizeof header);
+            std::memcpy(answer.data() + sizeof header, it->second.data(), it->second.size());
+            return reply(request, command, answer.data(), uint32_t(answer.size()));
+        }
+        case CommandType::Submit3d: {
+            // 5.7.6.10: the command, then `size` bytes of command stream.
+            Submit3d submit;
+            if (request.readable.size() < sizeof submit) {
+                error("SUBMIT_3D shorter than its header");
+                return nodata(request, command, CommandType::ErrUnspec);
+            }
+            std::memcpy(&submit, request.readable.data(), sizeof submit);
+            std::vector<uint8_t> stream(
+                request.readable.begin() + sizeof submit, request.readable.end());
+            if (stream.size() != submit.size)
+                error("SUBMIT_3D says " + std::to_string(submit.size) + " bytes, brought "
+                    + std::to_string(stream.size()));
+            std::lock_guard lock(m_mutex);
+            m_submissions.push_back(std::move(stream));
+            return nodata(request, command);
+        }
         case CommandType::ResourceCreate2d: {
             ResourceCreate2d create;
             if (!parse(request, create))
@@ -270,6 +310,7 @@ private:
     std::map<uint32_t, Resource> m_resources; // Protected by m_mutex.
     std::map<CommandType, int> m_counts; // Protected by m_mutex.
     std::vector<uint64_t> m_fences; // Protected by m_mutex.
+    std::vector<std::vector<uint8_t>> m_submissions; // Protected by m_mutex.
 };
 
 } // namespace gpu_test

@@ -25,10 +25,13 @@ bool is_error_response(CommandType type)
 } // namespace
 
 Expected<GpuDevice> GpuDevice::create(virtio::PciTransport& transport, DmaAllocator& allocator,
-    PollClock& clock, DiagnosticSink& sink, const char* name)
+    PollClock& clock, DiagnosticSink& sink, const char* name, bool want_virgl)
 {
-    virtio::Device device = TRY(virtio::Device::start(transport, allocator, clock, sink,
-        "[virtio-gpu]", name, {virtio::feature_bit(feature_edid) | virtio::feature::event_idx, 0}));
+    uint64_t wanted = virtio::feature_bit(feature_edid) | virtio::feature::event_idx;
+    if (want_virgl)
+        wanted |= virtio::feature_bit(feature_virgl);
+    virtio::Device device = TRY(virtio::Device::start(
+        transport, allocator, clock, sink, "[virtio-gpu]", name, {wanted, 0}));
     TRY(device.setup_queue(control_queue, queue_size, "control queue"));
 
     // Every way out from here drops `device`, which resets the device
@@ -50,6 +53,7 @@ Expected<GpuDevice> GpuDevice::create(virtio::PciTransport& transport, DmaAlloca
     GpuDevice gpu(std::move(device));
     gpu.m_info.virgl_offered
         = (gpu.m_device.offered_features() & virtio::feature_bit(feature_virgl)) != 0;
+    gpu.m_info.virgl_negotiated = gpu.m_device.has(virtio::feature_bit(feature_virgl));
     gpu.m_info.edid_offered = gpu.m_device.has(virtio::feature_bit(feature_edid));
     gpu.m_device.report("driver_ok features=0x%lx queue=%u event_idx=%s", gpu.m_device.features(),
         gpu.queue().size(), gpu.queue().event_idx() ? "yes" : "no");
@@ -85,8 +89,11 @@ Expected<void> GpuDevice::query()
     if (m_info.edid_offered) {
         ResponseEdid edid {};
         GetEdid request = make_get_edid({0});
-        auto got = call_raw({&request, sizeof request, CommandType::GetEdid, CommandType::OkEdid,
-            &edid, sizeof edid, true});
+        Command command {&request, sizeof request, CommandType::GetEdid, CommandType::OkEdid};
+        command.response = &edid;
+        command.response_length = sizeof edid;
+        command.optional = true;
+        auto got = call_raw(command);
         if (got.has_value() && edid.size <= sizeof edid.edid)
             m_info.edid_mode = edid_preferred_mode(std::span(edid.edid, edid.size));
         else if (got.is_error() && got.error() != Error::Unsupported)
@@ -96,6 +103,8 @@ Expected<void> GpuDevice::query()
         ResponseCapsetInfo capset {};
         TRY(call(make_get_capset_info(i), &capset, CommandType::OkCapsetInfo));
         m_info.capset_ids[i] = capset.capset_id;
+        m_info.capset_max_versions[i] = capset.capset_max_version;
+        m_info.capset_max_sizes[i] = capset.capset_max_size;
     }
     return {};
 }
@@ -104,12 +113,16 @@ Expected<uint16_t> GpuDevice::submit(const Command& command, bool* refused)
 {
     uint16_t slot = TRY(m_device.acquire_slot());
     virtio::RequestSlots& slots = m_device.slots();
-    bool large = command.response_length > slot_response_bytes;
+    bool variable = command.written != nullptr;
+    bool large = variable || command.response_length > slot_response_bytes;
     memcpy(slots.request(slot), command.request, command.length);
-    // 5.7.6: the request (device-readable), then room for the response.
+    // 5.7.6: the request and its payload (device-readable), then room for
+    // the response.
     virtio::Segment large_response {slots.buffer_phys(slot), uint32_t(large_response_bytes)};
     virtio::SlotChain chain;
     chain.request_bytes = static_cast<uint32_t>(command.length);
+    if (command.payload != nullptr)
+        chain.readable = std::span(command.payload, 1);
     if (large)
         chain.writable = std::span(&large_response, 1);
     else
@@ -121,8 +134,10 @@ Expected<uint16_t> GpuDevice::submit(const Command& command, bool* refused)
                 queue().broken() ? queue().broken_reason() : error_name(added.error()));
         return make_error(added.error());
     }
-    m_slots[slot] = {command.type, command.expected, static_cast<uint16_t>(command.response_length),
-        large, command.response, command.response_length, refused};
+    // A variable response need only be a header; the device says how long it is.
+    size_t expected_size = variable ? sizeof(ControlHeader) : command.response_length;
+    m_slots[slot] = {command.type, command.expected, static_cast<uint16_t>(expected_size), large,
+        command.response, command.response_length, command.written, refused};
     ++m_commands;
     return slot;
 }
@@ -136,8 +151,13 @@ void GpuDevice::complete(uint16_t index, const virtio::Completion& completion)
     CommandType said {};
     if (check_response(response, completion.written, slot.expected, slot.expected_size, &said)
             .has_value()) {
+        size_t copy = slot.copy_bytes;
+        if (slot.written != nullptr) {
+            *slot.written = completion.written;
+            copy = completion.written < copy ? completion.written : copy;
+        }
         if (slot.copy_to != nullptr)
-            memcpy(slot.copy_to, response.data(), slot.copy_bytes);
+            memcpy(slot.copy_to, response.data(), copy);
         return;
     }
     if (completion.written < sizeof(ControlHeader)) {
@@ -220,11 +240,9 @@ Expected<void> GpuDevice::call_raw(const Command& command)
     return {};
 }
 
-Expected<void> GpuDevice::enqueue_raw(const void* request, size_t length, CommandType command)
+Expected<void> GpuDevice::enqueue_raw(const Command& command)
 {
-    TRY(submit(
-        {request, length, command, CommandType::OkNodata, nullptr, sizeof(ControlHeader), false},
-        nullptr));
+    TRY(submit(command, nullptr));
     return {};
 }
 

@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 
 #include "core/display/display_mode.h"
 #include "core/lib/expected.h"
@@ -33,10 +34,13 @@ namespace rota::gpu {
 
 struct GpuInfo {
     bool virgl_offered {false};
+    bool virgl_negotiated {false}; // VIRTIO_GPU_F_VIRGL: the 3D commands may be used
     bool edid_offered {false};
     uint32_t num_scanouts {0};
     uint32_t num_capsets {0};
     uint32_t capset_ids[4] {};
+    uint32_t capset_max_versions[4] {};
+    uint32_t capset_max_sizes[4] {};
     std::optional<DisplayMode> edid_mode;
     ResponseDisplayInfo display_info {};
 };
@@ -45,16 +49,17 @@ class GpuDevice {
 public:
     static constexpr uint16_t queue_size = 64; // QEMU's controlq has 64 entries
     static constexpr uint16_t slot_count = queue_size / 2; // two descriptors per command
-    static constexpr size_t slot_request_bytes = 64;
+    static constexpr size_t slot_request_bytes = 128; // CTX_CREATE, the longest, is 96
     static constexpr size_t slot_response_bytes = 64;
     static constexpr size_t large_response_bytes = 2048;
     static constexpr uint64_t command_timeout_ns = 1'000'000'000;
 
     // Resets and initialises the device to DRIVER_OK, then reads its display
     // information, EDID and capsets. Every failure is one line on `sink`;
-    // `name` ("00:01.0") is in every line.
+    // `name` ("00:01.0") is in every line. With `want_virgl`,
+    // VIRTIO_GPU_F_VIRGL is negotiated when the device offers it.
     static Expected<GpuDevice> create(virtio::PciTransport& transport, DmaAllocator& allocator,
-        PollClock& clock, DiagnosticSink& sink, const char* name);
+        PollClock& clock, DiagnosticSink& sink, const char* name, bool want_virgl = false);
 
     // Destroying it resets the device before its memory is freed (or keeps
     // the memory, when the reset does not complete: virtio/device/device.h).
@@ -73,8 +78,47 @@ public:
     {
         static_assert(sizeof(Request) <= slot_request_bytes);
         static_assert(sizeof(Response) <= large_response_bytes);
-        return call_raw({&request, sizeof request, request_type(request), expected, response,
-            sizeof(Response), false});
+        Command command {&request, sizeof request, request_type(request), expected};
+        command.response = response;
+        command.response_length = sizeof(Response);
+        return call_raw(command);
+    }
+
+    // Submits one request whose response has a variable length (GET_CAPSET),
+    // waits for it, copies what fits into `response` and returns how many
+    // bytes the device wrote.
+    template<class Request>
+    Expected<size_t> call_variable(
+        const Request& request, CommandType expected, std::span<uint8_t> response)
+    {
+        static_assert(sizeof(Request) <= slot_request_bytes);
+        size_t written = 0;
+        Command command {&request, sizeof request, request_type(request), expected};
+        command.response = response.data();
+        command.response_length = response.size();
+        command.written = &written;
+        TRY(call_raw(command));
+        return written;
+    }
+
+    // A request followed on the wire by `payload`, device-readable memory the
+    // caller owns and keeps unchanged until the response (SUBMIT_3D's command
+    // buffer): waited for, or queued like enqueue().
+    template<class Request>
+    Expected<void> call_with_payload(const Request& request, virtio::Segment payload)
+    {
+        static_assert(sizeof(Request) <= slot_request_bytes);
+        Command command {&request, sizeof request, request_type(request), CommandType::OkNodata};
+        command.payload = &payload;
+        return call_raw(command);
+    }
+    template<class Request>
+    Expected<void> enqueue_with_payload(const Request& request, virtio::Segment payload)
+    {
+        static_assert(sizeof(Request) <= slot_request_bytes);
+        Command command {&request, sizeof request, request_type(request), CommandType::OkNodata};
+        command.payload = &payload;
+        return enqueue_raw(command);
     }
 
     // The frame path: queue a request expecting OK_NODATA, without waiting.
@@ -83,7 +127,8 @@ public:
     Expected<void> enqueue(const Request& request)
     {
         static_assert(sizeof(Request) <= slot_request_bytes);
-        return enqueue_raw(&request, sizeof request, request_type(request));
+        return enqueue_raw(
+            {&request, sizeof request, request_type(request), CommandType::OkNodata});
     }
     // Rings the doorbell for everything enqueued (at most once).
     Expected<void> kick();
@@ -109,15 +154,20 @@ public:
 private:
     static constexpr uint16_t control_queue = 0; // 5.7.2: controlq, then cursorq
 
-    // One command as call() and enqueue() submit it.
+    // One command as call(), call_variable(), the payload calls and
+    // enqueue() submit it.
     struct Command {
         const void* request;
         size_t length;
         CommandType type;
         CommandType expected;
-        void* response; // where the response goes once checked (call() only)
-        size_t response_length;
-        bool optional; // an error answer fails this call only (Error::Unsupported)
+        void* response {nullptr}; // where the response goes once checked (calls only)
+        size_t response_length {sizeof(ControlHeader)};
+        // call_variable(): the response is as long as the device says, up to
+        // response_length (into the large area); its length goes here.
+        size_t* written {nullptr};
+        const virtio::Segment* payload {nullptr}; // device-readable, after the request
+        bool optional {false}; // an error answer fails this call only (Error::Unsupported)
     };
     // What the command in a slot is, for its completion.
     struct Slot {
@@ -127,6 +177,7 @@ private:
         bool large {false};
         void* copy_to {nullptr};
         size_t copy_bytes {0};
+        size_t* written {nullptr}; // a variable response: its length, and copy at most that
         bool* refused {nullptr}; // set for an optional command the device refused
     };
 
@@ -142,7 +193,7 @@ private:
 
     Expected<void> query();
     Expected<void> call_raw(const Command& command);
-    Expected<void> enqueue_raw(const void* request, size_t length, CommandType command);
+    Expected<void> enqueue_raw(const Command& command);
     Expected<uint16_t> submit(const Command& command, bool* refused);
     void complete(uint16_t slot, const virtio::Completion& completion);
     // What the device tier's reap and wait hand each completion to.
