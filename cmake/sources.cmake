@@ -14,6 +14,8 @@ set(ROTA_PURE_SOURCES
     core/cpu/stack_walk.cpp
     core/lib/format.cpp
     core/lib/math.cpp
+    core/lib/parse_number.cpp
+    core/lib/text_builder.cpp
     core/lib/ucs2.cpp
     core/time/tsc_math.cpp
     gfx/canvas/damage.cpp
