@@ -36,6 +36,8 @@ set(ROTA_PURE_SOURCES
     gfx/text/text_smooth.cpp
     virtio/gpu/commands.cpp
     core/config/config.cpp
+    core/config/config_keys.cpp
+    core/config/key_syntax.cpp
     core/mem/memory_map.cpp
     core/mem/page_allocator.cpp
     core/mem/heap.cpp

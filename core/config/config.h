@@ -30,6 +30,8 @@ struct Config {
     std::optional<uint32_t> cpus; // empty: every enabled CPU
     bool journal = true;
     uint32_t debug = 0; // DebugFlag bits
+
+    bool operator==(const Config&) const = default;
 };
 
 // Applies `rota.cfg`: `key=value` lines; `#` starts a comment (whole-line or
