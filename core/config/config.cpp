@@ -141,6 +141,13 @@ void apply_load_options(Config& config, StringView options, DiagnosticSink& sink
     }
 }
 
+StringView drop_cut_option(StringView options)
+{
+    while (!options.empty() && !is_option_separator(options.back()))
+        options.remove_suffix(1);
+    return options;
+}
+
 size_t describe_config(const Config& config, char* buffer, size_t capacity)
 {
     TextBuilder out(buffer, capacity);

@@ -44,6 +44,11 @@ void apply_config_file(Config& config, StringView text, DiagnosticSink& sink);
 // image's path); `key=value` tokens are parsed as in the file and override it.
 void apply_load_options(Config& config, StringView options, DiagnosticSink& sink);
 
+// Load options cut at a length limit may end in part of a token (`frames=600`
+// read as `frames=6`): returns `options` without whatever follows the last
+// separator, so only whole tokens are applied.
+StringView drop_cut_option(StringView options);
+
 // Writes the one-line summary of `config`, e.g.
 // "[config] video=auto mode=preferred frames=0 gate=on seed=tsc perframe=on fps=60
 // cpus=all journal=on debug=none". Always NUL-terminates (when capacity > 0);

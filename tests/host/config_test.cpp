@@ -688,3 +688,16 @@ TEST(ConfigKeys, RandomConfigsReadBackFromTheirSummary)
                                            << describe_long(back.config);
     }
 }
+
+TEST(Config, DropCutOptionKeepsOnlyWholeTokens)
+{
+    EXPECT_EQ(rota::drop_cut_option("BOOTX64.EFI fps=25 frames=6"), "BOOTX64.EFI fps=25 ");
+    EXPECT_EQ(rota::drop_cut_option("fps=25\tframes=6"), "fps=25\t");
+    EXPECT_EQ(rota::drop_cut_option("frames=6"), "");
+    EXPECT_EQ(rota::drop_cut_option("fps=25 "), "fps=25 ");
+    EXPECT_EQ(rota::drop_cut_option(""), "");
+    FileResult result = parse_options(std::string(rota::drop_cut_option("fps=25 frames=6")));
+    EXPECT_TRUE(result.lines.empty());
+    EXPECT_EQ(result.config.fps, 25u);
+    EXPECT_EQ(result.config.frames, 0u);
+}
