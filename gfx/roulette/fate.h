@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+#include "core/lib/splitmix64.h"
+
 // The rules of the Wheel of Fate (SPEC section 3), as pure functions of a seed:
 // the fate numbers, which wedge each lands on, and where the wheel is at any
 // moment of a spin. Angles are in turns (1.0 = a full revolution), measured
@@ -13,17 +15,18 @@ inline constexpr int wedge_count = 12;
 inline constexpr double spin_seconds = 7.2;
 inline constexpr int full_turns_per_spin = 4;
 
-// Splitmix64: small, fast and well mixed; the same seed gives the same fates.
+// Fates from SplitMix64 (core/lib/splitmix64.h): the same seed gives the
+// same fates.
 class FateGenerator {
 public:
     constexpr explicit FateGenerator(uint64_t seed)
-        : m_state(seed)
+        : m_random(seed)
     {
     }
     uint32_t next_fate();
 
 private:
-    uint64_t m_state;
+    SplitMix64 m_random;
 };
 
 constexpr bool fate_wins(uint32_t fate)
