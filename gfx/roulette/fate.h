@@ -3,6 +3,7 @@
 #include <cstdint>
 
 #include "core/lib/splitmix64.h"
+#include "core/roulette/wedges.h"
 
 // The rules of the Wheel of Fate (SPEC section 3), as pure functions of a seed:
 // the fate numbers, which wedge each lands on, and where the wheel is at any
@@ -11,7 +12,6 @@
 
 namespace rota {
 
-inline constexpr int wedge_count = 12;
 inline constexpr double spin_seconds = 7.2;
 inline constexpr int full_turns_per_spin = 4;
 
@@ -32,11 +32,6 @@ private:
 constexpr bool fate_wins(uint32_t fate)
 {
     return (fate & 1) != 0;
-}
-// Even wedges are "coloured", odd ones "blank".
-constexpr bool wedge_is_coloured(int wedge)
-{
-    return wedge % 2 == 0;
 }
 
 // fate mod 12, moved forward to the nearest wedge of the right kind: coloured
