@@ -13,6 +13,7 @@ set(ROTA_PURE_SOURCES
     core/acpi/table_directory.cpp
     core/cpu/stack_walk.cpp
     core/lib/format.cpp
+    core/log/diagnostic_sink.cpp
     core/lib/math.cpp
     core/lib/parse_number.cpp
     core/lib/text_builder.cpp

@@ -20,8 +20,6 @@ using config_syntax::trim_blank;
 // line cannot flood the serial log.
 constexpr size_t max_quoted = 40;
 
-constexpr size_t diagnostic_capacity = 256;
-
 // Where a setting came from, for the diagnostic.
 struct Origin {
     bool from_file;
@@ -53,7 +51,7 @@ void append_origin(TextBuilder& out, Origin origin)
 void apply_setting(
     Config& config, StringView name, StringView value, Origin origin, DiagnosticSink& sink)
 {
-    char line[diagnostic_capacity];
+    char line[DiagnosticSink::max_line];
     TextBuilder out(line, sizeof line);
     const ConfigKey* key = find_config_key(name);
     if (key == nullptr) {
@@ -88,7 +86,7 @@ void apply_file_line(Config& config, StringView line, size_t line_number, Diagno
         return;
     size_t equals = find_char(line, '=');
     if (equals == StringView::npos) {
-        char message[diagnostic_capacity];
+        char message[DiagnosticSink::max_line];
         TextBuilder out(message, sizeof message);
         out.appendf("[config] line %zu has no '=' (rota.cfg), ignored", line_number);
         sink.report(message);

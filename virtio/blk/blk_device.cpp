@@ -3,27 +3,12 @@
 #include <cstdarg>
 
 #include "core/lib/format.h"
+#include "core/lib/text_builder.h"
 #include "virtio/blk/split.h"
 #include "virtio/device/device_init.h"
 #include "virtio/device/features.h"
 
 namespace rota::blk {
-
-namespace {
-
-// One line on the sink, for the steps before a BlkDevice exists.
-__attribute__((format(printf, 2, 3))) void report_to(
-    DiagnosticSink& sink, const char* format_string, ...)
-{
-    char line[160];
-    va_list args;
-    va_start(args, format_string);
-    vformat(line, sizeof line, format_string, args);
-    va_end(args);
-    sink.report(line);
-}
-
-} // namespace
 
 Expected<BlkDevice> BlkDevice::create(virtio::PciTransport& transport, DmaAllocator& allocator,
     PollClock& clock, DiagnosticSink& sink, const char* name, const BlkOptions& options)
@@ -31,7 +16,7 @@ Expected<BlkDevice> BlkDevice::create(virtio::PciTransport& transport, DmaAlloca
     ROTA_ASSERT(options.bounce_bytes >= 4096 && options.bounce_bytes % 4096 == 0);
     virtio::DeviceInit init(transport, clock);
     auto failed = [&](const char* step, Error error) {
-        report_to(sink, "[virtio-blk] %s %s failed: %s", name, step, init.failure());
+        sink.reportf("[virtio-blk] %s %s failed: %s", name, step, init.failure());
         return make_error(error);
     };
     if (init.begin().is_error())
@@ -87,7 +72,7 @@ Expected<BlkDevice> BlkDevice::create(virtio::PciTransport& transport, DmaAlloca
         allocator.free(bounce.value());
         return failed("DRIVER_OK", Error::DeviceError);
     }
-    report_to(sink, "[virtio-blk] %s driver_ok features=0x%lx queue=%u slots=%u event_idx=%s", name,
+    sink.reportf("[virtio-blk] %s driver_ok features=0x%lx queue=%u slots=%u event_idx=%s", name,
         info.features, info.queue_size, info.slots, info.event_idx ? "yes" : "no");
     return BlkDevice(transport, allocator, clock, sink, name, queue.release_value(),
         control.value(), bounce.value(), info, options);
@@ -157,11 +142,12 @@ uint8_t* BlkDevice::bounce_of(uint16_t slot) const
 
 void BlkDevice::report(const char* format_string, ...)
 {
-    char line[192];
-    size_t prefix = format(line, sizeof line, "[blk] %s ", m_name);
+    char line[DiagnosticSink::max_line];
+    TextBuilder text(line, sizeof line);
+    text.appendf("[blk] %s ", m_name);
     va_list args;
     va_start(args, format_string);
-    vformat(line + prefix, sizeof line - prefix, format_string, args);
+    text.vappendf(format_string, args);
     va_end(args);
     m_sink->report(line);
 }
