@@ -10,7 +10,7 @@
 
 #include "blk_fake_disk.h"
 #include "journal/journal.h"
-#include "journal_test_support.h"
+#include "support/recording_sink.h"
 #include "virtio/blk/blk_device.h"
 #include "virtio/blk/request.h"
 #include "virtio/device/features.h"
@@ -113,7 +113,7 @@ protected:
     FakeDeviceConfig config;
     rota::virtio::PciTransport transport;
     SteadyPollClock clock;
-    journal_test::LineSink sink;
+    rota_test::RecordingSink sink;
     CountingNotifier unused; // the fake device polls; doorbells go to `notify`
     FakeBlkDisk disk;
 };

@@ -8,18 +8,14 @@
 #include <vector>
 
 #include "core/config/config_keys.h"
+#include "support/recording_sink.h"
 
 using rota::Config;
 using rota::DisplayMode;
 using rota::VideoChoice;
+using rota_test::RecordingSink;
 
 namespace {
-
-class RecordingSink final : public rota::DiagnosticSink {
-public:
-    void report(const char* line) override { lines.emplace_back(line); }
-    std::vector<std::string> lines;
-};
 
 struct FileResult {
     Config config;
