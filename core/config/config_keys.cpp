@@ -33,6 +33,7 @@ constexpr NamedValue debug_names[] = {
     {"full-present"sv, DebugFullPresent},
     {"frame-times"sv, DebugFrameTimes},
     {"gpu-fault"sv, DebugGpuFault},
+    {"gpu-fault-setup"sv, DebugGpuFaultSetup},
     {"present-only"sv, DebugPresentOnly},
     {"journal-test"sv, DebugJournalTest},
 };

@@ -585,6 +585,7 @@ const KeyCase key_cases[] = {
     {"debug", "full-present", [](Config& c) { c.debug = rota::DebugFullPresent; }},
     {"debug", "frame-times", [](Config& c) { c.debug = rota::DebugFrameTimes; }},
     {"debug", "gpu-fault", [](Config& c) { c.debug = rota::DebugGpuFault; }},
+    {"debug", "gpu-fault-setup", [](Config& c) { c.debug = rota::DebugGpuFaultSetup; }},
     {"debug", "present-only", [](Config& c) { c.debug = rota::DebugPresentOnly; }},
     {"debug", "journal-test", [](Config& c) { c.debug = rota::DebugJournalTest; }},
     {"debug", "smp-selftest,blk-selftest",
@@ -656,7 +657,7 @@ TEST(ConfigKeys, RandomConfigsReadBackFromTheirSummary)
         rota::DebugFaultGeneralProtection, rota::DebugFaultDivide, rota::DebugSmpSelftest,
         rota::DebugBlkSelftest, rota::DebugDumpAcpi, rota::DebugDumpPci, rota::DebugGpuCopy,
         rota::DebugTestScene, rota::DebugFullPresent, rota::DebugFrameTimes, rota::DebugGpuFault,
-        rota::DebugPresentOnly, rota::DebugJournalTest};
+        rota::DebugGpuFaultSetup, rota::DebugPresentOnly, rota::DebugJournalTest};
     std::mt19937_64 random(20261201);
     auto below = [&](uint64_t n) { return random() % n; };
     for (int round = 0; round < 2000; ++round) {
