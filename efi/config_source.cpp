@@ -1,6 +1,7 @@
 #include "efi/config_source.h"
 
 #include "core/lib/ucs2.h"
+#include "core/log/klog_sink.h"
 #include "core/log/log.h"
 
 namespace rota::efi {
@@ -8,11 +9,6 @@ namespace rota::efi {
 namespace {
 
 constexpr UINTN max_config_bytes = 64 * 1024;
-
-class LogSink final : public DiagnosticSink {
-public:
-    void report(const char* line) override { klog("%s", line); }
-};
 
 // Reads \rota.cfg into a pool buffer; returns its length, 0 when absent.
 UINTN read_config_file(EFI_BOOT_SERVICES* bs, EFI_HANDLE device, char* buffer, UINTN capacity)
@@ -59,7 +55,7 @@ UINTN read_config_file(EFI_BOOT_SERVICES* bs, EFI_HANDLE device, char* buffer, U
 // bytes, UEFI 2.10 9.1), so the text gets a pool buffer of the size it needs,
 // up to max_load_option_chars. Beyond that the options are cut, said so, and
 // the option the cut falls in is dropped rather than applied in part.
-void apply_options(EFI_BOOT_SERVICES* bs, EFI_LOADED_IMAGE* image, Config& config, LogSink& sink)
+void apply_options(EFI_BOOT_SERVICES* bs, EFI_LOADED_IMAGE* image, Config& config)
 {
     if (image->LoadOptions == nullptr || image->LoadOptionsSize < 2)
         return;
@@ -88,7 +84,7 @@ void apply_options(EFI_BOOT_SERVICES* bs, EFI_LOADED_IMAGE* image, Config& confi
             max_load_option_chars);
         options = drop_cut_option(options);
     }
-    apply_load_options(config, options, sink);
+    apply_load_options(config, options, klog_sink());
     bs->FreePool(pool);
 }
 
@@ -96,17 +92,16 @@ void apply_options(EFI_BOOT_SERVICES* bs, EFI_LOADED_IMAGE* image, Config& confi
 
 void load_configuration(EFI_BOOT_SERVICES* bs, EFI_LOADED_IMAGE* image, Config& config)
 {
-    LogSink sink;
     void* pool = nullptr;
     if (EFI_ERROR(bs->AllocatePool(EfiLoaderData, max_config_bytes, &pool))) {
         klog("[config] no memory to read rota.cfg: using defaults");
     } else {
         UINTN length
             = read_config_file(bs, image->DeviceHandle, static_cast<char*>(pool), max_config_bytes);
-        apply_config_file(config, StringView(static_cast<char*>(pool), length), sink);
+        apply_config_file(config, StringView(static_cast<char*>(pool), length), klog_sink());
         bs->FreePool(pool);
     }
-    apply_options(bs, image, config, sink);
+    apply_options(bs, image, config);
 }
 
 } // namespace rota::efi

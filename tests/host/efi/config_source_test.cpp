@@ -186,6 +186,17 @@ TEST_F(ConfigSourceTest, TheFileIsReadAndOptionsOverrideIt)
     EXPECT_EQ(config.fps, 30u);
 }
 
+TEST_F(ConfigSourceTest, MistakesGoToTheSerialLog)
+{
+    fake.volume.has_config = true;
+    fake.volume.config = "frames=lots\n";
+    set_options("BOOTX64.EFI colour=red");
+    load();
+    EXPECT_TRUE(
+        logged("[config] bad value \"lots\" for key \"frames\" (rota.cfg line 1), keeping 0"));
+    EXPECT_TRUE(logged("[config] unknown key \"colour\" (load options), ignored"));
+}
+
 TEST_F(ConfigSourceTest, NoFileSystemMeansDefaults)
 {
     fake.has_file_system = false;
