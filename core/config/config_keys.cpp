@@ -14,6 +14,7 @@ constexpr uint32_t max_cpus = 1024;
 
 constexpr NamedValue video_names[] = {
     {"auto"sv, uint32_t(VideoChoice::Auto)},
+    {"virgl"sv, uint32_t(VideoChoice::Virgl)},
     {"virtio"sv, uint32_t(VideoChoice::Virtio)},
     {"gop"sv, uint32_t(VideoChoice::Gop)},
 };
@@ -36,6 +37,9 @@ constexpr NamedValue debug_names[] = {
     {"gpu-fault-setup"sv, DebugGpuFaultSetup},
     {"present-only"sv, DebugPresentOnly},
     {"journal-test"sv, DebugJournalTest},
+    {"virgl-fault"sv, DebugVirglFault},
+    {"dump-capset"sv, DebugDumpCapset},
+    {"virgl-no-flush"sv, DebugVirglNoFlush},
 };
 
 // In the order describe_config prints them.

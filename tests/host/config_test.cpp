@@ -551,6 +551,7 @@ struct KeyCase {
 };
 
 const KeyCase key_cases[] = {
+    {"video", "virgl", [](Config& c) { c.video = VideoChoice::Virgl; }},
     {"video", "virtio", [](Config& c) { c.video = VideoChoice::Virtio; }},
     {"video", "gop", [](Config& c) { c.video = VideoChoice::Gop; }},
     {"mode", "640x480",
@@ -588,6 +589,9 @@ const KeyCase key_cases[] = {
     {"debug", "gpu-fault-setup", [](Config& c) { c.debug = rota::DebugGpuFaultSetup; }},
     {"debug", "present-only", [](Config& c) { c.debug = rota::DebugPresentOnly; }},
     {"debug", "journal-test", [](Config& c) { c.debug = rota::DebugJournalTest; }},
+    {"debug", "virgl-fault", [](Config& c) { c.debug = rota::DebugVirglFault; }},
+    {"debug", "dump-capset", [](Config& c) { c.debug = rota::DebugDumpCapset; }},
+    {"debug", "virgl-no-flush", [](Config& c) { c.debug = rota::DebugVirglNoFlush; }},
     {"debug", "smp-selftest,blk-selftest",
         [](Config& c) { c.debug = rota::DebugSmpSelftest | rota::DebugBlkSelftest; }},
 };
@@ -657,12 +661,13 @@ TEST(ConfigKeys, RandomConfigsReadBackFromTheirSummary)
         rota::DebugFaultGeneralProtection, rota::DebugFaultDivide, rota::DebugSmpSelftest,
         rota::DebugBlkSelftest, rota::DebugDumpAcpi, rota::DebugDumpPci, rota::DebugGpuCopy,
         rota::DebugTestScene, rota::DebugFullPresent, rota::DebugFrameTimes, rota::DebugGpuFault,
-        rota::DebugGpuFaultSetup, rota::DebugPresentOnly, rota::DebugJournalTest};
+        rota::DebugGpuFaultSetup, rota::DebugPresentOnly, rota::DebugJournalTest,
+        rota::DebugVirglFault, rota::DebugDumpCapset, rota::DebugVirglNoFlush};
     std::mt19937_64 random(20261201);
     auto below = [&](uint64_t n) { return random() % n; };
     for (int round = 0; round < 2000; ++round) {
         Config config;
-        config.video = VideoChoice(below(3));
+        config.video = VideoChoice(below(4));
         if (below(2))
             config.mode
                 = DisplayMode {uint32_t(16 + below(16384 - 15)), uint32_t(16 + below(16384 - 15))};
