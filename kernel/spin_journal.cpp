@@ -71,7 +71,7 @@ Journal* open_journal(blk::BlkDevice& device)
 
 // Made-up spins for the tests until the roulette appends real ones: the
 // fates the roulette draws from the same seed, each on the wedge the rules
-// give it (gfx/roulette/fate.h).
+// give it (gfx/roulette/fate.h, docs/roulette.md).
 void append_test_records(const Config& config)
 {
     FateGenerator fates(config.seed.has_value() ? *config.seed : x86::rdtsc());
