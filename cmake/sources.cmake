@@ -13,7 +13,10 @@ set(ROTA_PURE_SOURCES
     core/acpi/table_directory.cpp
     core/cpu/stack_walk.cpp
     core/lib/format.cpp
+    core/log/diagnostic_sink.cpp
     core/lib/math.cpp
+    core/lib/parse_number.cpp
+    core/lib/text_builder.cpp
     core/lib/ucs2.cpp
     core/time/tsc_math.cpp
     gfx/canvas/damage.cpp
@@ -41,6 +44,8 @@ set(ROTA_PURE_SOURCES
     virtio/gpu/virgl/encoder.cpp
     virtio/gpu/virgl/encoder_state.cpp
     core/config/config.cpp
+    core/config/config_keys.cpp
+    core/config/key_syntax.cpp
     core/mem/memory_map.cpp
     core/mem/page_allocator.cpp
     core/mem/heap.cpp

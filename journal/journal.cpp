@@ -28,16 +28,6 @@ Journal::Journal(BlockDevice& disk, DiagnosticSink& sink, std::span<uint8_t> scr
     ROTA_ASSERT(scratch.size() >= min_scratch_bytes && scratch.size() % 4096 == 0);
 }
 
-void Journal::report(const char* format_string, ...)
-{
-    char line[192];
-    va_list args;
-    va_start(args, format_string);
-    vformat(line, sizeof line, format_string, args);
-    va_end(args);
-    m_sink.report(line);
-}
-
 void Journal::turn_off(const char* format_string, ...)
 {
     va_list args;
@@ -45,7 +35,7 @@ void Journal::turn_off(const char* format_string, ...)
     vformat(m_off_reason, sizeof m_off_reason, format_string, args);
     va_end(args);
     m_mode = JournalMode::Off;
-    report("[journal] off: %s", m_off_reason);
+    m_sink.reportf("[journal] off: %s", m_off_reason);
 }
 
 void Journal::open()
@@ -90,10 +80,11 @@ void Journal::open()
         m_geometry = fallback;
         m_mode = usable;
         if (usable == JournalMode::ReadWrite && write_header().has_value())
-            report("[journal] header damaged (crc mismatch): rewritten with the default "
-                   "geometry; records kept");
+            m_sink.reportf("[journal] header damaged (crc mismatch): rewritten with the default "
+                           "geometry; records kept");
         else
-            report("[journal] header damaged (crc mismatch): reading with the default geometry");
+            m_sink.reportf(
+                "[journal] header damaged (crc mismatch): reading with the default geometry");
         break;
     case HeaderCheck::Valid:
         m_geometry = header.geometry;
@@ -101,8 +92,8 @@ void Journal::open()
         if (usable == JournalMode::ReadWrite && m_geometry.record_bytes % m_io_bytes != 0) {
             // Formatted on a device with smaller blocks: a record could only be
             // written by rewriting its neighbours too.
-            report("[journal] records of %u bytes are smaller than the device's %u-byte "
-                   "blocks: read-only",
+            m_sink.reportf("[journal] records of %u bytes are smaller than the device's %u-byte "
+                           "blocks: read-only",
                 m_geometry.record_bytes, m_io_bytes);
             m_mode = JournalMode::ReadOnly;
         }
@@ -146,7 +137,7 @@ void Journal::open_blank()
         return;
     }
     m_mode = JournalMode::ReadWrite;
-    report("[journal] formatted a blank disk: slots=%u record_bytes=%u region_sectors=%u",
+    m_sink.reportf("[journal] formatted a blank disk: slots=%u record_bytes=%u region_sectors=%u",
         m_geometry.record_count, m_geometry.record_bytes, m_geometry.region_sectors);
     replay();
 }
@@ -174,8 +165,8 @@ public:
         if (check != RecordCheck::Valid) {
             j.m_slots[slot] = SlotState::Corrupt;
             if (j.m_corrupt++ < corrupt_lines)
-                j.report("[journal] corrupt record slot=%u sector=%lu reason=%s: skipped", slot,
-                    j.m_geometry.slot_sector(slot), record_check_name(check));
+                j.m_sink.reportf("[journal] corrupt record slot=%u sector=%lu reason=%s: skipped",
+                    slot, j.m_geometry.slot_sector(slot), record_check_name(check));
             return;
         }
         j.m_slots[slot] = SlotState::Valid;
@@ -198,8 +189,8 @@ void Journal::replay()
         return;
     }
     if (m_corrupt > corrupt_lines)
-        report("[journal] %u more corrupt records skipped", m_corrupt - corrupt_lines);
-    report("[journal] records=%u last_seq=%lu corrupt=%u mode=%s slots=%u record_bytes=%u",
+        m_sink.reportf("[journal] %u more corrupt records skipped", m_corrupt - corrupt_lines);
+    m_sink.reportf("[journal] records=%u last_seq=%lu corrupt=%u mode=%s slots=%u record_bytes=%u",
         m_records, m_last_sequence, m_corrupt, journal_mode_name(m_mode), m_geometry.record_count,
         m_geometry.record_bytes);
 }
@@ -229,7 +220,7 @@ Expected<uint64_t> Journal::append(SpinRecord record)
     if (m_last_sequence >= max_sequence) {
         // A record numbered past it would be written and acknowledged, then
         // refused as corrupt by the next boot's replay.
-        report("[journal] append refused: sequence numbers exhausted at last_seq=%lu",
+        m_sink.reportf("[journal] append refused: sequence numbers exhausted at last_seq=%lu",
             m_last_sequence);
         return make_error(Error::Corrupt);
     }
@@ -241,7 +232,7 @@ Expected<uint64_t> Journal::append(SpinRecord record)
     if (written.has_value())
         written = m_disk.flush();
     if (written.is_error()) {
-        report("[journal] append seq=%lu slot=%u failed (%s)", record.sequence, slot,
+        m_sink.reportf("[journal] append seq=%lu slot=%u failed (%s)", record.sequence, slot,
             error_name(written.error()));
         return make_error(written.error());
     }

@@ -69,7 +69,6 @@ private:
     enum class SlotState : uint8_t { Empty, Valid, Corrupt };
     class ReplayVisitor;
 
-    __attribute__((format(printf, 2, 3))) void report(const char* format, ...);
     __attribute__((format(printf, 2, 3))) void turn_off(const char* format, ...);
     void open_blank();
     Expected<void> write_header();

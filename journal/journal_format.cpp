@@ -151,7 +151,7 @@ RecordCheck decode_record(std::span<const uint8_t> slot, uint32_t slot_index,
         return RecordCheck::BadVersion;
     bool fields = wire.sequence != 0 && wire.sequence <= max_sequence
         && (wire.result == uint8_t(SpinResult::Lose) || wire.result == uint8_t(SpinResult::Win))
-        && wire.wedge < wheel_wedges && wire.reserved0 == 0 && all_zero(std::span(wire.reserved));
+        && wire.wedge < wedge_count && wire.reserved0 == 0 && all_zero(std::span(wire.reserved));
     if (!fields)
         return RecordCheck::BadField;
     if (!all_zero(slot.subspan(sizeof(RecordWire))))

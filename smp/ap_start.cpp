@@ -4,6 +4,7 @@
 
 #include "core/cpu/idt.h"
 #include "core/cpu/local_apic.h"
+#include "core/cpu/stack_sizes.h"
 #include "core/cpu/x86.h"
 #include "core/log/log.h"
 #include "core/mem/kernel_memory.h"
@@ -21,8 +22,6 @@ namespace rota {
 
 namespace {
 
-constexpr size_t stack_pages = 16; // 64 KiB kernel stack per CPU
-constexpr size_t ist_stack_pages = 4; // 16 KiB per IST stack
 constexpr uint64_t online_timeout_ns = 1'000'000'000;
 constexpr uint64_t sipi_gap_ns = 200'000;
 
@@ -140,7 +139,7 @@ PerCpu* make_cpu(uint32_t apic_id)
 {
     auto* cpu = new PerCpu();
     cpu->apic_id = apic_id;
-    cpu->stack_top = allocate_stack_top(stack_pages, &cpu->stack_bottom);
+    cpu->stack_top = allocate_stack_top(kernel_stack_pages, &cpu->stack_bottom);
     for (auto& top : cpu->ist_tops)
         top = allocate_stack_top(ist_stack_pages);
     if (cpu->stack_top == 0 || cpu->ist_tops[0] == 0 || cpu->ist_tops[1] == 0

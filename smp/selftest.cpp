@@ -1,7 +1,6 @@
 #include "smp/selftest.h"
 
-#include <algorithm>
-
+#include "core/lib/percentile.h"
 #include "core/log/log.h"
 #include "core/sync/spinlock.h"
 #include "core/time/clock.h"
@@ -84,13 +83,12 @@ void measure_dispatch(IdleMode mode, const char* name)
         participants += stats.participants;
         all_joined += stats.participants == cpu_count() ? 1 : 0;
     }
-    std::sort(samples, samples + sampled);
+    Percentiles dispatch = median_and_p99(std::span(samples, size_t(sampled)));
     klog("[smp] selftest dispatch idle=%s rounds=%d all_joined=%d mean_participants=%lu.%02lu "
          "p50_us=%lu "
          "p99_us=%lu",
         name, dispatch_rounds, all_joined, participants / dispatch_rounds,
-        participants * 100 / dispatch_rounds % 100, sampled ? samples[sampled / 2] : 0,
-        sampled ? samples[sampled * 99 / 100] : 0);
+        participants * 100 / dispatch_rounds % 100, dispatch.p50, dispatch.p99);
     parallel_set_idle_mode(IdleMode::Halt);
 }
 

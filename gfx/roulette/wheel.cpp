@@ -5,6 +5,7 @@
 
 #include "core/lib/format.h"
 #include "core/lib/math.h"
+#include "core/roulette/wedges.h"
 #include "gfx/text/text.h"
 
 namespace rota {
@@ -12,7 +13,6 @@ namespace rota {
 namespace {
 
 constexpr int supersample = 4; // 4×4 samples per edge pixel
-constexpr int label_count = 12;
 
 size_t align16(size_t bytes)
 {
@@ -70,7 +70,7 @@ size_t WheelRenderer::memory_needed(const WheelGeometry& g)
 {
     size_t box = static_cast<size_t>(2 * g.radius + 3);
     size_t rows = static_cast<size_t>(g.rim_inner - g.hub_radius + 1);
-    size_t label_bytes = label_count * size_t(text_width("00", g.label_scale) + 8)
+    size_t label_bytes = wedge_count * size_t(text_width("00", g.label_scale) + 8)
         * size_t(16 * g.label_scale + 8);
     return align16(box * box * 4) * 2 + align16(box * box) + align16(rows * angle_steps * 4)
         + align16(box * sizeof(RowRuns)) + align16(label_bytes) + 2 * angle_steps * sizeof(double);
@@ -95,7 +95,7 @@ void WheelRenderer::init(const WheelGeometry& g, void* memory)
     bytes += align16(size_t(m_box) * sizeof(RowRuns));
     m_labels = bytes;
     bytes += align16(
-        label_count * size_t(text_width("00", g.label_scale) + 8) * size_t(16 * g.label_scale + 8));
+        wedge_count * size_t(text_width("00", g.label_scale) + 8) * size_t(16 * g.label_scale + 8));
     m_column_sin = reinterpret_cast<double*>(bytes);
     m_column_cos = m_column_sin + angle_steps;
     for (int32_t column = 0; column < angle_steps; ++column) {
@@ -182,7 +182,7 @@ void WheelRenderer::init(const WheelGeometry& g, void* memory)
     // The numbers, upright, as coverage bitmaps (rendered white on black).
     m_label_width = text_width("00", g.label_scale) + 8;
     m_label_height = 16 * g.label_scale + 8;
-    for (int wedge = 0; wedge < label_count; ++wedge) {
+    for (int wedge = 0; wedge < wedge_count; ++wedge) {
         // Render into the texture's memory (not built yet) as scratch.
         Surface scratch {m_texture, m_label_width, m_label_height, m_label_width};
         memset(m_texture, 0, size_t(m_label_width) * size_t(m_label_height) * 4);
@@ -219,8 +219,8 @@ Color WheelRenderer::texel(int32_t row, int32_t column, int highlight) const
     const WheelGeometry& g = m_geometry;
     double r = g.hub_radius + row + 0.5;
     double turns = (column + 0.5) / angle_steps;
-    int wedge = static_cast<int>(turns * 12) % 12;
-    bool coloured = wedge % 2 == 0;
+    int wedge = static_cast<int>(turns * wedge_count) % wedge_count;
+    bool coloured = wedge_is_coloured(wedge);
     Color base = coloured ? wheel_colors::coloured : wheel_colors::blank;
     if (wedge == highlight)
         base = coloured ? wheel_colors::highlight_coloured : wheel_colors::highlight_blank;
@@ -231,7 +231,7 @@ Color WheelRenderer::texel(int32_t row, int32_t column, int highlight) const
     double reach = m_label_width > m_label_height ? m_label_width : m_label_height;
     if (r > g.label_radius - reach && r < g.label_radius + reach) {
         // The wedge's middle column holds the sine and cosine of its middle angle.
-        int32_t mid_column = (2 * wedge + 1) * angle_steps / 24;
+        int32_t mid_column = (2 * wedge + 1) * angle_steps / (2 * wedge_count);
         double mid_sin = m_column_sin[mid_column], mid_cos = m_column_cos[mid_column];
         double px = r * m_column_sin[column], py = -r * m_column_cos[column];
         double dx = px - g.label_radius * mid_sin, dy = py + g.label_radius * mid_cos;
@@ -243,7 +243,7 @@ Color WheelRenderer::texel(int32_t row, int32_t column, int highlight) const
     }
 
     // The spoke on the nearest wedge boundary: coverage by distance in pixels.
-    double nearest = floor_double(turns * 12 + 0.5) / 12;
+    double nearest = floor_double(turns * wedge_count + 0.5) / wedge_count;
     double distance = (turns > nearest ? turns - nearest : nearest - turns) * 2 * pi * r;
     double spoke = g.spoke_half_width + 0.5 - distance;
     if (spoke > 0)
@@ -281,7 +281,7 @@ void WheelRenderer::set_highlight(int wedge)
     for (int w : {previous, wedge}) {
         if (w < 0)
             continue;
-        build_columns(w * angle_steps / 12 - 1, (w + 1) * angle_steps / 12 + 2);
+        build_columns(w * angle_steps / wedge_count - 1, (w + 1) * angle_steps / wedge_count + 2);
     }
 }
 

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "support/sub_pixel_points.h"
 #include "support/test_canvas.h"
 
 #include <chrono>
@@ -19,6 +20,9 @@
 // the primitives when ROTA_CANVAS_COSTS is set.
 
 using namespace rota;
+using rota_test::pt;
+using rota_test::px;
+using rota_test::srect;
 
 namespace {
 
@@ -30,19 +34,6 @@ struct Canvas : TestCanvas {
     {
     }
 };
-
-SubPixel px(double v)
-{
-    return SubPixel::from_raw(static_cast<int32_t>(std::lround(v * 256)));
-}
-SubPoint pt(double x, double y)
-{
-    return {px(x), px(y)};
-}
-SubRect srect(double x, double y, double w, double h)
-{
-    return {px(x), px(y), px(w), px(h)};
-}
 
 // A PNG with zlib "stored" (uncompressed) blocks: any viewer reads it, and
 // it needs no library.

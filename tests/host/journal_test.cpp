@@ -11,14 +11,15 @@
 #include "journal/crc32.h"
 #include "journal/journal.h"
 #include "journal_test_support.h"
+#include "support/recording_sink.h"
 
-using journal_test::LineSink;
 using journal_test::MemoryDisk;
 using rota::Error;
 using rota::Journal;
 using rota::JournalMode;
 using rota::SpinRecord;
 using rota::SpinResult;
+using rota_test::RecordingSink;
 
 namespace {
 
@@ -38,7 +39,7 @@ struct Boot {
     {
         journal.open();
     }
-    LineSink sink;
+    RecordingSink sink;
     std::vector<uint8_t> scratch;
     Journal journal;
 };
