@@ -105,6 +105,13 @@ void Journal::open()
                    "blocks: read-only",
                 m_geometry.record_bytes, m_io_bytes);
             m_mode = JournalMode::ReadOnly;
+        } else if (usable == JournalMode::ReadWrite
+            && m_geometry.area_start * journal_sector_bytes % m_io_bytes != 0) {
+            // Slots that straddle device blocks: the same problem, shifted.
+            report("[journal] record area at sector %lu is not aligned to the device's %u-byte "
+                   "blocks: read-only",
+                m_geometry.area_start, m_io_bytes);
+            m_mode = JournalMode::ReadOnly;
         }
         break;
     }
@@ -191,6 +198,8 @@ private:
 
 void Journal::replay()
 {
+    // decode_header() refuses more slots than max_record_slots, and the
+    // default geometry has fewer: the disk cannot make this fail.
     ROTA_ASSERT(m_geometry.record_count <= max_slots);
     ReplayVisitor visitor(*this);
     if (auto scanned = scan_records(m_disk, m_geometry, m_scratch, visitor); scanned.is_error()) {

@@ -37,7 +37,8 @@ const char* journal_mode_name(JournalMode mode);
 class Journal {
 public:
     static constexpr size_t recent_capacity = 32;
-    static constexpr uint32_t max_slots = uint32_t(journal_region_sectors - default_area_start);
+    // Every geometry decode_header() accepts fits (docs/journal.md "Header").
+    static constexpr uint32_t max_slots = max_record_slots;
     static constexpr size_t min_scratch_bytes = max_record_bytes;
     static constexpr uint32_t corrupt_lines = 8; // corrupt slots reported one by one
 

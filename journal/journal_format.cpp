@@ -109,7 +109,8 @@ DecodedHeader decode_header(std::span<const uint8_t> sector, uint64_t capacity_s
         && g.record_bytes >= journal_sector_bytes && g.record_bytes <= max_record_bytes
         && is_power_of_two(g.record_bytes) && g.area_start >= 1
         && g.area_start < journal_region_sectors && g.record_count >= 2
-        && g.region_sectors <= journal_region_sectors && g.region_sectors <= capacity_sectors
+        && g.record_count <= max_record_slots && g.region_sectors <= journal_region_sectors
+        && g.region_sectors <= capacity_sectors
         && g.area_start + uint64_t(g.record_count) * g.record_sectors() == g.region_sectors
         && all_zero(std::span(wire.reserved));
     result.check = sane ? HeaderCheck::Valid : HeaderCheck::BadGeometry;

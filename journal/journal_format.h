@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <span>
 
+#include "journal/disk_layout.h"
 #include "journal/spin_record.h"
 
 // The spin journal's on-disk format, version 1 (docs/journal.md is the
@@ -30,6 +31,10 @@ inline constexpr uint16_t record_version = 1;
 inline constexpr uint32_t journal_sector_bytes = 512;
 inline constexpr uint32_t default_area_start = 8; // one 4 KiB block for the header
 inline constexpr uint32_t max_record_bytes = 4096;
+// The most slots a valid header can describe: 512-byte slots filling the
+// region from the sector after the header (area_start = 1). rota formats
+// fewer (area_start 8), but it reads and appends to any valid journal.
+inline constexpr uint32_t max_record_slots = uint32_t(journal_region_sectors - 1);
 
 // docs/journal.md "Header".
 struct HeaderWire {

@@ -9,6 +9,8 @@ import os
 import re
 import subprocess
 
+import journal_image
+import screen_checks
 from cases import BOOT_S, STEP_S, SUMMARY, check, expect_no_panic
 
 HEADLESS = ["frames=30", "gate=off", "seed=1", "perframe=off"]
@@ -285,6 +287,40 @@ def journal_off_config(ctx):
     check(sha256(disk) == sha256(blank_disk(ctx, "zeros.img")), "the disk was written")
 
 
+def journal_widest_header(ctx):
+    """Issue 11, defect 1: a header with a valid CRC and the most slots the format
+    allows (area_start=1, record_count=2047, region_sectors=2048) used to end every
+    boot in an assertion. It is a journal like any other: replayed (its last slot
+    included), appended to (wrapping to slot 0), with the wheel on the screen."""
+    disk = blank_disk(ctx)
+    widest = journal_image.header(area_start=1, record_count=2047, region_sectors=2048)
+    journal_image.write_at(disk, 0, widest)
+    journal_image.write_at(disk, 2047 * 512, journal_image.record(2047, 4243, True, 8))
+    m = ctx.machine(
+        display="virtio-gpu",
+        journal=disk,
+        cfg=["seed=7", "gate=off", "fps=30", "perframe=off", "frames=300"],
+    )
+    m.wait_for_line(
+        r"^\[journal\] records=1 last_seq=2047 corrupt=0 mode=read-write slots=2047 "
+        r"record_bytes=512$",
+        BOOT_S,
+    )
+    m.wait_for_line(r"^\[journal\] record seq=2047 fate=4243 result=win wedge=8 ", STEP_S)
+    lay = screen_checks.layout(m)
+    shot = screen_checks.expect_wheel_turning(ctx, m, lay, "spinning")
+    screen_checks.expect_fate_box(shot, lay, "spinning")
+    m.wait_for_line(rf"^\[journal\] append seq=2048 fate=\d+ .* slot=0 write_us=\d+$", 60)
+    m.wait_for_line(SUMMARY, 60)
+    check(m.wait_exit(STEP_S) == 0, "QEMU exit status")
+    expect_no_panic(m)
+    output = journal_tool(ctx, disk)
+    check(
+        output[0].startswith("journal version=1 slots=2047 record_bytes=512 area_start=1"), output
+    )
+    check(output[-1] == "records=2 last_seq=2048 corrupt=0", output[-1])
+
+
 def blk_selftest(ctx):
     """debug=blk-selftest: write, read back and verify 8 MiB with many requests in
     flight, twice (the second run finds the first run's pattern and may reuse it)."""
@@ -314,6 +350,7 @@ CASES = {
         journal_readonly,
         journal_no_disk,
         journal_off_config,
+        journal_widest_header,
         blk_selftest,
     )
 }

@@ -371,3 +371,65 @@ TEST(Journal, ManyCorruptRecordsAreSummarised)
     EXPECT_TRUE(second.sink.contains("records=20 last_seq=40 corrupt=20"));
     EXPECT_LE(second.sink.lines.size(), 10u);
 }
+
+// Issue 11, defect 1: a header with a valid CRC whose slots start right after
+// it (area_start=1) describes 2047 slots, more than rota formats (2040). It is
+// a journal the format allows, so it is read and written like any other; it
+// used to end the boot in an assertion inside replay().
+TEST(Journal, HeaderWithTheMostSlotsTheFormatAllowsIsReplayedAndAppended)
+{
+    MemoryDisk disk(disk_sectors);
+    rota::JournalGeometry widest;
+    widest.record_bytes = 512;
+    widest.area_start = 1;
+    widest.record_count = 2047;
+    widest.region_sectors = 2048;
+    rota::encode_header(widest, std::span(disk.bytes).first(512));
+    // The newest record in the very last slot: sequence 2047 maps to slot 2046,
+    // sector 2047, which a journal that tracks only 2040 slots cannot hold.
+    SpinRecord last = spin(4242);
+    last.sequence = 2047;
+    rota::encode_record(last, std::span(disk.bytes).subspan(2047 * 512, 512));
+
+    {
+        Boot first(disk);
+        EXPECT_EQ(first.journal.mode(), JournalMode::ReadWrite) << first.sink.all();
+        EXPECT_TRUE(first.sink.contains(
+            "[journal] records=1 last_seq=2047 corrupt=0 mode=read-write slots=2047"))
+            << first.sink.all();
+        EXPECT_EQ(recent_sequences(first.journal), (std::vector<uint64_t> {2047}));
+        auto appended = first.journal.append(spin(5));
+        ASSERT_TRUE(appended.has_value());
+        EXPECT_EQ(appended.value(), 2048u);
+        SpinRecord record;
+        EXPECT_EQ(rota::decode_record(std::span(disk.bytes).subspan(1 * 512, 512), 0,
+                      first.journal.geometry(), record),
+            rota::RecordCheck::Valid); // 2048 wraps to slot 0, sector 1
+        EXPECT_EQ(record.sequence, 2048u);
+    }
+    Boot second(disk);
+    EXPECT_TRUE(second.sink.contains("records=2 last_seq=2048 corrupt=0")) << second.sink.all();
+}
+
+// The same widest journal behind a device with 4 KiB blocks: slots that start
+// at sector 1 straddle device blocks, so nothing is ever written; reading the
+// misaligned area fails, which turns the journal off with the reason.
+TEST(Journal, RecordAreaOffTheDeviceBlocksIsNeverWritten)
+{
+    MemoryDisk disk(disk_sectors, 4096);
+    rota::JournalGeometry g;
+    g.record_bytes = 4096;
+    g.area_start = 1;
+    g.record_count = 255;
+    g.region_sectors = 1 + 255 * 8;
+    rota::encode_header(g, std::span(disk.bytes).first(512));
+    std::vector<uint8_t> before = disk.bytes;
+    Boot boot(disk, 4096);
+    EXPECT_TRUE(boot.sink.contains("record area at sector 1 is not aligned to the device's "
+                                   "4096-byte blocks: read-only"))
+        << boot.sink.all();
+    EXPECT_NE(boot.journal.mode(), JournalMode::ReadWrite);
+    EXPECT_TRUE(boot.journal.append(spin(1)).is_error());
+    EXPECT_EQ(disk.writes, 0);
+    EXPECT_TRUE(disk.bytes == before);
+}
