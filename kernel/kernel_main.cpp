@@ -93,30 +93,56 @@ void run_debug_faults(const Config& config)
 
 void print_summary(const FrameLoopResult& result);
 
+// `layout`, or when the memory for its wheel cannot be had, the largest
+// smaller one whose wheel fits (in the end one with no wheel at all).
+RouletteLayout allocate_wheel(RouletteLayout layout, void*& memory, size_t& bytes)
+{
+    for (;;) {
+        bytes = RouletteScene::memory_needed(layout);
+        if (bytes == 0) {
+            memory = nullptr;
+            return layout;
+        }
+        auto pages = allocate_pages((bytes + page_size - 1) / page_size);
+        if (pages.has_value()) {
+            memory = reinterpret_cast<void*>(pages->get());
+            return layout;
+        }
+        RouletteLayout smaller = smaller_layout(layout);
+        klog("[roulette] no memory for a wheel of radius %d (%zu KiB): trying radius %d",
+            layout.wheel_radius, bytes / 1024, smaller.wheel_radius);
+        layout = smaller;
+    }
+}
+
 // The Wheel of Fate until the gate decides or frames= runs out; then power off,
 // or reboot after a loss with gate=on.
 [[noreturn]] void run_roulette(const BootInfo& info, Display*& display, FrameStats& stats)
 {
     DisplayMode mode = display->mode();
-    size_t bytes = RouletteScene::memory_needed(int32_t(mode.width), int32_t(mode.height));
-    auto memory = allocate_pages((bytes + page_size - 1) / page_size);
-    if (memory.is_error())
-        panic("no memory for the wheel (%zu KiB)", bytes / 1024);
+    RouletteLayout wanted = compute_layout(int32_t(mode.width), int32_t(mode.height));
+    if (wanted.fit != LayoutFit::Spec)
+        klog("[roulette] small screen %ux%u: %s (radius %d; 0.35 x min(width, height) is %d)",
+            mode.width, mode.height, layout_fit_reason(wanted.fit), wanted.wheel_radius,
+            wanted.spec_radius);
+    void* memory = nullptr;
+    size_t bytes = 0;
+    RouletteLayout layout = allocate_wheel(wanted, memory, bytes);
     uint64_t seed = info.config.seed.has_value() ? *info.config.seed : x86::rdtsc();
     klog("[roulette] seed=%lu gate=%s wheel_kib=%zu", seed, info.config.gate ? "on" : "off",
         bytes / 1024);
 
     uint64_t start = x86::rdtsc();
     KernelRouletteHost host(info, display, stats);
-    RouletteScene scene(host, int32_t(mode.width), int32_t(mode.height), seed,
-        reinterpret_cast<void*>(memory->get()));
+    RouletteScene scene(host, layout, seed, memory);
     const RouletteLayout& l = scene.layout();
     klog("[roulette] wheel ready radius=%d texture_rows=%d build_ms=%lu", l.wheel_radius,
         scene.wheel().texture_rows(), clock_ticks_to_ns(x86::rdtsc() - start) / 1'000'000);
-    klog("[roulette] layout wheel=%d,%d,%d box=%d,%d,%d,%d banner=%d,%d,%d,%d hud=%d,%d,%d,%d",
+    klog("[roulette] layout wheel=%d,%d,%d box=%d,%d,%d,%d banner=%d,%d,%d,%d hud=%d,%d,%d,%d "
+         "fit=%s spec_radius=%d",
         l.wheel_cx, l.wheel_cy, l.wheel_radius, l.fate_box.x, l.fate_box.y, l.fate_box.width,
         l.fate_box.height, l.banner.x, l.banner.y, l.banner.width, l.banner.height, l.hud.x,
-        l.hud.y, l.hud.width, l.hud.height);
+        l.hud.y, l.hud.width, l.hud.height, layout_fit_name(l.fit), l.spec_radius);
     print_summary(run_frame_loop(info, display, scene, stats));
     if (host.reboot_requested())
         reboot();

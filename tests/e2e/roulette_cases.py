@@ -2,9 +2,11 @@
 Fates are reproducible: seed=N gives the same fates as fate() below (splitmix64, as in
 gfx/roulette/fate.cpp), so a test knows before booting whether the first spin wins and
 which wedge it lands on."""
+import os
 import re
 import time
 
+import screen_checks
 from cases import BOOT_S, SUMMARY, check, expect_no_panic
 
 MASK = (1 << 64) - 1
@@ -166,7 +168,71 @@ def roulette_frames_power_off(ctx):
     expect_no_panic(m)
 
 
+def roulette_mode_16x16(ctx):
+    """Issue 11, defect 2: mode=16x16, the smallest mode rota accepts, used to hang
+    the boot after [roulette] seed=... (the wheel's memory was sized wrong and
+    overrun). The wheel alone is drawn, turning, and the run reaches frames=."""
+    m = ctx.machine(
+        display="virtio-gpu",
+        no_shutdown=True,
+        cfg=["mode=16x16", "frames=150", "gate=off", "seed=3", "fps=30", "perframe=off"],
+    )
+    m.wait_for_line(r"^\[video\] backend=virtio-gpu mode=16x16 ", BOOT_S)
+    lay = screen_checks.layout(m)
+    m.wait_for_line(r"^\[roulette\] layout .* fit=wheel-only spec_radius=5$", 5, from_start=True)
+    m.wait_for_line(r"^\[roulette\] small screen 16x16: the wheel alone", 5, from_start=True)
+    m.wait_for_line(r"^\[frame\] ", 60)
+    shots = []
+    for i in range(3):
+        shot = ctx.screendump(m, f"tiny-{i}.png")
+        check((shot.width, shot.height) == (16, 16), f"screen is {shot.width}x{shot.height}")
+        screen_checks.expect_tiny_wheel(shot, lay, f"screenshot {i}")
+        shots.append(shot)
+        time.sleep(0.4)
+    changed = [
+        sum(1 for y in range(16) for x in range(16) if a.pixel(x, y) != b.pixel(x, y))
+        for a, b in zip(shots, shots[1:])
+    ]
+    check(all(c > 0 for c in changed), f"the wheel did not turn: {changed} pixels changed")
+    summary = m.wait_for_line(SUMMARY + r"frames=(\d+) ", 60)
+    check(int(summary.group(1)) == 150, summary.group(0))
+    expect_no_panic(m)
+
+
+def roulette_large_mode_low_memory(ctx):
+    """Issue 11, defect 2: a mode whose wheel does not fit in memory used to panic
+    ("no memory for the wheel"). With 192 MiB, 6000x4000 on virtio-gpu leaves no
+    room for the 85 MiB wheel of radius 1400: a wheel of half that radius is drawn
+    instead, turning, and the run reaches its frames= limit."""
+    m = ctx.machine(
+        display="virtio-gpu",
+        memory="192M",
+        timeout=240,
+        no_shutdown=True,
+        cfg=["mode=6000x4000", "frames=60", "gate=off", "seed=3", "fps=30", "perframe=off"],
+    )
+    m.wait_for_line(r"^\[video\] backend=virtio-gpu mode=6000x4000 ", BOOT_S)
+    m.wait_for_line(
+        r"^\[roulette\] no memory for a wheel of radius 1400 \(\d+ KiB\): trying radius 700$", 30
+    )
+    lay = screen_checks.layout(m)
+    check(lay["r"] == 700, f"wheel radius {lay['r']}, want 700")
+    screen_checks.expect_wheel_turning(ctx, m, lay, "spinning", gap_s=1.0, ext="ppm")
+    summary = m.wait_for_line(SUMMARY + r"frames=(\d+) ", 120)
+    check(int(summary.group(1)) == 60, summary.group(0))
+    expect_no_panic(m)
+    for name in ("spinning-1.ppm", "spinning-2.ppm"):  # 72 MB each; kept only on failure
+        os.remove(os.path.join(ctx.artifacts, name))
+
+
 CASES = {
     f.__name__: f
-    for f in (roulette_virtio_gpu, roulette_gop, roulette_gate_reboots, roulette_frames_power_off)
+    for f in (
+        roulette_virtio_gpu,
+        roulette_gop,
+        roulette_gate_reboots,
+        roulette_frames_power_off,
+        roulette_mode_16x16,
+        roulette_large_mode_low_memory,
+    )
 }

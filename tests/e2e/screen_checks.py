@@ -180,14 +180,15 @@ def expect_wheel(shot, lay, name, lit_ok=False):
     )
 
 
-def expect_wheel_turning(ctx, m, lay, name, gap_s=0.5):
+def expect_wheel_turning(ctx, m, lay, name, gap_s=0.5, ext="png"):
     """Two screenshots gap_s apart: both show the wheel, and its ring has moved.
-    Waits for the first [frame] line (a second of frames) before the first."""
+    Waits for the first [frame] line (a second of frames) before the first.
+    ext="ppm" for huge screens: QEMU writes PPM without compressing it."""
     m.wait_for_line(r"^\[frame\] ", 60, from_start=True)
-    first = ctx.screendump(m, f"{name}-1.png")
+    first = ctx.screendump(m, f"{name}-1.{ext}")
     expect_wheel(first, lay, f"{name} (first)")
     time.sleep(gap_s)
-    second = ctx.screendump(m, f"{name}-2.png")
+    second = ctx.screendump(m, f"{name}-2.{ext}")
     expect_wheel(second, lay, f"{name} (second)")
     moved = ring_difference(first, second, lay)
     check(moved > 200, f"{name}: the wheel did not turn ({moved} sampled pixels differ)")
@@ -264,3 +265,22 @@ def expect_hud(shot, lay, name, backend, mode, results=()):
         y += 18
         line = hud_result_line(sequence, fate, wedge, win)
         expect_text(shot, x, y, line, WIN if win else LOSE, f"{name}: HUD result {i}")
+
+
+def expect_tiny_wheel(shot, lay, name):
+    """A wheel too small for expect_wheel's samples (a radius of a few pixels): the
+    pointer's yellow at the top, black corners, and the ring's two wedge colours."""
+    cx, cy, r = lay["cx"], lay["cy"], lay["r"]
+    pointer_top = cy - r - max(3, r // 4)
+    tip = shot.pixel(cx, pointer_top + 1)
+    check(close(tip, POINTER, 40), f"{name}: pointer at ({cx},{pointer_top + 1}) is {tip}")
+    for x, y in ((0, shot.height - 1), (shot.width - 1, shot.height - 1)):
+        check(close(shot.pixel(x, y), BLACK), f"{name}: corner ({x},{y}) is {shot.pixel(x, y)}")
+    ring = [
+        shot.pixel(x, y)
+        for y in range(cy - r, cy + r + 1)
+        for x in range(cx - r, cx + r + 1)
+        if (x - cx) ** 2 + (y - cy) ** 2 <= (r - 1) ** 2
+    ]
+    wedges = sum(1 for p in ring if close(p, COLOURED, 24) or close(p, BLANK, 24))
+    check(wedges >= len(ring) // 4, f"{name}: {wedges} of {len(ring)} ring pixels are wedges")

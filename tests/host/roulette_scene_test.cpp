@@ -199,3 +199,50 @@ TEST(RouletteScene, GoldenImages)
         EXPECT_TRUE(failure.empty()) << shot.name << ": " << failure;
     }
 }
+
+// Issue 11, defect 2: every screen size, from the smallest mode rota accepts
+// to very uneven ones, lays out and draws inside the memory the scene asked
+// for (a guard zone after it must stay untouched) and inside the screen, and
+// the spins still land and go on.
+TEST(RouletteScene, EveryScreenSizeDrawsInsideItsMemoryAndItsScreen)
+{
+    const std::pair<int32_t, int32_t> sizes[] = {{16, 16}, {17, 17}, {16, 4000}, {17, 4000},
+        {4000, 17}, {4000, 16}, {23, 61}, {61, 23}, {100, 37}, {37, 100}, {160, 120}, {199, 301},
+        {320, 200}, {401, 239}, {640, 200}, {200, 600}, {1023, 767}, {1281, 799}, {2900, 2900}};
+    constexpr size_t guard_bytes = 4096;
+    constexpr uint8_t guard = 0xa5;
+    for (auto [w, h] : sizes) {
+        SCOPED_TRACE(std::to_string(w) + "x" + std::to_string(h));
+        size_t needed = RouletteScene::memory_needed(w, h);
+        ASSERT_LT(needed, size_t(1) << 32); // no wrapped size
+        std::vector<uint8_t> memory(needed + guard_bytes + 16, guard);
+        auto* aligned = reinterpret_cast<uint8_t*>(
+            (reinterpret_cast<uintptr_t>(memory.data()) + 15) & ~uintptr_t(15));
+        // A frame around the screen in memory: drawing outside the screen shows.
+        constexpr int32_t border = 8;
+        std::vector<uint32_t> pixels(size_t(w + 2 * border) * (h + 2 * border), 0x123456);
+        Surface screen {pixels.data() + border * (w + 2 * border) + border, w, h, w + 2 * border};
+        TestHost host;
+        host.gate_on = false;
+        RouletteScene scene(host, w, h, 3, aligned);
+        // Two spins and the start of a third, the large screen in big steps.
+        double step = w * h > 4'000'000 ? 0.9 : frame_seconds;
+        for (int n = 0; n * step < 26.0; ++n) {
+            Damage damage(screen.bounds());
+            scene.draw(screen, uint64_t(n), uint64_t(n * step * 1e9), n == 0, damage);
+        }
+        EXPECT_EQ(host.landings.size(), 2u);
+        for (size_t i = needed; i < needed + guard_bytes; ++i)
+            ASSERT_EQ(aligned[i], guard)
+                << "the scene wrote " << i - needed << " bytes past its memory";
+        for (int32_t y = 0; y < h + 2 * border; ++y) {
+            for (int32_t x = 0; x < w + 2 * border; ++x) {
+                bool inside = x >= border && x < w + border && y >= border && y < h + border;
+                if (!inside) {
+                    ASSERT_EQ(pixels[size_t(y) * (w + 2 * border) + x], 0x123456u)
+                        << "drawn outside the screen at " << x - border << "," << y - border;
+                }
+            }
+        }
+    }
+}
