@@ -7,6 +7,7 @@
 #include "core/cpu/exception.h"
 #include "core/cpu/idt.h"
 #include "core/cpu/legacy_pic.h"
+#include "core/cpu/local_apic.h"
 #include "core/cpu/x86.h"
 #include "core/log/klog_sink.h"
 #include "core/log/log.h"
@@ -84,6 +85,17 @@ void run_debug_faults(const Config& config)
     if (config.debug & DebugFaultInvalidOpcode) {
         klog("[debug] forcing an invalid-opcode fault (ud2)");
         asm volatile("ud2");
+    }
+    if (config.debug & DebugStrayIrq) {
+        // A vector nobody handles, in the nap timer's priority class: until
+        // it is acknowledged, no nap (and so no device wait) can end.
+        constexpr uint8_t stray = 0xe4;
+        klog("[debug] sending a self-IPI on vector 0x%x, which has no handler", stray);
+        (void)local_apic_send({IpiDelivery::Fixed, stray, 0, true, false, IpiShorthand::Self});
+        local_apic_nap(1000); // takes the stray interrupt, then waits for the timer
+        local_apic_nap(1000);
+        klog("[debug] the nap timer still works: unexpected_interrupts=%lu",
+            idt_unexpected_interrupts());
     }
     if (config.debug & DebugFaultDivide) {
         klog("[debug] forcing a divide error");

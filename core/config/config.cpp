@@ -55,6 +55,7 @@ constexpr DebugName debug_names[] = {
     {"gpu-fault-setup"sv, DebugGpuFaultSetup},
     {"present-only"sv, DebugPresentOnly},
     {"journal-test"sv, DebugJournalTest},
+    {"stray-irq"sv, DebugStrayIrq},
 };
 
 constexpr uint32_t max_fps = 1000;

@@ -24,6 +24,7 @@ enum DebugFlag : uint32_t {
     = 1u << 14, // after the first frame, present the same damage without drawing (device ceiling)
     DebugGpuFaultSetup = 1u << 15, // virtio-gpu: fail the display setup after SET_SCANOUT
     DebugJournalTest = 1u << 12, // append a few made-up spins to the journal at boot (tests)
+    DebugStrayIrq = 1u << 20, // a self-IPI on a vector with no handler, then a nap (tests)
 };
 
 } // namespace rota

@@ -18,6 +18,7 @@ namespace reg {
 constexpr uint32_t id = 0x20;
 constexpr uint32_t eoi = 0xb0;
 constexpr uint32_t spurious = 0xf0;
+constexpr uint32_t in_service = 0x100; // ISR: eight 32-bit registers, 0x10 apart
 constexpr uint32_t error_status = 0x280;
 constexpr uint32_t icr_low = 0x300;
 constexpr uint32_t icr_high = 0x310;
@@ -108,6 +109,11 @@ uint32_t local_apic_id()
 void local_apic_eoi()
 {
     write(reg::eoi, 0);
+}
+
+bool local_apic_in_service(uint8_t vector)
+{
+    return (read(reg::in_service + 0x10 * (vector / 32)) >> (vector % 32) & 1) != 0;
 }
 
 Expected<void> local_apic_send(const Ipi& ipi)
