@@ -73,6 +73,9 @@ private:
     __attribute__((format(printf, 2, 3))) void report(const char* format, ...);
     __attribute__((format(printf, 2, 3))) void turn_off(const char* format, ...);
     void open_blank();
+    BlockShape block_shape() const;
+    void report_torn_write_cost();
+    JournalGeometry likelier_geometry(const JournalGeometry& fallback);
     Expected<void> write_header();
     void replay();
     void remember(const SpinRecord& record);
@@ -83,6 +86,7 @@ private:
     JournalMode m_mode {JournalMode::Off};
     JournalGeometry m_geometry {};
     uint32_t m_io_bytes {journal_sector_bytes}; // the smallest read or write: one device block
+    BlockShape m_shape {};
     uint32_t m_records {0};
     uint32_t m_corrupt {0};
     uint64_t m_last_sequence {0};

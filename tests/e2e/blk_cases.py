@@ -321,6 +321,41 @@ def journal_widest_header(ctx):
     check(output[-1] == "records=2 last_seq=2048 corrupt=0", output[-1])
 
 
+def journal_512e_topology(ctx):
+    """Issue 11, defect 9: on a 512e disk (512-byte logical, 4096-byte physical
+    blocks) the journal used 512-byte slots, so one torn physical block could hold
+    eight records. VIRTIO_BLK_F_TOPOLOGY is now negotiated and every slot is one
+    physical block: the three records land in three different 4 KiB blocks."""
+    disk = blank_disk(ctx)
+    drive = f"if=none,id=disk,file={disk},format=raw"
+    device = "virtio-blk-pci,drive=disk,physical_block_size=4096,logical_block_size=512"
+    m = boot(
+        ctx, ["debug=journal-test", "seed=41"], extra_args=["-drive", drive, "-device", device]
+    )
+    check(
+        lines(
+            m,
+            r"^\[journal\] formatted a blank disk: slots=255 record_bytes=4096 region_sectors=2048 "
+            r"area_start=8 physical_block=4096$",
+        ),
+        "not formatted with one slot per physical block",
+    )
+    appended = lines(m, rf"^\[journal\] append ({FIELDS}) slot=\d+ write_us=\d+$")
+    check(len(appended) == 3, f"appends: {appended}")
+    check(not lines(m, r"^\[journal\] .*torn write can damage"), "a torn-write warning")
+    with open(disk, "rb") as f:
+        region = f.read(2048 * 512)
+    blocks = [k for k in range(1, 256) if region[k * 4096 : k * 4096 + 4] == b"SPIN"]
+    check(blocks == [1, 2, 3], f"records start the physical blocks {blocks}, want [1, 2, 3]")
+    for k in blocks:
+        check(region[k * 4096 + 64 : (k + 1) * 4096] == bytes(4096 - 64), f"block {k} padding")
+    output = journal_tool(ctx, disk)
+    check(
+        output[0].startswith("journal version=1 slots=255 record_bytes=4096 area_start=8"), output
+    )
+    check(tool_records(output) == appended, f"rota-journal printed {output}")
+
+
 def blk_selftest(ctx):
     """debug=blk-selftest: write, read back and verify 8 MiB with many requests in
     flight, twice (the second run finds the first run's pattern and may reuse it)."""
@@ -351,6 +386,7 @@ CASES = {
         journal_no_disk,
         journal_off_config,
         journal_widest_header,
+        journal_512e_topology,
         blk_selftest,
     )
 }
