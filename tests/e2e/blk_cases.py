@@ -8,7 +8,9 @@ import hashlib
 import os
 import re
 import subprocess
+import time
 
+import display_cases
 import journal_image
 import screen_checks
 from cases import BOOT_S, STEP_S, SUMMARY, check, expect_no_panic
@@ -44,9 +46,13 @@ def drive_args(path, readonly=False, legacy=False, modern_only=False, drive_id="
     return ["-drive", drive, "-device", device]
 
 
-def boot(ctx, cfg=(), display="none", finish=True, **options):
-    """One boot to the summary; the machine has powered off when this returns."""
-    m = ctx.machine(display=display, cfg=HEADLESS + list(cfg), **options)
+def boot(ctx, cfg=(), display="none", finish=True, watch=False, **options):
+    """One boot to the summary; the machine has powered off when this returns.
+    watch=True runs the roulette long enough to check it on the screen, and does."""
+    extra = screen_checks.WATCHED_RUN if watch else []
+    m = ctx.machine(display=display, cfg=HEADLESS + list(cfg) + extra, **options)
+    if watch:
+        screen_checks.expect_roulette_on_screen(ctx, m)
     if finish:
         m.wait_for_line(SUMMARY, 90)
         status = m.wait_exit(STEP_S)
@@ -100,13 +106,14 @@ def corrupt_byte(path, offset):
 
 def virtio_devices(ctx, machine, extra_args=(), blk_id="1001", legacy_refused=False):
     """virtio-gpu-pci and virtio-blk-pci together: both found on PCI, both at
-    DRIVER_OK, a first request completed on each (GET_DISPLAY_INFO, GET_ID)."""
+    DRIVER_OK, a first request completed on each (GET_DISPLAY_INFO, GET_ID), and
+    the virtio-gpu showing the test scene, its bar moving (two screenshots)."""
     disk = blank_disk(ctx)
     m = ctx.machine(
         display="virtio-gpu",
         machine=machine,
         journal=None if extra_args else disk,
-        cfg=HEADLESS + ["debug=test-scene"],
+        cfg=HEADLESS + ["debug=test-scene", "frames=150", "fps=30"],
         extra_args=[a.replace("DISK", disk) for a in extra_args],
     )
     gpu = m.wait_for_line(r"^\[pci\] (\S+) 1af4:1050 virtio-gpu", BOOT_S, from_start=True).group(1)
@@ -121,6 +128,11 @@ def virtio_devices(ctx, machine, extra_args=(), blk_id="1001", legacy_refused=Fa
     m.wait_for_line(rf"^\[virtio-gpu\] {re.escape(gpu)} driver_ok ", STEP_S, from_start=True)
     m.wait_for_line(r"^PCI: virtio-gpu driver probe succeeded$", STEP_S, from_start=True)
     m.wait_for_line(r"^\[video\] backend=virtio-gpu ", STEP_S, from_start=True)
+    m.wait_for_line(r"^\[frame\] ", 60)
+    first = display_cases.check_scene(ctx.screendump(m, "scene-1.ppm"), 1280, 800, "first")
+    time.sleep(1.0)
+    second = display_cases.check_scene(ctx.screendump(m, "scene-2.ppm"), 1280, 800, "second")
+    check(first != second, f"the test scene's bar did not move: x={first} in both")
     m.wait_for_line(SUMMARY + r".*backend=virtio-gpu", 90)
     check(m.wait_exit(STEP_S) == 0, "QEMU exit status")
     expect_no_panic(m)
@@ -153,7 +165,7 @@ def virtio_legacy_refused(ctx):
     """A legacy-only virtio-blk (disable-modern=on) is refused with a reason; the
     boot goes on without a journal."""
     disk = blank_disk(ctx)
-    m = boot(ctx, display="std", machine="pc", extra_args=drive_args(disk, legacy=True))
+    m = boot(ctx, display="std", machine="pc", watch=True, extra_args=drive_args(disk, legacy=True))
     line = lines(m, r"^\[virtio\] \S+ 1af4:1001 legacy-only virtio device refused")
     check(len(line) == 1, f"no refusal line: {line}")
     check(lines(m, r"^\[journal\] off: no usable virtio-blk disk$"), "journal not off")
@@ -271,8 +283,9 @@ def journal_readonly(ctx):
 
 
 def journal_no_disk(ctx):
-    """No virtio-blk at all: the journal is off and everything else works."""
-    m = boot(ctx, ["debug=journal-test"], display="std")
+    """No virtio-blk at all: the journal is off and everything else works, the
+    roulette on the screen included."""
+    m = boot(ctx, ["debug=journal-test"], display="std", watch=True)
     check(lines(m, r"^\[journal\] off: no virtio-blk disk$"), "no '[journal] off' line")
     check(not lines(m, r"^\[(blk|virtio-blk)\] "), "blk lines without a disk")
     check(lines(m, r"^\[video\] backend=gop "), "display not up")

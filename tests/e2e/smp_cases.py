@@ -8,6 +8,7 @@ from cases import BOOT_S, STEP_S, SUMMARY, check, expect_no_panic
 
 SELFTEST_S = 120  # -smp 8 on a 2-core host: eight vCPU threads share two cores
 ONLINE = r"^\[smp\] online=(\d+)/(\d+) bsp_apic=(\d+)"
+SHARES = r"^\[smp\] selftest shares (\d+(?:,\d+)*)$"
 COUNTERS = (
     r"^\[smp\] selftest counters cpus=(\d+) participants=(\d+) cpus_counted=(\d+) "
     r"per_cpu_sum=(\d+)/(\d+) locked_sum=(\d+)/(\d+) .* (exact|WRONG)$"
@@ -31,6 +32,7 @@ def run_selftest(ctx, machine_type, smp, expected_online, extra_cfg=()):
     started = [line for line in m.lines if re.match(r"^\[smp\] cpu=\d+ apic=\d+ online", line)]
     check(len(started) == expected_online - 1, f"{len(started)} APs reported online: {started}")
 
+    shares = [int(v) for v in m.wait_for_line(SHARES, SELFTEST_S).group(1).split(",")]
     counters = m.wait_for_line(COUNTERS, SELFTEST_S)
     cpus, participants, counted = (int(counters.group(i)) for i in (1, 2, 3))
     per_cpu, per_cpu_want, locked, locked_want = (int(counters.group(i)) for i in (4, 5, 6, 7))
@@ -41,6 +43,12 @@ def run_selftest(ctx, machine_type, smp, expected_online, extra_cfg=()):
         f"sums not exact: {counters.group(0)}",
     )
     check(per_cpu_want == 200000 * cpus, f"expected total {per_cpu_want} for {cpus} CPUs")
+    # The sums would be exact if the boot CPU did everything: every CPU must
+    # have done a share of the work (a job of 1600 chunks per 8 CPUs).
+    check(len(shares) == cpus, f"{len(shares)} shares for {cpus} CPUs: {shares}")
+    check(sum(shares) == per_cpu_want, f"shares {shares} do not add up to {per_cpu_want}")
+    check(all(share > 0 for share in shares), f"a CPU did no work: shares {shares}")
+    check(participants == cpus and counted == cpus, f"not every CPU took part: {counters.group(0)}")
     m.wait_for_line(r"^\[smp\] selftest result=pass$", SELFTEST_S)
     summary = m.wait_for_line(SUMMARY + r".*\bcpus=(\d+)\b", SELFTEST_S)
     check(int(summary.group(1)) == expected_online, f"summary says {summary.group(0)}")
