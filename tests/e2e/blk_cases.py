@@ -6,12 +6,15 @@ Until the roulette appends real spins, debug=journal-test makes the kernel appen
 three made-up records at boot (kernel/spin_journal.h)."""
 import hashlib
 import os
+import random
 import re
 import subprocess
 import time
 
 import display_cases
 import journal_image
+import qemu
+import write_log
 import screen_checks
 from cases import BOOT_S, STEP_S, SUMMARY, check, expect_no_panic
 
@@ -369,6 +372,203 @@ def journal_512e_topology(ctx):
     check(tool_records(output) == appended, f"rota-journal printed {output}")
 
 
+def logged_disk_args(disk, log, physical=4096):
+    """A virtio-blk disk behind QEMU's blklogwrites driver, which records every
+    write and flush the guest issues in `log` (write_log.py reads it)."""
+    return [
+        "-blockdev",
+        f"driver=file,node-name=disk-file,filename={disk}",
+        "-blockdev",
+        f"driver=file,node-name=log-file,filename={log}",
+        "-blockdev",
+        "driver=blklogwrites,node-name=logged,file=disk-file,log=log-file",
+        "-device",
+        f"virtio-blk-pci,drive=logged,physical_block_size={physical},logical_block_size=512",
+    ]
+
+
+def tool_output(ctx, image):
+    """rota-journal on an image: (exit status, lines); never fails by itself."""
+    tool = os.path.join(ctx.build, "rota-journal")
+    run = subprocess.run([tool, image], capture_output=True, text=True)
+    return run.returncode, run.stdout.splitlines()
+
+
+POWER_CUT_BOOTS = 5
+
+
+def journal_power_cut(ctx):
+    """Power cuts, replayed: five boots of a 512e disk (4 KiB physical blocks, so a
+    record is a multi-sector write that can be torn) behind blklogwrites, each
+    formatting or replaying the journal and appending three records. Every prefix
+    of each boot's write log, and every sector-by-sector tear of the last write in
+    it, is applied to a copy of the disk as it was before that boot, and
+    rota-journal reads the copy: the header must stay readable once written, every
+    record written and flushed by then must be there (each record the serial log
+    acknowledged maps to a write and a later flush in the log), and no record may
+    appear that was never written. Figures go to power-cut.txt."""
+    disk = blank_disk(ctx, size=4 << 20)
+    with open(disk, "rb") as f:
+        state = bytearray(f.read())
+    copy = os.path.join(ctx.artifacts, "cut.img")
+    acknowledged, ever_written, durable_before = [], set(), set()
+    cuts = lost = torn_cuts = 0
+    for boot_index in range(POWER_CUT_BOOTS):
+        log = os.path.join(ctx.artifacts, f"writes-{boot_index}.log")
+        open(log, "wb").close()
+        m = boot(
+            ctx,
+            ["debug=journal-test", f"seed={500 + boot_index}"],
+            extra_args=logged_disk_args(disk, log),
+        )
+        acked = lines(m, rf"^\[journal\] append ({FIELDS}) slot=\d+ write_us=\d+$")
+        check(len(acked) == 3, f"boot {boot_index}: appends {acked}")
+        acknowledged += acked
+        entries, sector_size = write_log.read_log(log)
+        check(sector_size == 512, f"log sector size {sector_size}")
+
+        # The cuts: after each whole entry, and inside each multi-sector write.
+        plan = [(i, None) for i in range(len(entries) + 1)]
+        for i, entry in enumerate(entries):
+            plan += [(i, k) for k in range(1, entry.nr_sectors) if not entry.flush]
+        for count, torn in plan:
+            image = bytearray(state)
+            written, pending, durable = set(), [], set(durable_before)
+            header_written = state[:8] == b"ROTAJRNL"
+            for entry in entries[:count]:
+                write_log.apply(image, entry, sector_size)
+                if entry.flush:
+                    durable.update(pending)
+                    pending = []
+                else:
+                    found = write_log.records_written(entry, sector_size)
+                    written.update(found)
+                    pending += found
+                    header_written |= entry.sector == 0
+            if torn is not None:
+                write_log.apply(image, entries[count], sector_size, torn)
+                written.update(write_log.records_written(entries[count], sector_size))
+                header_written |= entries[count].sector == 0
+                torn_cuts += 1
+            with open(copy, "wb") as f:
+                f.write(image)
+            status, output = tool_output(ctx, copy)
+            cuts += 1
+            where = f"boot {boot_index}, after {count} of {len(entries)} entries" + (
+                f" and {torn} sectors of the next" if torn is not None else ""
+            )
+            if not header_written:
+                check(status == 1 and not any(image[: 2048 * 512]), f"{where}: {output}")
+                continue
+            check(status == 0 and output[0].startswith("journal version=1 "), f"{where}: {output}")
+            present = set(tool_records(output))
+            missing = durable - present
+            lost += len(missing)
+            check(not missing, f"{where}: flushed records lost: {sorted(missing)}")
+            unknown = present - ever_written - written
+            check(not unknown, f"{where}: records never written: {sorted(unknown)}")
+        # The whole log applied is the disk QEMU left: the log missed no write.
+        for entry in entries:
+            write_log.apply(state, entry, sector_size)
+            ever_written.update(write_log.records_written(entry, sector_size))
+        with open(disk, "rb") as f:
+            check(
+                f.read() == bytes(state), f"boot {boot_index}: the log does not replay to the disk"
+            )
+        # Each acknowledged record was written and then flushed before the disk
+        # saw any later write: the journal returns (and the kernel logs the
+        # append) only after the flush, and writes nothing in between. A flush
+        # QEMU issues when the machine stops does not count.
+        flushed, pending = set(), []
+        for entry in entries:
+            if entry.flush:
+                flushed.update(pending)
+                pending = []
+            else:
+                check(
+                    not (set(pending) & set(acked)),
+                    f"boot {boot_index}: a write followed an acknowledged record before a "
+                    f"flush: {pending}",
+                )
+                pending += write_log.records_written(entry, sector_size)
+        check(set(acked) <= flushed, f"boot {boot_index}: acknowledged but never flushed")
+        durable_before |= flushed
+
+    status, output = tool_output(ctx, disk)
+    check(set(acknowledged) <= set(tool_records(output)), f"final journal: {output}")
+    figures = (
+        f"cuts_replayed={cuts} torn_cuts={torn_cuts} boots={POWER_CUT_BOOTS} "
+        f"records_acknowledged={len(acknowledged)} lost={lost}"
+    )
+    with open(os.path.join(ctx.artifacts, "power-cut.txt"), "w") as f:
+        f.write(figures + "\n")
+    print(f"power cut: {figures}")
+    check(lost == 0, figures)
+
+
+LIVE_CUTS = 10
+
+
+def journal_power_cut_live(ctx):
+    """Power cuts in real runs: ten boots of the roulette (gate=off) on one disk,
+    each stopped by QMP quit at a random moment around its first spin's landing,
+    when the spin is appended (6.5 to 8 s into the spin, from a fixed random
+    seed). Each next boot must replay every record the serial log acknowledged so
+    far, and any record beyond them must be one of the spins that was under way
+    (its fate is known from the seed); rota-journal agrees at the end."""
+    rng = random.Random(2026)
+    disk = blank_disk(ctx)
+    acknowledged, expected_fates = [], set()
+    records_line = r"^\[journal\] records=(\d+) last_seq=(\d+) corrupt=(\d+) "
+    for run in range(LIVE_CUTS + 1):
+        seed = 700 + run
+        m = ctx.machine(
+            display="virtio-gpu",
+            journal=disk,
+            cfg=[f"seed={seed}", "gate=off", "fps=30", "perframe=off"],
+        )
+        replay = m.wait_for_line(records_line, BOOT_S)
+        records, last_seq, corrupt = (int(v) for v in replay.groups())
+        check(records >= len(acknowledged), f"run {run}: {replay.group(0)}: lost records")
+        check(corrupt <= 1, f"run {run}: {replay.group(0)}")
+        listed = lines(m, rf"^\[journal\] record ({FIELDS})$")
+        newest = acknowledged[-16:]  # the kernel lists the 16 newest
+        check(
+            set(newest) <= set(listed) or len(listed) == 16,
+            f"run {run}: acknowledged records not replayed: {set(newest) - set(listed)}",
+        )
+        for line in listed:
+            if line not in acknowledged:
+                fate = int(re.search(r"fate=(\d+)", line).group(1))
+                check(fate in expected_fates, f"run {run}: a record nobody wrote: {line}")
+        if run == LIVE_CUTS:
+            break
+        expected_fates.add(next(roulette_fates(seed)))
+        m.wait_for_line(r"^\[roulette\] layout ", 60)
+        spin_start = time.monotonic()
+        time.sleep(max(0.0, spin_start + rng.uniform(6.5, 8.0) - time.monotonic()))
+        try:
+            m.qmp("quit")
+        except qemu.Exited:
+            pass
+        m.wait_exit(STEP_S)
+        acknowledged += lines(m, rf"^\[journal\] append ({FIELDS}) slot=\d+ write_us=\d+$")
+        expect_no_panic(m)
+    output = journal_tool(ctx, disk)
+    check(set(acknowledged) <= set(tool_records(output)), f"final journal: {output}")
+    figures = f"live_cuts={LIVE_CUTS} records_acknowledged={len(acknowledged)} lost=0"
+    with open(os.path.join(ctx.artifacts, "power-cut.txt"), "w") as f:
+        f.write(figures + "\n")
+    print(f"power cut (live): {figures}")
+
+
+def roulette_fates(seed):
+    """The roulette's fates for a seed: splitmix64, as roulette_cases.fates."""
+    import roulette_cases
+
+    return roulette_cases.fates(seed)
+
+
 def blk_selftest(ctx):
     """debug=blk-selftest: write, read back and verify 8 MiB with many requests in
     flight, twice (the second run finds the first run's pattern and may reuse it)."""
@@ -400,6 +600,8 @@ CASES = {
         journal_off_config,
         journal_widest_header,
         journal_512e_topology,
+        journal_power_cut,
+        journal_power_cut_live,
         blk_selftest,
     )
 }
