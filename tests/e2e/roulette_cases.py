@@ -8,6 +8,7 @@ import time
 
 import blk_cases
 import screen_checks
+from screen_checks import layout, ring_difference  # noqa: F401 (virgl_cases uses them)
 from cases import BOOT_S, STEP_S, SUMMARY, check, expect_no_panic
 
 MASK = (1 << 64) - 1
@@ -48,7 +49,7 @@ def watch_one_spin(ctx, display, seed, extra=(), journal=None):
     """Boots, checks the wheel is drawn and turns, lands where the seed says (the
     fate and wedge worked out here, from SPEC section 3's rules), lights the wedge,
     then shows the fate's own digits in the result's colour and the right banner.
-    Returns the machine, the layout and the spin (fate, wedge, win)."""
+    Returns the machine."""
     fate = next(fates(seed))
     wins, wedge = fate % 2 == 1, target_wedge(fate)
     m = ctx.machine(
@@ -90,14 +91,17 @@ def watch_one_spin(ctx, display, seed, extra=(), journal=None):
     )
     screen_checks.expect_wheel(result, lay, "result")
     expect_no_panic(m)
-    return m, lay, (fate, wedge, wins)
+    return m
 
 
 def roulette_virtio_gpu(ctx):
     """A winning spin on virtio-gpu; the table then keeps spinning with its HUD,
     which names the backend and mode and lists the spin (no journal: numbered by
     the spin)."""
-    m, lay, (fate, wedge, wins) = watch_one_spin(ctx, "virtio-gpu", seed_where(True))
+    seed = seed_where(True)
+    m = watch_one_spin(ctx, "virtio-gpu", seed)
+    lay, fate = screen_checks.layout(m), next(fates(seed))
+    wedge, wins = target_wedge(fate), True
     m.wait_for_line(r"^\[roulette\] gate passed", 10)
     m.wait_for_line(r"^\[frame\] ", 10)
     time.sleep(1.0)
@@ -110,7 +114,7 @@ def roulette_virtio_gpu(ctx):
 
 def roulette_gop(ctx):
     """A losing spin on the GOP framebuffer, gate=off: the next spin starts."""
-    m, _, _ = watch_one_spin(ctx, "std", seed_where(False), extra=["gate=off"])
+    m = watch_one_spin(ctx, "std", seed_where(False), extra=["gate=off"])
     m.wait_for_line(r"^\[roulette\] gate=off: the table goes on", 10)
     m.wait_for_line(r"^\[roulette\] spin=2 ", 30)
 
@@ -224,7 +228,9 @@ def roulette_journal_real_path(ctx):
     its own new spin."""
     disk = blk_cases.blank_disk(ctx)
     seed = seed_where(True)
-    m, lay, (fate, wedge, wins) = watch_one_spin(ctx, "virtio-gpu", seed, journal=disk)
+    m = watch_one_spin(ctx, "virtio-gpu", seed, journal=disk)
+    lay, fate = screen_checks.layout(m), next(fates(seed))
+    wedge, wins = target_wedge(fate), True
     m.wait_for_line(r"^\[blk\] \S+ capacity_sectors=\d+ ro=no flush=yes", 5, from_start=True)
     record = rf"seq=1 fate={fate} result=win wedge={wedge} frames=\d+ fps=\d+\.\d"
     gate = m.wait_for_line(r"^\[roulette\] gate passed", 10)
