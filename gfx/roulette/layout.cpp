@@ -138,7 +138,7 @@ int32_t pointer_height(int32_t radius)
     return radius >= 48 ? std::max(12, radius / 14) : std::max(3, radius / 4);
 }
 
-// The radius SPEC section 3 asks for, with the gaps shrinking first and the
+// The radius docs/roulette.md gives, with the gaps shrinking first and the
 // wheel only if the screen is too short to stack titles, wheel, box and
 // banner without overlap (below about 1024×768): overlapping layers would
 // have to be redrawn over each other every frame. docs/roulette-layout.md

@@ -5,7 +5,7 @@
 #include "core/display/rect.h"
 
 // Where everything of the Wheel of Fate goes on a screen of a given size
-// (SPEC section 3): the title and subtitle centred at the top, the wheel
+// (docs/roulette.md): the title and subtitle centred at the top, the wheel
 // centred below them with radius min(width, height) × 0.35, the pointer at 12
 // o'clock just above the rim, the 200×60 fate box under the wheel, the 400×80
 // banner under the box, and the heads-up display in the right-hand margin.
@@ -32,7 +32,7 @@ const char* layout_fit_reason(LayoutFit fit);
 struct RouletteLayout {
     int32_t width, height;
     LayoutFit fit;
-    int32_t spec_radius; // min(width, height) × 0.35, what SPEC section 3 asks for
+    int32_t spec_radius; // min(width, height) × 0.35, the full radius (docs/roulette.md)
     bool titles; // the title and subtitle are shown
     int32_t title_y, title_scale;
     int32_t subtitle_y, subtitle_scale;

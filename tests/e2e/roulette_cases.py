@@ -47,7 +47,7 @@ def close(a, b, tolerance=3):
 
 def watch_one_spin(ctx, display, seed, extra=(), journal=None):
     """Boots, checks the wheel is drawn and turns, lands where the seed says (the
-    fate and wedge worked out here, from SPEC section 3's rules), lights the wedge,
+    fate and wedge worked out here, from docs/roulette.md's rules), lights the wedge,
     then shows the fate's own digits in the result's colour and the right banner.
     Returns the machine."""
     fate = next(fates(seed))

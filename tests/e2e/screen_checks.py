@@ -147,7 +147,7 @@ def around(lay, fraction, count):
 
 
 def expect_wheel(shot, lay, name, lit_ok=False):
-    """The wheel as SPEC section 3 draws it: black outside, a light rim and hub, a
+    """The wheel as docs/roulette.md draws it: black outside, a light rim and hub, a
     black hub centre, the yellow pointer above the rim, and between hub and rim
     coloured and blank wedges in about equal parts (each with its spokes)."""
     cx, cy, r = lay["cx"], lay["cy"], lay["r"]

@@ -165,7 +165,7 @@ bool near(Color a, Color b, int tolerance = 1)
 
 } // namespace
 
-// A sample composition in the roulette's colours (SPEC section 3), written to
+// A sample composition in the roulette's colours (docs/roulette.md), written to
 // the build directory as canvas_specimen.png for a person to look at, and
 // checked: the colours where the shapes are, and the file read back.
 TEST(CanvasSpecimen, WritesAPicture)

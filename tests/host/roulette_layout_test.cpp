@@ -158,7 +158,7 @@ TEST(RouletteLayout, SmallerLayoutsEndWithoutAWheel)
 }
 
 // Issue 11, defect 12: below about 768 px of height the wheel is smaller
-// than SPEC section 3's 0.35 × min(width, height), so that the title,
+// than docs/roulette.md's 0.35 × min(width, height), so that the title,
 // subtitle, pointer, wheel, fate box and banner stack without overlapping
 // (docs/roulette-layout.md). The expected radius is worked out here from that
 // rule: the largest radius whose stack, with the smallest gaps (2 px), fits.

@@ -104,7 +104,7 @@ constexpr double frame_seconds = 1.0 / 30;
 
 namespace {
 
-// SPEC section 3's rules, written out here rather than taken from fate.h:
+// The rules of docs/roulette.md, written out here rather than taken from fate.h:
 // splitmix64 over the seed (the high 32 bits of each output), odd wins, and
 // the target is fate mod 12 moved forward to the nearest wedge of the right
 // kind (even wedges are coloured and win).
