@@ -196,8 +196,8 @@ def roulette_mode_16x16(ctx):
 def roulette_large_mode_low_memory(ctx):
     """Issue 11, defect 2: a mode whose wheel does not fit in memory used to panic
     ("no memory for the wheel"). With 192 MiB, 6000x4000 on virtio-gpu leaves no
-    room for the 85 MiB wheel of radius 1400: a wheel of half that radius is drawn
-    instead, turning, and the run reaches its frames= limit."""
+    room for the 85 MiB wheel of radius 1400: a wheel of half that radius (or less)
+    is drawn instead, turning, and the run reaches its frames= limit."""
     m = ctx.machine(
         display="virtio-gpu",
         memory="192M",
@@ -206,11 +206,15 @@ def roulette_large_mode_low_memory(ctx):
         cfg=["mode=6000x4000", "frames=150", "gate=off", "seed=3", "fps=30", "perframe=off"],
     )
     m.wait_for_line(r"^\[video\] backend=virtio-gpu mode=6000x4000 ", BOOT_S)
-    m.wait_for_line(
-        r"^\[roulette\] no memory for a wheel of radius 1400 \(\d+ KiB\): trying radius 700$", 30
-    )
+    m.wait_for_line(r"^\[roulette\] no memory for a wheel of radius 1400 \(\d+ KiB\)", 30)
     lay = screen_checks.layout(m)
-    check(lay["r"] == 700, f"wheel radius {lay['r']}, want 700")
+    # Half the radius, or less if even that did not fit (what else holds
+    # memory differs a little from boot to boot): the last radius tried.
+    tried = [
+        int(t)
+        for t in re.findall(r"no memory for a wheel .* trying radius (\d+)$", m.serial_text(), re.M)
+    ]
+    check(tried and lay["r"] == tried[-1] and lay["r"] <= 700, f"radius {lay['r']}, tried {tried}")
     screen_checks.expect_wheel_turning(ctx, m, lay, "spinning", gap_s=1.0, ext="ppm")
     summary = m.wait_for_line(SUMMARY + r"frames=(\d+) ", 120)
     check(int(summary.group(1)) == 150, summary.group(0))
