@@ -59,6 +59,7 @@ set(ROTA_PURE_SOURCES
     virtio/blk/selftest_pattern.cpp
     virtio/blk/split.cpp
     journal/crc32.cpp
+    smp/ap_sequence.cpp
     journal/journal.cpp
     journal/journal_format.cpp
     journal/record_scan.cpp

@@ -27,6 +27,14 @@ public:
     }
     uint64_t sector_count() const override { return m_device.capacity_sectors(); }
     uint32_t block_bytes() const override { return m_device.info().config.block_bytes; }
+    uint32_t physical_block_bytes() const override
+    {
+        return m_device.info().config.physical_block_bytes;
+    }
+    uint32_t physical_offset_bytes() const override
+    {
+        return m_device.info().config.alignment_offset_bytes;
+    }
     bool read_only() const override { return m_device.read_only(); }
     Expected<void> read(uint64_t sector, std::span<uint8_t> out) override
     {

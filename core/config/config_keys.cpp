@@ -40,6 +40,7 @@ constexpr NamedValue debug_names[] = {
     {"virgl-fault"sv, DebugVirglFault},
     {"dump-capset"sv, DebugDumpCapset},
     {"virgl-no-flush"sv, DebugVirglNoFlush},
+    {"stray-irq"sv, DebugStrayIrq},
 };
 
 // In the order describe_config prints them.

@@ -24,6 +24,8 @@ public:
 
     uint64_t sector_count() const override { return bytes.size() / 512; }
     uint32_t block_bytes() const override { return block; }
+    uint32_t physical_block_bytes() const override { return physical != 0 ? physical : block; }
+    uint32_t physical_offset_bytes() const override { return physical_offset; }
     bool read_only() const override { return is_read_only; }
 
     rota::Expected<void> read(uint64_t sector, std::span<uint8_t> out) override
@@ -73,6 +75,8 @@ public:
 
     std::vector<uint8_t> bytes;
     uint32_t block;
+    uint32_t physical {0}; // 0: the same as block
+    uint32_t physical_offset {0};
     bool is_read_only {false};
     bool fail_reads {false};
     bool fail_writes {false};
