@@ -13,7 +13,10 @@ set(ROTA_PURE_SOURCES
     core/acpi/table_directory.cpp
     core/cpu/stack_walk.cpp
     core/lib/format.cpp
+    core/log/diagnostic_sink.cpp
     core/lib/math.cpp
+    core/lib/parse_number.cpp
+    core/lib/text_builder.cpp
     core/lib/ucs2.cpp
     core/time/tsc_math.cpp
     gfx/canvas/damage.cpp
@@ -36,15 +39,20 @@ set(ROTA_PURE_SOURCES
     gfx/text/text_atlas.cpp
     gfx/text/text_smooth.cpp
     virtio/gpu/commands.cpp
+    virtio/gpu/gpu_device.cpp
     virtio/gpu/virgl/capset.cpp
     virtio/gpu/virgl/commands_3d.cpp
     virtio/gpu/virgl/encoder.cpp
     virtio/gpu/virgl/encoder_state.cpp
     core/config/config.cpp
+    core/config/config_keys.cpp
+    core/config/key_syntax.cpp
     core/mem/memory_map.cpp
     core/mem/page_allocator.cpp
     core/mem/heap.cpp
+    virtio/device/device.cpp
     virtio/device/device_init.cpp
+    virtio/device/request_slots.cpp
     virtio/blk/blk_config.cpp
     virtio/blk/blk_device.cpp
     virtio/blk/blk_transfer.cpp
@@ -52,6 +60,7 @@ set(ROTA_PURE_SOURCES
     virtio/blk/selftest_pattern.cpp
     virtio/blk/split.cpp
     journal/crc32.cpp
+    smp/ap_sequence.cpp
     journal/journal.cpp
     journal/journal_format.cpp
     journal/record_scan.cpp
@@ -98,7 +107,8 @@ set(ROTA_KERNEL_SOURCES
     core/mem/page_dma_allocator.cpp
     core/time/tsc_poll_clock.cpp
     virtio/transport/virtio_pci_device.cpp
-    virtio/gpu/gpu_device.cpp
+    virtio/device/kernel_environment.cpp
+    virtio/gpu/gpu_probe.cpp
     virtio/blk/blk_probe.cpp
     kernel/blk_selftest.cpp
     kernel/spin_journal.cpp

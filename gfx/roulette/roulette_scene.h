@@ -65,9 +65,16 @@ public:
     // The steady wheel's speed (spin=steady): slow enough to follow by eye.
     static constexpr double steady_turns_per_second = 0.25;
 
-    // `memory` holds memory_needed(width, height) bytes. With SpinMode::Steady
-    // the wheel turns at steady_turns_per_second and never lands: no result,
-    // no banner, every frame redraws the same ring (the benchmarks' workload).
+    // `memory` holds memory_needed(layout) bytes (16-byte aligned; none for a
+    // layout without a wheel). The layout comes from compute_layout() for the
+    // screen the scene draws on. With SpinMode::Steady the wheel turns at
+    // steady_turns_per_second and never lands: no result, no banner, every
+    // frame redraws the same ring (the benchmarks' workload).
+    static size_t memory_needed(const RouletteLayout& layout);
+    RouletteScene(RouletteHost& host, const RouletteLayout& layout, uint64_t seed, void* memory,
+        SpinMode spin = SpinMode::Fate);
+
+    // The same with compute_layout(width, height).
     static size_t memory_needed(int32_t width, int32_t height);
     RouletteScene(RouletteHost& host, int32_t width, int32_t height, uint64_t seed, void* memory,
         SpinMode spin = SpinMode::Fate);
@@ -99,6 +106,7 @@ private:
     SpinMode m_spin;
     RotatingLayer* m_layer {nullptr}; // the display turns the ring (null: we draw it)
     RouletteLayout m_layout;
+    bool m_has_wheel;
     WheelRenderer m_wheel;
     FateGenerator m_fates;
     SpinOutcome m_outcome {};

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/lib/math.h"
+#include "core/roulette/wedges.h"
 
 // Building the wheel's tables (gfx/roulette/wheel.h): per box pixel its ring
 // coverage, static colour and texel index, and the polar texture. Both go row
@@ -212,9 +213,10 @@ double WheelRenderer::label_coverage(int wedge, double x, double y) const
     return top * (1 - ay) + bottom * ay;
 }
 
-// Angles in units of 1/98304 turn (24 * angle_steps): column c's centre is at
-// 24 c + 12 and wedge w spans [8192 w, 8192 (w + 1)), so the wedge, spoke and
-// label tests are integer arithmetic, which TCG runs natively where every
+// Angles in units of 1 / (2 * wedge_count * angle_steps) turn (1/98304 with
+// twelve wedges): column c's centre is at 2 wedge_count c + wedge_count and
+// wedge w spans [2 angle_steps w, 2 angle_steps (w + 1)), so the wedge, spoke
+// and label tests are integer arithmetic, which TCG runs natively where every
 // double operation is a call into its soft-float library.
 constexpr int32_t units_per_wedge = 2 * WheelRenderer::angle_steps;
 
@@ -233,12 +235,15 @@ WheelRenderer::TexelRow WheelRenderer::texel_row(int32_t row) const
     TexelRow t {};
     t.row = row;
     t.r = g.hub_radius + row + 0.5;
-    t.pixels_per_unit = 2 * pi * t.r / (12.0 * units_per_wedge);
-    t.spoke_units = int32_t((g.spoke_half_width + 0.5) / t.pixels_per_unit) + 1;
+    t.pixels_per_unit = 2 * pi * t.r / (double(wedge_count) * units_per_wedge);
+    // A wheel too small for spokes has spoke_half_width 0: no texel is on one.
+    t.spoke_units
+        = g.spoke_half_width > 0 ? int32_t((g.spoke_half_width + 0.5) / t.pixels_per_unit) + 1 : 0;
     // The label's half width bounds r * |sin(angle from the middle)|, which is
-    // at least 0.988 of the arc within a wedge (|angle| <= pi / 12).
+    // at least 0.988 of the arc within a wedge (|angle| <= pi / 12). A wheel
+    // too small for numbers has none: no texel is near one.
     double reach = m_label_width > m_label_height ? m_label_width : m_label_height;
-    bool near_label = t.r > g.label_radius - reach && t.r < g.label_radius + reach;
+    bool near_label = g.labels && t.r > g.label_radius - reach && t.r < g.label_radius + reach;
     t.label_units = near_label ? int32_t((reach * 1.05 + 2) / t.pixels_per_unit) + 1 : -1;
     return t;
 }
@@ -246,9 +251,9 @@ WheelRenderer::TexelRow WheelRenderer::texel_row(int32_t row) const
 Color WheelRenderer::texel(const TexelRow& t, int32_t column, int highlight) const
 {
     const WheelGeometry& g = m_geometry;
-    int32_t at = 24 * column + 12;
+    int32_t at = 2 * wedge_count * column + wedge_count;
     int wedge = at / units_per_wedge;
-    bool coloured = wedge % 2 == 0;
+    bool coloured = wedge_is_coloured(wedge);
     Color base = coloured ? wheel_colors::coloured : wheel_colors::blank;
     if (wedge == highlight)
         base = coloured ? wheel_colors::highlight_coloured : wheel_colors::highlight_blank;
@@ -259,7 +264,7 @@ Color WheelRenderer::texel(const TexelRow& t, int32_t column, int highlight) con
     int32_t from_middle = at - (units_per_wedge * wedge + units_per_wedge / 2);
     if ((from_middle < 0 ? -from_middle : from_middle) < t.label_units) {
         // The wedge's middle column holds the sine and cosine of its middle angle.
-        int32_t mid_column = (2 * wedge + 1) * angle_steps / 24;
+        int32_t mid_column = (2 * wedge + 1) * angle_steps / (2 * wedge_count);
         double mid_sin = m_column_sin[mid_column], mid_cos = m_column_cos[mid_column];
         double px = t.r * m_column_sin[column], py = -t.r * m_column_cos[column];
         double dx = px - g.label_radius * mid_sin, dy = py + g.label_radius * mid_cos;

@@ -58,17 +58,35 @@ struct FakeBehaviour {
     std::optional<uint32_t> corrupt_id; // report this id for the first completion
     uint32_t extra_len {0}; // over-report every len by this much
     bool notification_driven {false}; // look at the ring only when kicked
+    // Poll the ring without ever sleeping, and say so from the start: the
+    // used ring's NO_NOTIFY flag set (or, with EVENT_IDX, avail_event left
+    // at 0), so a driver that honours them never needs to notify.
+    bool always_busy {false};
+};
+
+// Where a queue's rings are, as the driver told the device (4.1.4.3).
+struct FakeRings {
+    uint64_t desc, driver, device;
+    uint16_t size;
+    bool event_idx;
 };
 
 class FakeQueueDevice {
 public:
     FakeQueueDevice(const rota::virtio::Virtqueue& queue, CountingNotifier& notifier,
         FakeHandler handler, FakeBehaviour behaviour = {})
-        : m_desc(reinterpret_cast<uint8_t*>(queue.descriptor_area().get()))
-        , m_avail(reinterpret_cast<uint8_t*>(queue.driver_area().get()))
-        , m_used(reinterpret_cast<uint8_t*>(queue.device_area().get()))
-        , m_size(queue.size())
-        , m_event_idx(queue.event_idx())
+        : FakeQueueDevice(FakeRings {queue.descriptor_area().get(), queue.driver_area().get(),
+                              queue.device_area().get(), queue.size(), queue.event_idx()},
+            notifier, std::move(handler), behaviour)
+    {
+    }
+    FakeQueueDevice(const FakeRings& rings, CountingNotifier& notifier, FakeHandler handler,
+        FakeBehaviour behaviour = {})
+        : m_desc(reinterpret_cast<uint8_t*>(rings.desc))
+        , m_avail(reinterpret_cast<uint8_t*>(rings.driver))
+        , m_used(reinterpret_cast<uint8_t*>(rings.device))
+        , m_size(rings.size)
+        , m_event_idx(rings.event_idx)
         , m_notifier(notifier)
         , m_handler(std::move(handler))
         , m_behaviour(behaviour)
@@ -78,6 +96,8 @@ public:
 
     void start()
     {
+        if (m_behaviour.always_busy && !m_event_idx)
+            store(used_u16(0), 1, std::memory_order_seq_cst); // VIRTQ_USED_F_NO_NOTIFY
         m_thread = std::thread([this] { run(); });
     }
     void stop()
