@@ -1,7 +1,7 @@
 #pragma once
 
 // The x87/SSE state every CPU starts from. The kernel is compiled for x86-64,
-// whose ABI has SSE2 (the wheel's renderer uses it on purpose, and the
+// whose ABI has SSE2 (large memcpy and memset use it on purpose, and the
 // compiler for doubles and copies), so each CPU turns it on itself instead of
 // trusting what the firmware or the INIT-SIPI-SIPI start left in CR0 and CR4.
 // Interrupt handlers may use it too: the entry stubs save and restore the

@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <cstring>
 
-#include <emmintrin.h>
-
 #include "core/lib/assert.h"
 #include "core/lib/format.h"
 #include "core/lib/math.h"
@@ -20,25 +18,29 @@ size_t align16(size_t bytes)
     return (bytes + 15) & ~size_t(15);
 }
 
-// The fully covered pixels of a run: out[i] = texture[index[i] - turn]. Four
-// pixels a step, with SSE2 (every x86-64 CPU has it): one 16-byte load of
-// their indices, one vector subtract, four texel loads and one 16-byte store.
-// Under TCG each guest memory access costs a software TLB lookup, so this
-// does a little over half the accesses of the plain loop.
-void copy_texels(
+// The fully covered pixels of a run: out[i] = texture[index[i] - turn], two
+// pixels a step in plain 8-byte moves: one load of their indices, two texel
+// loads, one store of both colours (four accesses where a pixel at a time
+// takes six). Under TCG every guest memory access is a software TLB lookup,
+// so fewer accesses is faster; but SSE2 is not: gathering four texels into a
+// vector made this loop 2.3 times slower at 1280x800 under QEMU 7.2
+// (docs/benchmarks.md, "What limits each configuration"). GCC's vectoriser
+// would build that gather again; it is told not to. (__builtin_memcpy: the
+// kernel is freestanding, where plain memcpy stays a call.)
+__attribute__((optimize("no-tree-slp-vectorize", "no-tree-vectorize"))) void copy_texels(
     uint32_t* out, const uint32_t* index, const uint32_t* texture, uint32_t turn, int32_t count)
 {
+    auto pair = [&](int32_t i) {
+        uint64_t at;
+        __builtin_memcpy(&at, index + i, sizeof at);
+        uint64_t colours = uint64_t(texture[uint32_t(at) - turn])
+            | uint64_t(texture[uint32_t(at >> 32) - turn]) << 32;
+        __builtin_memcpy(out + i, &colours, sizeof colours);
+    };
     int32_t i = 0;
-    __m128i shift = _mm_set1_epi32(int32_t(turn));
     for (; i + 4 <= count; i += 4) {
-        __m128i at
-            = _mm_sub_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(index + i)), shift);
-        uint64_t low = uint64_t(_mm_cvtsi128_si64(at));
-        uint64_t high = uint64_t(_mm_cvtsi128_si64(_mm_unpackhi_epi64(at, at)));
-        __m128i texels
-            = _mm_set_epi32(int32_t(texture[high >> 32]), int32_t(texture[uint32_t(high)]),
-                int32_t(texture[low >> 32]), int32_t(texture[uint32_t(low)]));
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i), texels);
+        pair(i);
+        pair(i + 2);
     }
     for (; i < count; ++i)
         out[i] = texture[index[i] - turn];

@@ -14,9 +14,9 @@
 // anti-aliasing in both directions. Each frame, every pixel of the turning
 // ring takes its precomputed texel index (its radius picks the row, its angle
 // the column), subtracts the wheel's rotation in whole texture columns and
-// copies that texel: one subtraction per pixel, four pixels at a time with
-// SSE2, no trigonometry. Pixels on the ring's two circles blend the texel
-// with the precomputed static colour by their precomputed coverage.
+// copies that texel: one subtraction per pixel, two pixels per 8-byte move,
+// no trigonometry. Pixels on the ring's two circles blend the texel with the
+// precomputed static colour by their precomputed coverage.
 //
 // Memory comes from the caller (the kernel's page allocator, a test's vector).
 
