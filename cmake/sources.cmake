@@ -11,10 +11,13 @@ set(ROTA_PURE_SOURCES
     core/acpi/mcfg.cpp
     core/acpi/rsdp.cpp
     core/acpi/table_directory.cpp
+    core/cpu/irq_route.cpp
     core/cpu/stack_walk.cpp
+    core/cpu/vector_allocator.cpp
     core/lib/format.cpp
     core/lib/math.cpp
     core/lib/ucs2.cpp
+    core/time/timer_queue.cpp
     core/time/tsc_math.cpp
     gfx/canvas/damage.cpp
     core/display/edid.cpp
@@ -58,6 +61,8 @@ set(ROTA_PURE_SOURCES
     core/pci/enable.cpp
     core/pci/enumerate.cpp
     core/pci/function_line.cpp
+    core/pci/msi.cpp
+    core/pci/msix.cpp
     core/pci/pci_names.cpp
 )
 
