@@ -76,6 +76,8 @@ set(ROTA_KERNEL_SOURCES
     core/cpu/exception.cpp
     core/cpu/gdt.cpp
     core/cpu/idt.cpp
+    core/cpu/interrupts.cpp
+    core/cpu/ioapic.cpp
     core/cpu/legacy_pic.cpp
     core/cpu/local_apic.cpp
     core/cpu/isr.S
@@ -88,6 +90,9 @@ set(ROTA_KERNEL_SOURCES
     core/panic.cpp
     core/power.cpp
     core/time/clock.cpp
+    core/time/sleep.cpp
+    core/time/timers.cpp
+    core/sync/wake_event.cpp
     kernel/roulette_host.cpp
     kernel/kernel_frame_clock.cpp
     core/log/klog_sink.cpp
@@ -104,6 +109,7 @@ set(ROTA_KERNEL_SOURCES
     gfx/display/virtio_gpu_display.cpp
     core/pci/ecam_config_space.cpp
     core/pci/legacy_config_space.cpp
+    core/pci/msix_vectors.cpp
     core/pci/pci.cpp
     smp/ap_start.cpp
     smp/parallel.cpp

@@ -6,6 +6,8 @@
 #include "core/boot_info.h"
 #include "core/cpu/exception.h"
 #include "core/cpu/idt.h"
+#include "core/cpu/interrupts.h"
+#include "core/cpu/ioapic.h"
 #include "core/cpu/legacy_pic.h"
 #include "core/cpu/x86.h"
 #include "core/log/klog_sink.h"
@@ -16,6 +18,7 @@
 #include "core/pci/pci.h"
 #include "core/power.h"
 #include "core/time/clock.h"
+#include "core/time/timers.h"
 #include "gfx/display/video.h"
 #include "gfx/frame/frame_loop.h"
 #include "gfx/roulette/roulette_scene.h"
@@ -175,6 +178,11 @@ void kernel_main(const BootInfo& info)
     memory_init(info);
     acpi_init(info);
     clock_calibrate(acpi_fadt() ? acpi_fadt()->pm_timer : std::nullopt);
+    // Interrupts before any CPU or device can raise one: the timer queue's
+    // vector, the device vectors' dispatcher, and every I/O APIC input masked.
+    timers_init();
+    interrupts_init();
+    ioapic_init(acpi_madt());
     start_cpus(info);
     find_pci_devices(info.config);
     journal_init(info.config);

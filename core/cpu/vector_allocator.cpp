@@ -58,8 +58,8 @@ uint32_t VectorAllocator::allocated(uint32_t cpu) const
     if (cpu >= max_interrupt_cpus)
         return 0;
     uint32_t total = 0;
-    for (uint64_t word : m_taken[cpu])
-        total += uint32_t(__builtin_popcountll(word));
+    for (unsigned v = vector::first_device; v <= vector::last_device; ++v)
+        total += is_allocated(cpu, uint8_t(v)) ? 1 : 0;
     return total;
 }
 
