@@ -101,6 +101,7 @@ set(ROTA_KERNEL_SOURCES
     virtio/transport/mmio_transport.cpp
     core/mem/page_dma_allocator.cpp
     core/time/tsc_poll_clock.cpp
+    virtio/transport/virtio_irq.cpp
     virtio/transport/virtio_pci_device.cpp
     virtio/gpu/gpu_device.cpp
     virtio/blk/blk_probe.cpp

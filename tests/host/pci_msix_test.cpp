@@ -7,6 +7,7 @@
 
 #include <memory>
 
+#include "core/pci/enable.h"
 #include "core/pci/enumerate.h"
 #include "core/pci/msi.h"
 #include "core/pci/msix.h"
@@ -215,4 +216,20 @@ TEST(PciMsi, MultipleMessagesAndPerVectorMasks)
     EXPECT_EQ(config.read16(bdf, 0x58), 0x40);
     EXPECT_EQ(config.read32(bdf, 0x5c), ~0xfu) << "messages 0-3 unmasked, the rest masked";
     EXPECT_EQ((config.read16(bdf, 0x52) >> 4) & 7, 2) << "log2(4) messages enabled";
+}
+
+TEST(PciIntx, InterruptDisableIsCleared)
+{
+    Captured pc("pc-virtio-blk");
+    constexpr Bdf blk {0, 0, 2, 0};
+    PciFunction fn = pc.at(blk);
+    uint16_t command = pc.config->read16(blk, 4);
+    pc.config->poke16(blk, 4, uint16_t(command | 1u << 10));
+    ASSERT_TRUE(rota::enable_intx(*pc.config, fn).has_value());
+    EXPECT_EQ(pc.config->read16(blk, 4), command & ~(1u << 10));
+    EXPECT_EQ(pc.config->writes().back().width, 2) << "a 16-bit write, not the status register too";
+
+    pc.config->poke16(blk, 4, uint16_t(command | 1u << 10));
+    pc.config->set_command_read_only(true);
+    EXPECT_EQ(rota::enable_intx(*pc.config, fn).error(), Error::DeviceError);
 }

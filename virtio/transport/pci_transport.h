@@ -42,9 +42,15 @@ public:
     uint16_t queue_notify_off();
     // queue_desc, queue_driver, queue_device: each low half, then high half.
     void set_queue_addresses(PhysAddr descriptor_area, PhysAddr driver_area, PhysAddr device_area);
+    // 4.1.5.1.2: the MSI-X table entry for the selected queue's used buffer
+    // notifications, or common_cfg::no_msix_vector. The device answers a read
+    // with what it accepted: no_msix_vector when it could not map the entry.
     void set_queue_msix_vector(uint16_t vector);
+    uint16_t queue_msix_vector();
     void enable_queue();
+    // The same for configuration change notifications.
     void set_config_msix_vector(uint16_t vector);
+    uint16_t config_msix_vector();
 
     // 4.1.5.2: the queue's index, written to its notification address.
     void notify(const Doorbell& doorbell) override;
