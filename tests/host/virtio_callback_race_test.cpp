@@ -150,17 +150,18 @@ private:
                 std::memcpy(elem + 4, &len, 4);
                 ++used_idx;
             }
-            std::atomic_ref(*used16(2)).store(used_idx, std::memory_order_release);
             // 2.7.7.1 / 2.7.10: used.idx is visible before the driver's
-            // suppression field is read.
-            std::atomic_thread_fence(std::memory_order_seq_cst);
+            // suppression field is read. Sequentially consistent store and
+            // load say that in C++ (an xchg and a mov on x86) and in a form
+            // ThreadSanitizer understands, where a standalone fence is not.
+            std::atomic_ref(*used16(2)).store(used_idx, std::memory_order_seq_cst);
             bool notify;
             if (m_event_idx) {
                 uint16_t event = std::atomic_ref(*avail16(4 + 2 * size_t(m_size)))
-                                     .load(std::memory_order_relaxed);
+                                     .load(std::memory_order_seq_cst);
                 notify = passed(event, used_idx, old_used);
             } else {
-                notify = (std::atomic_ref(*avail16(0)).load(std::memory_order_relaxed) & 1) == 0;
+                notify = (std::atomic_ref(*avail16(0)).load(std::memory_order_seq_cst) & 1) == 0;
             }
             if (notify) {
                 ++m_interrupts;
