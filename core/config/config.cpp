@@ -55,6 +55,9 @@ constexpr DebugName debug_names[] = {
     {"gpu-fault-setup"sv, DebugGpuFaultSetup},
     {"present-only"sv, DebugPresentOnly},
     {"journal-test"sv, DebugJournalTest},
+    {"virgl-fault"sv, DebugVirglFault},
+    {"dump-capset"sv, DebugDumpCapset},
+    {"virgl-no-flush"sv, DebugVirglNoFlush},
 };
 
 constexpr uint32_t max_fps = 1000;
@@ -244,6 +247,8 @@ std::optional<VideoChoice> parse_video(StringView text)
 {
     if (text == "auto"sv)
         return VideoChoice::Auto;
+    if (text == "virgl"sv)
+        return VideoChoice::Virgl;
     if (text == "virtio"sv)
         return VideoChoice::Virtio;
     if (text == "gop"sv)
@@ -373,9 +378,10 @@ void append_value(LineWriter& out, const Config& config, Key key)
     auto append_switch = [&](bool on) { out.append(on ? "on"sv : "off"sv); };
     switch (key) {
     case Key::Video:
-        out.append(config.video == VideoChoice::Virtio ? "virtio"sv
-                : config.video == VideoChoice::Gop     ? "gop"sv
-                                                       : "auto"sv);
+        out.append(config.video == VideoChoice::Virgl ? "virgl"sv
+                : config.video == VideoChoice::Virtio ? "virtio"sv
+                : config.video == VideoChoice::Gop    ? "gop"sv
+                                                      : "auto"sv);
         return;
     case Key::Mode:
         if (!config.mode.has_value()) {

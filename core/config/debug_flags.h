@@ -24,6 +24,9 @@ enum DebugFlag : uint32_t {
     = 1u << 14, // after the first frame, present the same damage without drawing (device ceiling)
     DebugGpuFaultSetup = 1u << 15, // virtio-gpu: fail the display setup after SET_SCANOUT
     DebugJournalTest = 1u << 12, // append a few made-up spins to the journal at boot (tests)
+    DebugVirglFault = 1u << 20, // virgl: send a shader the host rejects at frame 30 (fail-over)
+    DebugDumpCapset = 1u << 21, // hex-dump the virgl capset the device returns (test fixtures)
+    DebugVirglNoFlush = 1u << 22, // virgl: no RESOURCE_FLUSH, so no display copy (measurements)
 };
 
 } // namespace rota
