@@ -108,8 +108,8 @@ public:
             m_thread.join();
     }
     uint64_t interrupts() const { return m_interrupts.load(); }
-    // Publications whose notify decision is made.
-    uint64_t decisions() const { return m_decisions.load(); }
+    // Requests completed whose notify decision is made.
+    uint64_t decided() const { return m_decided.load(); }
     uint64_t suppressed() const { return m_suppressed.load(); }
 
 private:
@@ -169,7 +169,7 @@ private:
             } else {
                 ++m_suppressed;
             }
-            m_decisions.fetch_add(1, std::memory_order_release);
+            m_decided.fetch_add(take, std::memory_order_release);
         }
     }
 
@@ -181,7 +181,7 @@ private:
     std::atomic<bool> m_stop {false};
     std::atomic<uint64_t> m_interrupts {0};
     std::atomic<uint64_t> m_suppressed {0};
-    std::atomic<uint64_t> m_decisions {0};
+    std::atomic<uint64_t> m_decided {0};
     std::thread m_thread;
 };
 
@@ -204,15 +204,16 @@ TEST_P(VirtioCallbackRace, NoWakeupIsLost)
     device.start();
 
     // In one wait of four, hold the driver inside the window until the
-    // device has published (with callbacks off: no interrupt) and decided.
+    // device has completed everything kicked (with callbacks off: no
+    // interrupt) and decided so.
     std::minstd_rand forcing(3);
     uint64_t forced = 0;
+    uint64_t kicked = 0;
     signal.on_arm = [&] {
         if (forcing() % 4 != 0)
             return;
         ++forced;
-        uint64_t before = device.decisions();
-        while (device.decisions() == before)
+        while (device.decided() < kicked)
             std::this_thread::yield();
     };
 
@@ -228,6 +229,7 @@ TEST_P(VirtioCallbackRace, NoWakeupIsLost)
         for (unsigned i = 0; i < batch; ++i)
             ASSERT_TRUE(queue.add({}, writable, token + i).has_value());
         ASSERT_TRUE(queue.kick().has_value());
+        kicked = token + batch;
         for (unsigned i = 0; i < batch; ++i) {
             auto completion = queue.wait(clock, signal, lost_wakeup_ns);
             if (completion.is_error()) {
