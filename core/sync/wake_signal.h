@@ -5,8 +5,8 @@
 // What a waiting context sleeps on and an interrupt handler ends: the
 // kernel's WakeEvent (core/sync/wake_event.h) halts the CPU until the
 // device's interrupt or a timer; host tests use a thread-safe fake that a
-// fake device thread signals. Injected into waits (STYLE.md), so the code
-// that decides when to sleep is the same in both worlds.
+// fake device thread signals. Injected into waits, so the code that decides
+// when to sleep is the same in both worlds.
 //
 // The protocol that loses no wake-up: arm(), then make the condition the
 // interrupt reports observable to the device (virtqueue callbacks on), then
