@@ -137,8 +137,9 @@ void print_summary(FrameLoop& loop, const Screen& screen)
          "notifies_per_frame=%s irqs_per_frame=%s render_ms=%s present_ms=%s log_dropped=%lu "
          "backend=%s cpus=%u",
         s.frames, fps_text(s.frames, loop.elapsed_ns()).text, ms_text(s.p50_ns).text,
-        ms_text(s.p99_ns).text, hundredths_text(s.fences_x100).text,
-        hundredths_text(s.spins_x100).text, hundredths_text(s.notifies_x100).text,
+        ms_text(s.p99_ns).text, hundredths_text(s.per_frame_x100(s.counters.fences)).text,
+        hundredths_text(s.per_frame_x100(s.counters.spins)).text,
+        hundredths_text(s.per_frame_x100(s.counters.notifies)).text,
         hundredths_text(per_frame_x100(irqs, s.frames)).text, ms_text(s.mean_render_ns).text,
         ms_text(s.mean_present_ns).text, log_dropped_lines(), screen.backend_name(), cpu_count());
 }
