@@ -1,7 +1,8 @@
 """End-to-end tests of interrupts and sleeping (issue 12; docs/interrupts.md). Each
 boots virtio-gpu with a virtio-blk journal disk, lets the wheel turn (judged from two
 screenshots) and checks the serial facts: how each device interrupts ("[irq] ..."),
-that its completions came by interrupt (its count above zero, irqs_per_frame), that
+that its completions came by interrupt (its count in the end-of-run "[irq] ...
+interrupts=N" line above zero, no poll that found nothing), that
 the journal still writes and reads back (debug=journal-test appends three records,
 which the host tool then reads), and with fps=30 that the frame rate holds while the
 boot CPU sleeps between frames instead of spinning."""
@@ -95,14 +96,18 @@ def check_interrupt_driven(ctx, machine, blk_vectors=None, gpu_vectors=None):
             kinds[device] = (line.group(1), "intx")
         else:
             line = device_line(m, MSIX, device)
-            queues = 2 if device == "virtio-gpu" else 1
+            queues = 1  # virtio-gpu: the control queue; virtio-blk: the request queue
             check(int(line.group(2)) == queues + 1, f"{line.group(0)}: want {queues + 1} vectors")
             kinds[device] = (line.group(1), "msix")
     expect_wheel_turns(ctx, m)
     facts = summary_facts(m)
     check(facts.get("frames") == str(FRAMES), f"summary: {facts}")
-    check(float(facts["irqs_per_frame"]) > 0, f"irqs_per_frame={facts['irqs_per_frame']}")
-    check(float(facts["spins_per_frame"]) < 0.5, f"spins_per_frame={facts['spins_per_frame']}")
+    # Completions that are there when the driver looks need no interrupt (the
+    # frame's present is reaped a frame later, usually long done), so the rate
+    # per frame may be near zero; but no look may find nothing, and each device
+    # must have woken a waiter: the initialisation and journal requests wait.
+    check(float(facts["irqs_per_frame"]) >= 0, f"irqs_per_frame={facts.get('irqs_per_frame')}")
+    check(float(facts["spins_per_frame"]) < 0.1, f"spins_per_frame={facts['spins_per_frame']}")
     for device, (bdf, kind) in kinds.items():
         count = interrupts_of(m, bdf, device, kind)
         check(count > 0, f"{device} at {bdf} ({kind}) raised no interrupt")

@@ -15,6 +15,7 @@
 #include <random>
 #include <thread>
 
+#include "support/fake_wake_signal.h"
 #include "virtio/queue/virtqueue.h"
 #include "virtio_fake_device.h"
 #include "virtio_host_support.h"
@@ -34,53 +35,6 @@ constexpr uint64_t waits = 2'000'000;
 #endif
 // Far beyond any stall of a healthy device thread, even on a loaded host.
 constexpr uint64_t lost_wakeup_ns = 5'000'000'000;
-
-// What the interrupt handler and the sleeping driver share: a flag. The
-// driver's "halt" spins on it with yields.
-class FakeWakeSignal final : public rota::WakeSignal {
-public:
-    // arm() comes between the queue's last look at used.idx and enabling
-    // callbacks: the window in which a completion comes without an interrupt
-    // (callbacks are still off), where a driver without the re-check would go
-    // to sleep on it for good. A random pause widens the window; `on_arm`
-    // lets the test put the device's publishing right inside it.
-    void arm() override
-    {
-        ++arms;
-        m_signalled.store(false, std::memory_order_seq_cst);
-        for (unsigned spin = m_random() % 128; spin > 0; --spin)
-            asm volatile("pause");
-        if (on_arm)
-            on_arm();
-    }
-    void sleep_until(uint64_t deadline_ns) override
-    {
-        ++sleeps;
-        while (!m_signalled.load(std::memory_order_acquire)) {
-            if (m_clock.now_ns() >= deadline_ns) {
-                ++expired;
-                return;
-            }
-            std::this_thread::yield();
-        }
-    }
-    void signal()
-    {
-        m_signalled.store(true, std::memory_order_release);
-        ++signals;
-    }
-
-    std::atomic<uint64_t> signals {0};
-    std::function<void()> on_arm;
-    uint64_t arms {0}; // driver thread only
-    uint64_t sleeps {0};
-    uint64_t expired {0};
-
-private:
-    std::atomic<bool> m_signalled {false};
-    std::minstd_rand m_random {7};
-    SteadyPollClock m_clock;
-};
 
 // A device for one queue that answers every request at once, with a random
 // pause first so that its publishing lands anywhere in the driver's enable /
@@ -210,6 +164,10 @@ TEST_P(VirtioCallbackRace, NoWakeupIsLost)
     uint64_t forced = 0;
     uint64_t kicked = 0;
     signal.on_arm = [&] {
+        // A random pause widens the window, so the device often publishes
+        // inside it on its own.
+        for (unsigned spin = forcing() % 128; spin > 0; --spin)
+            asm volatile("pause");
         if (forcing() % 4 != 0)
             return;
         ++forced;

@@ -5,6 +5,7 @@
 #include "core/lib/addr.h"
 #include "virtio/queue/notifier.h"
 #include "virtio/transport/common_config.h"
+#include "virtio/transport/device_interrupts.h"
 #include "virtio/transport/pci_capability.h"
 #include "virtio/transport/register_space.h"
 
@@ -24,6 +25,11 @@ public:
         RegisterSpace* isr, RegisterSpace* device);
 
     const VirtioPciLayout& layout() const { return m_layout; }
+
+    // How the device's notifications reach rota (device_interrupts.h); null
+    // (the default): nowhere, the device is polled.
+    void set_interrupts(DeviceInterrupts* interrupts) { m_interrupts = interrupts; }
+    DeviceInterrupts* interrupts() const { return m_interrupts; }
     RegisterSpace& common() { return *m_common; }
 
     uint8_t status();
@@ -82,6 +88,7 @@ private:
     RegisterSpace* m_notify;
     RegisterSpace* m_isr;
     RegisterSpace* m_device;
+    DeviceInterrupts* m_interrupts {nullptr};
 };
 
 } // namespace rota::virtio

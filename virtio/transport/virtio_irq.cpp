@@ -134,6 +134,12 @@ void VirtioIrq::refused(uint16_t q)
         1u + q);
 }
 
+void VirtioIrq::config_refused()
+{
+    klog("[irq] %s %s refused msix entry 0 for configuration changes", bdf_text(m_fn.bdf).text,
+        m_what);
+}
+
 void VirtioIrq::on_queue(void* context)
 {
     auto& entry = *static_cast<Entry*>(context);
@@ -163,6 +169,20 @@ void VirtioIrq::on_intx(void* context)
         for (uint16_t q = 0; q < irq.m_queues; ++q)
             irq.m_signals[q].signal();
     }
+}
+
+VirtioIrq* attach_virtio_irq(
+    const PciFunction& fn, PciTransport& transport, uint16_t queues, const char* what, bool enabled)
+{
+    VirtioIrq* irq = nullptr;
+    for (size_t i = 0; i < g_device_count && irq == nullptr; ++i) {
+        if (g_devices[i]->function().bdf == fn.bdf)
+            irq = g_devices[i];
+    }
+    if (irq == nullptr)
+        irq = VirtioIrq::create(fn, transport, queues, what, enabled);
+    transport.set_interrupts(irq);
+    return irq;
 }
 
 void virtio_irq_report()

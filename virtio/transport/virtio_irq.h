@@ -8,7 +8,7 @@
 #include "core/pci/msix_vectors.h"
 #include "core/pci/pci_function.h"
 #include "core/sync/wake_event.h"
-#include "virtio/device/device_interrupts.h"
+#include "virtio/transport/device_interrupts.h"
 #include "virtio/transport/pci_transport.h"
 
 // How one virtio-pci device interrupts rota, in the kernel:
@@ -44,6 +44,7 @@ public:
     uint16_t config_vector() override;
     WakeSignal* signal(uint16_t q) override;
     void refused(uint16_t q) override;
+    void config_refused() override;
 
     Kind kind() const { return m_kind; }
     // Interrupts this device raised (its own, on a shared line).
@@ -79,6 +80,12 @@ private:
     std::atomic<uint64_t> m_interrupts {0};
     std::atomic<uint64_t> m_config_changes {0};
 };
+
+// The device's VirtioIrq (made on first use, for the function; a second
+// VirtioPciDevice of the same function gets the same one), attached to its
+// transport. `enabled` false (irq=off): polled.
+VirtioIrq* attach_virtio_irq(const PciFunction& fn, PciTransport& transport, uint16_t queues,
+    const char* what, bool enabled);
 
 // Every VirtioIrq made, for the end-of-run lines
 // "[irq] 00:02.0 virtio-blk interrupts=12".
