@@ -30,6 +30,7 @@
 #include "smp/ap_start.h"
 #include "smp/per_cpu.h"
 #include "smp/selftest.h"
+#include "virtio/device/kernel_environment.h"
 #include "virtio/transport/virtio_irq.h"
 
 namespace rota {
@@ -211,6 +212,7 @@ void kernel_main(const BootInfo& info)
     ioapic_init(acpi_madt());
     start_cpus(info);
     find_pci_devices(info.config);
+    virtio::kernel_devices_use_interrupts(info.config.irq);
     journal_init(info.config);
     run_debug_faults(info.config);
     if (info.config.debug & DebugSmpSelftest)

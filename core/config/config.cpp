@@ -12,7 +12,7 @@ namespace {
 
 using namespace std::string_view_literals;
 
-enum class Key { Video, Mode, Frames, Gate, Seed, Perframe, Fps, Cpus, Journal, Debug };
+enum class Key { Video, Mode, Frames, Gate, Seed, Perframe, Fps, Cpus, Journal, Irq, Debug };
 
 struct KeyName {
     StringView name;
@@ -30,6 +30,7 @@ constexpr KeyName key_names[] = {
     {"fps"sv, Key::Fps},
     {"cpus"sv, Key::Cpus},
     {"journal"sv, Key::Journal},
+    {"irq"sv, Key::Irq},
     {"debug"sv, Key::Debug},
 };
 
@@ -358,13 +359,15 @@ bool apply_value(Config& config, Key key, StringView value)
         return false;
     case Key::Gate:
     case Key::Perframe:
-    case Key::Journal: {
+    case Key::Journal:
+    case Key::Irq: {
         std::optional<bool> on = parse_switch(value);
         if (!on.has_value())
             return false;
         bool& field = key == Key::Gate ? config.gate
             : key == Key::Perframe     ? config.perframe
-                                       : config.journal;
+            : key == Key::Journal      ? config.journal
+                                       : config.irq;
         field = *on;
         return true;
     }
@@ -418,6 +421,9 @@ void append_value(LineWriter& out, const Config& config, Key key)
         return;
     case Key::Journal:
         append_switch(config.journal);
+        return;
+    case Key::Irq:
+        append_switch(config.irq);
         return;
     case Key::Debug: {
         if (config.debug == 0) {

@@ -67,7 +67,7 @@ void expect_bad(const std::string& key, const std::string& value, const std::str
 }
 
 const char* const default_line = "[config] video=auto mode=preferred frames=0 gate=on seed=tsc "
-                                 "perframe=on fps=60 cpus=all journal=on "
+                                 "perframe=on fps=60 cpus=all journal=on irq=on "
                                  "debug=none";
 
 } // namespace
@@ -184,6 +184,8 @@ TEST(Config, Switches)
     EXPECT_FALSE(parse_file("gate=off").config.gate);
     EXPECT_FALSE(parse_file("perframe=off").config.perframe);
     EXPECT_FALSE(parse_file("journal=off").config.journal);
+    EXPECT_FALSE(parse_file("irq=off").config.irq);
+    EXPECT_TRUE(parse_file("irq=on").config.irq);
 }
 
 TEST(Config, Seed)
@@ -491,11 +493,12 @@ TEST(Config, DescribeEverySetting)
     config.fps = 0;
     config.cpus = 2;
     config.journal = false;
+    config.irq = false;
     config.debug = rota::DebugFaultPageFault | rota::DebugSmpSelftest | rota::DebugBlkSelftest;
     EXPECT_EQ(describe(config),
         "[config] video=virtio mode=1280x800 frames=600 gate=off seed=12345 perframe=off fps=0 "
         "cpus=2 "
-        "journal=off debug=fault-pf,smp-selftest,blk-selftest");
+        "journal=off irq=off debug=fault-pf,smp-selftest,blk-selftest");
 
     config.video = VideoChoice::Gop;
     config.debug = rota::DebugFaultInvalidOpcode | rota::DebugFaultGeneralProtection
