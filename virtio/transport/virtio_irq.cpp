@@ -35,21 +35,39 @@ VirtioIrq* VirtioIrq::create(
     const PciFunction& fn, PciTransport& transport, uint16_t queues, const char* what, bool enabled)
 {
     auto* irq = new VirtioIrq(fn, transport, queues, what);
-    BdfText bdf = bdf_text(fn.bdf);
-    if (!enabled) {
-        klog("[irq] %s %s polled: irq=off", bdf.text, what);
-    } else if (const char* msix_problem = irq->try_msix(); msix_problem == nullptr) {
-        klog(
-            "[irq] %s %s msix vectors=%u cpu=%u", bdf.text, what, irq->m_msix->bound(), irq->m_cpu);
-    } else if (const char* intx_problem = irq->try_intx(); intx_problem == nullptr) {
-        // try_intx logged its line
-    } else {
-        klog("[irq] %s %s polled: no msi-x (%s), no intx (%s)", bdf.text, what, msix_problem,
-            intx_problem);
+    char polled[96] = "irq=off";
+    if (enabled) {
+        // MSI-X first (PCI Local Bus 3.0, 6.8: a function that has it should
+        // be driven by it), INTx where it has none or it cannot be used.
+        const char* msix_problem = irq->try_msix();
+        const char* intx_problem = msix_problem != nullptr ? irq->try_intx() : nullptr;
+        if (intx_problem != nullptr)
+            format(
+                polled, sizeof polled, "no msi-x (%s), no intx (%s)", msix_problem, intx_problem);
     }
+    irq->report_route(polled);
     if (g_device_count < max_devices)
         g_devices[g_device_count++] = irq;
     return irq;
+}
+
+void VirtioIrq::report_route(const char* why_polled) const
+{
+    BdfText bdf = bdf_text(m_fn.bdf);
+    switch (m_kind) {
+    case Kind::Msix:
+        klog("[irq] %s %s msix vectors=%u cpu=%u", bdf.text, m_what, m_msix->bound(), m_cpu);
+        return;
+    case Kind::Intx:
+        klog("[irq] %s %s intx pin=%c gsi=%u trigger=%s polarity=%s cpu=%u", bdf.text, m_what,
+            char('A' + m_fn.interrupt_pin - 1), m_route.gsi,
+            m_route.trigger == Trigger::Level ? "level" : "edge",
+            m_route.polarity == Polarity::ActiveHigh ? "high" : "low", m_cpu);
+        return;
+    case Kind::Polled:
+        klog("[irq] %s %s polled: %s", bdf.text, m_what, why_polled);
+        return;
+    }
 }
 
 const char* VirtioIrq::try_msix()
@@ -99,10 +117,8 @@ const char* VirtioIrq::try_intx()
     if (enable_intx(pci_config_space(), m_fn).is_error())
         return "interrupt disable stuck";
     m_kind = Kind::Intx;
-    klog("[irq] %s %s intx pin=%c gsi=%u trigger=%s polarity=%s cpu=%u", bdf_text(m_fn.bdf).text,
-        m_what, char('A' + m_fn.interrupt_pin - 1), route->gsi,
-        route->trigger == Trigger::Level ? "level" : "edge",
-        route->polarity == Polarity::ActiveHigh ? "high" : "low", claimed->irq.cpu);
+    m_route = claimed->route;
+    m_cpu = claimed->irq.cpu;
     return nullptr;
 }
 

@@ -54,8 +54,10 @@ public:
 
 private:
     VirtioIrq(const PciFunction& fn, PciTransport& transport, uint16_t queues, const char* what);
+    // Each returns why it could not be used, or null once it is.
     const char* try_msix();
     const char* try_intx();
+    void report_route(const char* why_polled) const;
 
     static void on_queue(void* context);
     static void on_config(void* context);
@@ -73,6 +75,7 @@ private:
     const char* m_what;
     Kind m_kind {Kind::Polled};
     uint32_t m_cpu {0}; // the CPU the vectors belong to
+    GsiRoute m_route {}; // INTx only
     std::optional<MsixVectors> m_msix;
     Entry m_entries[max_queues] {};
     WakeEvent m_signals[max_queues] {};
