@@ -162,11 +162,14 @@ def irq_fps30_sleeps(ctx):
     facts = summary_facts(m)
     fps = float(facts["fps"])
     check(fps <= 30.5, f"fps={fps}: faster than fps=30 asks")
-    # On a host too busy to draw a frame in its 33 ms no pacing can hold the rate;
-    # where the work leaves half the period free, sleeping must not lose frames.
+    # On a host too busy to draw a frame in its 33 ms no pacing can hold the rate.
+    # Where the work leaves half the period free, the typical frame must last its
+    # 33.3 ms: a sleep that woke late would make it longer, every frame. (The
+    # summary's fps also counts the first frame, which builds the whole scene.)
     work_ms = float(facts["render_ms"]) + float(facts["present_ms"])
+    p50 = float(facts["p50_ms"])
     if work_ms < 16.0:
-        check(fps >= 28.5, f"fps={fps} at fps=30 with {work_ms:.1f} ms of work a frame")
+        check(33.0 <= p50 <= 34.0, f"p50_ms={p50} at fps=30 with {work_ms:.1f} ms of work a frame")
     else:
         print(f"irq_fps30_sleeps: {work_ms:.1f} ms of work a frame, the rate is not judged")
     check(float(facts["spins_per_frame"]) < 0.5, f"spins_per_frame={facts['spins_per_frame']}")
