@@ -15,7 +15,10 @@ set(ROTA_PURE_SOURCES
     core/cpu/stack_walk.cpp
     core/cpu/vector_allocator.cpp
     core/lib/format.cpp
+    core/log/diagnostic_sink.cpp
     core/lib/math.cpp
+    core/lib/parse_number.cpp
+    core/lib/text_builder.cpp
     core/lib/ucs2.cpp
     core/time/timer_queue.cpp
     core/time/tsc_math.cpp
@@ -44,6 +47,8 @@ set(ROTA_PURE_SOURCES
     virtio/gpu/virgl/encoder.cpp
     virtio/gpu/virgl/encoder_state.cpp
     core/config/config.cpp
+    core/config/config_keys.cpp
+    core/config/key_syntax.cpp
     core/mem/memory_map.cpp
     core/mem/page_allocator.cpp
     core/mem/heap.cpp
@@ -57,6 +62,7 @@ set(ROTA_PURE_SOURCES
     virtio/blk/selftest_pattern.cpp
     virtio/blk/split.cpp
     journal/crc32.cpp
+    smp/ap_sequence.cpp
     journal/journal.cpp
     journal/journal_format.cpp
     journal/record_scan.cpp

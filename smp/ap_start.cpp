@@ -4,10 +4,12 @@
 
 #include "core/cpu/idt.h"
 #include "core/cpu/local_apic.h"
+#include "core/cpu/stack_sizes.h"
 #include "core/cpu/x86.h"
 #include "core/log/log.h"
 #include "core/mem/kernel_memory.h"
 #include "core/time/clock.h"
+#include "smp/ap_sequence.h"
 #include "smp/per_cpu.h"
 #include "smp/trampoline_layout.h"
 #include "smp/worker.h"
@@ -21,10 +23,7 @@ namespace rota {
 
 namespace {
 
-constexpr size_t stack_pages = 16; // 64 KiB kernel stack per CPU
-constexpr size_t ist_stack_pages = 4; // 16 KiB per IST stack
 constexpr uint64_t online_timeout_ns = 1'000'000'000;
-constexpr uint64_t sipi_gap_ns = 200'000;
 
 struct [[gnu::packed]] FarPointer {
     uint32_t offset;
@@ -83,13 +82,6 @@ bool cpu_needs_init_delay()
     return !((intel && family >= 6) || (amd && family >= 0xf));
 }
 
-void delay_ns(uint64_t ns)
-{
-    uint64_t end = x86::rdtsc() + clock_ns_to_ticks(ns);
-    while (x86::rdtsc() < end)
-        x86::pause();
-}
-
 bool prepare_page(PhysAddr page)
 {
     size_t code_size = static_cast<size_t>(ap_trampoline_end - ap_trampoline_start);
@@ -140,7 +132,7 @@ PerCpu* make_cpu(uint32_t apic_id)
 {
     auto* cpu = new PerCpu();
     cpu->apic_id = apic_id;
-    cpu->stack_top = allocate_stack_top(stack_pages, &cpu->stack_bottom);
+    cpu->stack_top = allocate_stack_top(kernel_stack_pages, &cpu->stack_bottom);
     for (auto& top : cpu->ist_tops)
         top = allocate_stack_top(ist_stack_pages);
     if (cpu->stack_top == 0 || cpu->ist_tops[0] == 0 || cpu->ist_tops[1] == 0
@@ -149,46 +141,101 @@ PerCpu* make_cpu(uint32_t apic_id)
     return cpu;
 }
 
-// INIT, then SIPI (and a second SIPI if the first did not take), then wait for
-// the AP to say it is online. Intel SDM vol. 3, 9.4.4.1; Linux
-// wakeup_secondary_cpu_via_init.
-bool start_one(PerCpu& cpu, TrampolineData& data, PhysAddr page, bool init_delay)
-{
-    data.stack_top = cpu.stack_top;
-    data.per_cpu = reinterpret_cast<uint64_t>(&cpu);
-    auto* started = reinterpret_cast<volatile uint32_t*>(page.get() + TRAMP_STARTED);
-    *started = 0;
-    asm volatile("mfence" ::: "memory"); // the data is in memory before the AP can look
+// The hardware behind the start-up sequence (smp/ap_sequence.h): the local
+// APIC's IPIs, the trampoline page's data block and counter, the TSC.
+class KernelApPort final : public ApStartPort {
+public:
+    KernelApPort(TrampolineData& data, PhysAddr page)
+        : m_data(data)
+        , m_page(page)
+        , m_started(reinterpret_cast<volatile uint32_t*>(page.get() + TRAMP_STARTED))
+    {
+    }
 
-    uint64_t begin = x86::rdtsc();
-    auto sent = local_apic_send({IpiDelivery::Init, 0, cpu.apic_id, true, true});
-    if (sent.has_value() && local_apic_mode() == ApicMode::XApic)
-        sent = local_apic_send({IpiDelivery::Init, 0, cpu.apic_id, false, true}); // de-assert
-    if (sent.has_value() && init_delay)
-        delay_ns(10'000'000);
-    auto vector = static_cast<uint8_t>(page.get() >> 12);
-    for (int attempt = 0; attempt < 2 && sent.has_value() && *started == 0; ++attempt) {
-        sent = local_apic_send({IpiDelivery::Startup, vector, cpu.apic_id});
-        delay_ns(sipi_gap_ns);
+    Expected<void> send_init(uint32_t apic_id) override
+    {
+        TRY(local_apic_send({IpiDelivery::Init, 0, apic_id, true, true}));
+        if (local_apic_mode() == ApicMode::XApic) // de-assert (SDM vol. 3, 9.4.4.1)
+            TRY(local_apic_send({IpiDelivery::Init, 0, apic_id, false, true}));
+        return {};
     }
-    if (sent.is_error()) {
-        klog("[smp] apic=%u: the local APIC did not send the start-up IPIs", cpu.apic_id);
-        return false;
+    Expected<void> send_startup(uint32_t apic_id) override
+    {
+        auto vector = static_cast<uint8_t>(m_page.get() >> 12);
+        return local_apic_send({IpiDelivery::Startup, vector, apic_id});
     }
-    uint64_t deadline = begin + clock_ns_to_ticks(online_timeout_ns);
-    while (!cpu.online.load(std::memory_order_acquire)) {
-        if (x86::rdtsc() > deadline) {
-            klog("[smp] apic=%u did not come online in %lu ms (reached long mode: %s): skipped",
-                cpu.apic_id, online_timeout_ns / 1'000'000, *started != 0 ? "yes" : "no");
-            // Park it again, so that it cannot wake later on the next CPU's stack.
-            (void)local_apic_send({IpiDelivery::Init, 0, cpu.apic_id, true, true});
+    bool reached_long_mode() override { return *m_started != 0; }
+    bool online(uint32_t) override { return m_cpu->online.load(std::memory_order_acquire); }
+    uint64_t now_ns() override { return clock_ticks_to_ns(x86::rdtsc()); }
+    void delay_ns(uint64_t ns) override
+    {
+        uint64_t end = x86::rdtsc() + clock_ns_to_ticks(ns);
+        while (x86::rdtsc() < end)
+            x86::pause();
+    }
+
+    bool prepare(uint32_t apic_id) override
+    {
+        m_cpu = make_cpu(apic_id);
+        if (m_cpu == nullptr) {
+            klog("[smp] out of memory for CPU apic=%u: stopping here", apic_id);
             return false;
         }
-        x86::pause();
+        cpu_register(*m_cpu);
+        m_data.stack_top = m_cpu->stack_top;
+        m_data.per_cpu = reinterpret_cast<uint64_t>(m_cpu);
+        *m_started = 0;
+        asm volatile("mfence" ::: "memory"); // the data is in memory before the AP can look
+        m_begin = x86::rdtsc();
+        return true;
     }
-    cpu.start_ticks = x86::rdtsc() - begin;
-    return true;
-}
+
+    void finished(uint32_t apic_id, const ApOutcome& outcome) override
+    {
+        if (outcome.start == ApStart::Online) {
+            m_cpu->start_ticks = x86::rdtsc() - m_begin;
+            m_total_ticks += m_cpu->start_ticks;
+            ++m_started_count;
+            klog("[smp] cpu=%u apic=%u online start_us=%lu", m_cpu->index, apic_id,
+                clock_ticks_to_ns(m_cpu->start_ticks) / 1000);
+            return;
+        }
+        // Its index is taken: the table stays dense by giving it back. Its
+        // stack and per-CPU block are not freed: the AP may have used them.
+        cpu_unregister_last();
+        const char* long_mode = outcome.reached_long_mode ? "yes" : "no";
+        switch (outcome.start) {
+        case ApStart::NotStarted:
+            klog("[smp] apic=%u: the local APIC did not send the INIT IPI: skipped", apic_id);
+            break;
+        case ApStart::Parked:
+            klog("[smp] apic=%u did not come online in %lu ms (reached long mode: %s%s): parked "
+                 "again with INIT, skipped",
+                apic_id, online_timeout_ns / 1'000'000, long_mode,
+                outcome.startup_failed ? "; a start-up IPI was not sent" : "");
+            break;
+        case ApStart::Loose:
+            klog("[smp] apic=%u did not come online (reached long mode: %s) and could not be "
+                 "parked: it may still run the trampoline, so no further CPU is started",
+                apic_id, long_mode);
+            break;
+        case ApStart::Online:
+            break;
+        }
+    }
+
+    uint64_t total_ticks() const { return m_total_ticks; }
+    uint32_t started() const { return m_started_count; }
+
+private:
+    TrampolineData& m_data;
+    PhysAddr m_page;
+    volatile uint32_t* m_started;
+    PerCpu* m_cpu {nullptr};
+    uint64_t m_begin {0};
+    uint64_t m_total_ticks {0};
+    uint32_t m_started_count {0};
+};
 
 } // namespace
 
@@ -232,12 +279,12 @@ SmpResult smp_start_aps(
     if (!usable && wanted > 1)
         klog("[smp] no trampoline page: running on the boot CPU only");
     auto& data = *reinterpret_cast<TrampolineData*>(trampoline.get() + TRAMP_DATA);
-    bool init_delay = cpu_needs_init_delay();
 
-    uint64_t total_ticks = 0;
-    uint32_t started = 0;
+    // The APs to start, in MADT order.
+    uint32_t candidates[per_cpu_capacity];
+    uint32_t count = 0;
     for (const auto& p : processors) {
-        if (!usable || cpu_count() >= wanted)
+        if (!usable || count == per_cpu_capacity)
             break;
         if (!p.enabled || p.apic_id == bsp_apic)
             continue;
@@ -245,22 +292,14 @@ SmpResult smp_start_aps(
             klog("[smp] apic=%u needs x2APIC mode: skipped", p.apic_id);
             continue;
         }
-        PerCpu* cpu = make_cpu(p.apic_id);
-        if (cpu == nullptr) {
-            klog("[smp] out of memory for CPU apic=%u: stopping here", p.apic_id);
-            break;
-        }
-        cpu_register(*cpu);
-        if (!start_one(*cpu, data, trampoline, init_delay)) {
-            // Its index is taken: the table stays dense by giving it back.
-            cpu_unregister_last();
-            continue;
-        }
-        total_ticks += cpu->start_ticks;
-        ++started;
-        klog("[smp] cpu=%u apic=%u online start_us=%lu", cpu->index, cpu->apic_id,
-            clock_ticks_to_ns(cpu->start_ticks) / 1000);
+        candidates[count++] = p.apic_id;
     }
+    KernelApPort port(data, trampoline);
+    ApTiming timing {cpu_needs_init_delay(), 200'000, online_timeout_ns};
+    uint32_t more = wanted > cpu_count() ? wanted - cpu_count() : 0;
+    start_aps(port, std::span(candidates, count), more, timing);
+    uint64_t total_ticks = port.total_ticks();
+    uint32_t started = port.started();
 
     SmpResult result {cpu_count(), wanted};
     klog("[smp] online=%u/%u bsp_apic=%u mean_start_us=%lu", result.online, result.possible,

@@ -31,6 +31,8 @@ struct Config {
     bool journal = true;
     bool irq = true; // devices complete by interrupt (off: polled)
     uint32_t debug = 0; // DebugFlag bits
+
+    bool operator==(const Config&) const = default;
 };
 
 // Applies `rota.cfg`: `key=value` lines; `#` starts a comment (whole-line or
@@ -42,6 +44,11 @@ void apply_config_file(Config& config, StringView text, DiagnosticSink& sink);
 // spaces or tabs. Tokens without '=' are ignored (the first is usually the
 // image's path); `key=value` tokens are parsed as in the file and override it.
 void apply_load_options(Config& config, StringView options, DiagnosticSink& sink);
+
+// Load options cut at a length limit may end in part of a token (`frames=600`
+// read as `frames=6`): returns `options` without whatever follows the last
+// separator, so only whole tokens are applied.
+StringView drop_cut_option(StringView options);
 
 // Writes the one-line summary of `config`, e.g.
 // "[config] video=auto mode=preferred frames=0 gate=on seed=tsc perframe=on fps=60

@@ -27,6 +27,7 @@ enum DebugFlag : uint32_t {
     DebugVirglFault = 1u << 20, // virgl: send a shader the host rejects at frame 30 (fail-over)
     DebugDumpCapset = 1u << 21, // hex-dump the virgl capset the device returns (test fixtures)
     DebugVirglNoFlush = 1u << 22, // virgl: no RESOURCE_FLUSH, so no display copy (measurements)
+    DebugStrayIrq = 1u << 23, // a self-IPI on a vector with no handler, then a nap (tests)
 };
 
 } // namespace rota

@@ -137,10 +137,17 @@ bool local_apic_in_service(uint8_t vector)
 Expected<void> local_apic_send(const Ipi& ipi)
 {
     if (g_mode == ApicMode::X2Apic) {
+        // WRMSR to the x2APIC's registers is not serialising, so the IPI can
+        // leave before this CPU's earlier stores are globally visible: the
+        // woken CPU could miss the work the IPI announces (parallel_for's job).
+        // MFENCE then LFENCE orders them, as SDM vol. 3, 11.12.3 recommends.
+        asm volatile("mfence; lfence" ::: "memory");
         // One MSR write; no delivery-status bit to wait for (SDM 11.12.9).
         x86::wrmsr(x2apic_icr_msr, icr_x2apic(ipi));
         return {};
     }
+    // The xAPIC's registers are uncached memory: x86 does not reorder a store
+    // to them with earlier stores (SDM vol. 3, 9.2.2), so no fence is needed.
     write(reg::icr_high, icr_high_xapic(ipi));
     write(reg::icr_low, icr_low(ipi));
     uint64_t deadline = x86::rdtsc() + clock_ns_to_ticks(100'000'000);

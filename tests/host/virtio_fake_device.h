@@ -62,6 +62,10 @@ struct FakeBehaviour {
     // batch is published when the driver asked for one, by the flag or by
     // used_event (virtio 1.2, 2.7.7.1, 2.7.10).
     std::function<void()> interrupt;
+    // Poll the ring without ever sleeping, and say so from the start: the
+    // used ring's NO_NOTIFY flag set (or, with EVENT_IDX, avail_event left
+    // at 0), so a driver that honours them never needs to notify.
+    bool always_busy {false};
 };
 
 // Where a queue's rings are, as the driver told the device (4.1.4.3).
@@ -96,6 +100,8 @@ public:
 
     void start()
     {
+        if (m_behaviour.always_busy && !m_event_idx)
+            store(used_u16(0), 1, std::memory_order_seq_cst); // VIRTQ_USED_F_NO_NOTIFY
         m_thread = std::thread([this] { run(); });
     }
     void stop()
