@@ -42,12 +42,11 @@ void dispatch(InterruptFrame& frame)
         context = slot.context.load(std::memory_order_relaxed);
     }
     if (handler == nullptr) {
-        idt_unexpected_interrupt(frame);
+        idt_count_unexpected(frame);
         return;
     }
     handler(context);
     g_handled.fetch_add(1, std::memory_order_relaxed);
-    local_apic_eoi();
 }
 
 } // namespace

@@ -7,10 +7,11 @@
 
 // Device interrupts: a vector on a CPU (core/cpu/vector_allocator.h) and the
 // handler behind it. Every device vector enters the same dispatcher, which
-// finds the handler for (this CPU, vector), runs it and sends the EOI. A
-// device vector that arrives with no handler behind it (a stray message, a
-// vector freed while its message was on the way) is acknowledged and counted
-// like any other unexpected interrupt (core/cpu/idt.h).
+// finds the handler for (this CPU, vector) and runs it; the IDT sends the EOI
+// after it, as for every vector (core/cpu/idt.h). A device vector that
+// arrives with no handler behind it (a stray message, a vector freed while its
+// message was on the way) is counted like any other unexpected interrupt, and
+// acknowledged the same way.
 //
 // Handlers run with interrupts off and must be short: the "top half" of
 // docs/interrupts.md. They acknowledge their device if it needs it (a read

@@ -40,7 +40,6 @@ void rearm(const TimerQueue& queue)
 void timer_interrupt(InterruptFrame&)
 {
     g_interrupts.fetch_add(1, std::memory_order_relaxed);
-    local_apic_eoi();
     TimerQueue& queue = this_cpu_queue();
     queue.expire(x86::rdtsc());
     // A one-shot count clamped at 32 bits can end before the deadline; then
