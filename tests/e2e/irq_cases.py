@@ -72,6 +72,12 @@ def expect_journal(ctx, m, disk):
     check(tool_records(journal_tool(ctx, disk)) == appended, "the disk does not hold the appends")
 
 
+def hundredths(count, frames):
+    """count / frames as the summary prints a rate: two decimals, rounded down."""
+    x100 = count * 100 // frames
+    return f"{x100 // 100}.{x100 % 100:02d}"
+
+
 def device_line(m, pattern, device):
     line = m.wait_for_line(pattern.format(device=device), STEP_S, from_start=True)
     return line
@@ -106,13 +112,16 @@ def check_interrupt_driven(ctx, machine, blk_vectors=None, gpu_vectors=None):
     # frame's present is reaped a frame later, usually long done), so the rate
     # per frame may be near zero; but no look may find nothing, and each device
     # must have woken a waiter: the initialisation and journal requests wait.
-    check(float(facts["irqs_per_frame"]) >= 0, f"irqs_per_frame={facts.get('irqs_per_frame')}")
     check(float(facts["spins_per_frame"]) < 0.1, f"spins_per_frame={facts['spins_per_frame']}")
     for device, (bdf, kind) in kinds.items():
         count = interrupts_of(m, bdf, device, kind)
         check(count > 0, f"{device} at {bdf} ({kind}) raised no interrupt")
     loop = m.wait_for_line(LOOP, STEP_S, from_start=True)
     check(int(loop.group(4)) == 0, f"unexpected interrupts: {loop.group(0)}")
+    # The summary's rate is the frame loop's device interrupts over its frames
+    # (in hundredths, rounded down), the count the [irq] frame_loop line gives.
+    want = hundredths(int(loop.group(1)), FRAMES)
+    check(facts["irqs_per_frame"] == want, f"irqs_per_frame={facts['irqs_per_frame']}, want {want}")
     expect_journal(ctx, m, disk)
     expect_no_panic(m)
     return m
