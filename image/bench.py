@@ -167,19 +167,6 @@ def own_cpu_seconds():
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def children_cpu_seconds():
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return children.ru_utime + children.ru_stime
-
-
-def process_cpu_seconds(pid):
-    """CPU seconds (user + system) process `pid` has used: fields 14 and 15 of
-    /proc/PID/stat, after the parenthesised command name."""
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def execute(run, args, logs):
     """Boots one run; returns a dict of its figures with "status" ok or a failure text."""
     log_path = os.path.join(logs, f"{run.name}.serial.log")
@@ -197,25 +184,10 @@ def execute(run, args, logs):
     started = time.monotonic()
     error, summary = None, False
     notes = []
-    # The frame loop's own cost to the host: QEMU's CPU time from the first [frame]
-    # line (a second into the loop, past boot and set-up) to the summary. QEMU may be
-    # gone by the time the summary is read, so its total comes from the rusage of
-    # reaped children once it has exited.
-    loop_start = None  # (QEMU's CPU seconds, wall time) at the first [frame] line
-    loop_end = None  # wall time of the [summary] line
     with qemu.Machine(options) as m:
         try:
             m.start(connect_qmp=False)
-            children = children_cpu_seconds()
-            first = m.wait_for_line(r"^\[frame\] |^\[summary\] |^\[panic\]", args.timeout)
-            if first.group(0).startswith("[frame]") and m.alive():
-                try:
-                    loop_start = (process_cpu_seconds(m.proc.pid), time.monotonic())
-                except OSError:  # it exited just now
-                    pass
-            if loop_start is not None:
-                m.wait_for_line(r"^\[summary\] |^\[panic\]", timeout=args.timeout)
-                loop_end = time.monotonic()
+            m.wait_for_line(r"^\[summary\] |^\[panic\]", timeout=args.timeout)
             summary = any(line.startswith("[summary] ") for line in m.lines)
             if not summary:
                 time.sleep(1)  # let the rest of the panic report arrive
@@ -233,10 +205,6 @@ def execute(run, args, logs):
             error = str(e).splitlines()[0]
         text = m.serial_text() if os.path.exists(log_path) else ""
     wall = time.monotonic() - started
-    qemu_cpu = None
-    if loop_start is not None and loop_end is not None:
-        qemu_total = children_cpu_seconds() - children  # QEMU was reaped by the Machine
-        qemu_cpu = (qemu_total - loop_start[0]) / max(loop_end - loop_start[1], 1e-3)
     # What the rest of the host ran meanwhile, in CPUs: it competes with QEMU's threads.
     others = max(0.0, (host_busy_seconds() - busy) - (own_cpu_seconds() - own)) / wall
 
@@ -250,8 +218,6 @@ def execute(run, args, logs):
         "wall_s": f"{wall:.0f}",
         "host_other_cpus": f"{others:.2f}",
     }
-    if qemu_cpu is not None:
-        row["host_cpu"] = f"{qemu_cpu:.2f}"
     facts = parse_log(text)
     row.update(facts)
     if "frames" not in facts:
@@ -300,8 +266,6 @@ MAIN_COLUMNS = [
     ("fences/frame", "fences_per_frame"),
     ("spins/frame", "spins_per_frame"),
     ("notifies/frame", "notifies_per_frame"),
-    ("irqs/frame", "irqs_per_frame"),
-    ("host_cpu", "host_cpu"),
     ("note", "note"),
 ]
 PRESENT_PATH_COLUMNS = [
@@ -628,7 +592,7 @@ def main(argv=None):
         rows.append(row)
         print(
             f"{row['status'] if row['status'] != 'ok' else row.get('fps') + ' fps'} "
-            f"host_cpu={row.get('host_cpu', '?')} ({row['wall_s']}s)",
+            f"({row['wall_s']}s)",
             file=sys.stderr,
         )
 
