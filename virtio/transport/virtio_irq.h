@@ -25,7 +25,7 @@
 // Made once per device, before its initialisation, and kept for good, as the
 // VirtioPciDevice that owns it is. Logs one line:
 //   [irq] 00:02.0 virtio-blk msix vectors=2 cpu=0
-//   [irq] 00:02.0 virtio-blk intx pin=A gsi=10
+//   [irq] 00:02.0 virtio-blk intx pin=A gsi=10 trigger=level polarity=high cpu=0
 //   [irq] 00:02.0 virtio-blk polled: irq=off
 
 namespace rota::virtio {
