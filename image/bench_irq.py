@@ -16,7 +16,9 @@ QEMU at a time, so the pairs share the host's state:
             4 KiB reads at one request in flight (p50, p99) and sequential
             reads at 1 and 16 in flight
 
-A run's figures are its [summary] line's, the blk self-test's, and host_cpu:
+A run's figures are its [summary] line's (the whole run, the first frame
+included), the steady state's (the per-second [frame] lines after the first:
+their mean fps and worst p99), the blk self-test's, and host_cpu:
 the CPU time (utime + stime, /proc/PID/stat) the QEMU process used from the
 first [frame] line to the [summary] line, per second of wall time, in host
 cores. `others` is what the rest of the host ran meanwhile, in cores (from
@@ -63,6 +65,7 @@ BLK_KEYS = ["read4k_p50_us", "read4k_p99_us", "seq_read_mbps_qd1", "seq_read_mbp
 COLUMNS = (
     [("run", "run"), ("irq", "irq")]
     + [(k.replace("_per_frame", "/frame").replace("_", " "), k) for k in SUMMARY_KEYS]
+    + [("steady fps", "steady_fps"), ("steady p99 ms", "steady_p99_ms"), ("s", "steady_seconds")]
     + [("host_cpu", "host_cpu"), ("others", "others")]
     + [(k.replace("_", " "), k) for k in BLK_KEYS]
 )
@@ -84,12 +87,21 @@ def host_busy_seconds():
 
 
 def facts_of(text):
-    """The [summary] fields and the blk self-test's figures in a serial log."""
+    """The [summary] fields and the blk self-test's figures in a serial log, and
+    the steady state: the mean fps of the per-second [frame] lines after the
+    first (which holds the first frame, the whole scene drawn) and the worst
+    p99 among them."""
     facts = {}
     for prefix in (r"\[summary\] ", r"\[blk\] selftest disk=\S+ sectors="):
         line = re.search(rf"^{prefix}(.*)$", text, re.M)
         if line:
             facts.update(re.findall(r"(\w+)=(\S+)", line.group(1)))
+    seconds = re.findall(r"^\[frame\] n=\d+ fps=([\d.]+) p50_ms=[\d.]+ p99_ms=([\d.]+)", text, re.M)
+    steady = [(float(fps), float(p99)) for fps, p99 in seconds[1:]]
+    if steady:
+        facts["steady_fps"] = f"{statistics.mean(fps for fps, _ in steady):.1f}"
+        facts["steady_p99_ms"] = f"{max(p99 for _, p99 in steady):.1f}"
+        facts["steady_seconds"] = str(len(steady))
     return facts
 
 
@@ -148,11 +160,11 @@ def verdicts(table):
         return float(value) if value is not None else None
 
     lines = []
-    fps, p99, cpu = (get("fps60", "on", k) for k in ("fps", "p99_ms", "host_cpu"))
+    fps, p99, cpu = (get("fps60", "on", k) for k in ("steady_fps", "steady_p99_ms", "host_cpu"))
     if None not in (fps, p99, cpu):
         met = fps >= 59.5 and p99 <= 17.5 and cpu <= 0.5
         lines.append(
-            f"fps=60 irq=on: fps={fps:g} (>= 59.5) p99_ms={p99:g} (<= 17.5) "
+            f"fps=60 irq=on, steady state: fps={fps:g} (>= 59.5) worst p99_ms={p99:g} (<= 17.5) "
             f"host_cpu={cpu:g} (<= 0.5): {'met' if met else 'missed'}"
         )
     for kind in ("fps60", "fps30"):
