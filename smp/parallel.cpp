@@ -4,6 +4,7 @@
 
 #include "core/cpu/local_apic.h"
 #include "core/cpu/x86.h"
+#include "core/sync/wake_event.h"
 #include "core/time/clock.h"
 #include "smp/per_cpu.h"
 #include "smp/worker.h"
@@ -29,22 +30,17 @@ struct Job {
     std::atomic<uint64_t> state {0};
     std::atomic<uint32_t> finished {0};
     std::atomic<uint64_t> last_join_tsc {0};
-    // The caller, out of chunks, halts until the last helper is done; it sets
-    // this first, and the helper that sees it wakes the caller with an IPI.
-    std::atomic<bool> caller_halted {false};
-    uint32_t caller_apic {0};
 };
-
-// How long the caller spins for helpers before it halts: a helper still at
-// work after this is usually a vCPU the host has descheduled, and a spinning
-// caller would keep a host core from it (docs/benchmarks.md). Under TCG each
-// pause leaves the translated code, so the bound is time, not iterations.
-constexpr uint64_t spin_before_halt_ns = 50'000;
 
 constinit Job g_job;
 constinit std::atomic<uint32_t> g_generation {0};
 constinit std::atomic<bool> g_busy {false};
 constinit std::atomic<IdleMode> g_idle_mode {IdleMode::Halt};
+// The caller of parallel_for sleeps on it while the last chunks finish.
+constinit WakeEvent g_joined;
+// How long the caller spins for the others before it sleeps: most jobs end
+// within it, and a wake-up IPI costs more than this under emulation.
+constexpr uint64_t join_spin_ns = 50'000;
 
 void run_chunks(Job& job)
 {
@@ -76,38 +72,31 @@ void work_on(Job& job, uint32_t generation)
         return;
     job.last_join_tsc.store(x86::rdtsc(), std::memory_order_relaxed);
     run_chunks(job);
-    // Sequentially consistent with the caller's store of caller_halted and its
-    // re-read of finished: either it sees this count or we see it halted.
+    // Sequentially consistent with the caller's look after arming its wait
+    // (wait_for_joined): either it sees this, or it sees the signal.
     job.finished.fetch_add(1, std::memory_order_seq_cst);
-    if (job.caller_halted.load(std::memory_order_seq_cst))
-        (void)local_apic_send({IpiDelivery::Fixed, apic_vector::wakeup, job.caller_apic});
+    g_joined.signal();
 }
 
-// The caller's wait for the helpers that joined: a short spin, then halted
-// with interrupts on until a helper's wake-up IPI (or any other interrupt).
-void wait_for_helpers(Job& job, uint32_t helpers)
+// Until the `others` CPUs that joined besides the caller have finished:
+// a short spin, then sleeps woken by the finishers' signals.
+void wait_for_joined(Job& job, uint32_t others)
 {
-    auto done = [&] { return job.finished.load(std::memory_order_seq_cst) == helpers; };
-    uint64_t spin_end = x86::rdtsc() + clock_ns_to_ticks(spin_before_halt_ns);
-    while (x86::rdtsc() < spin_end) {
+    auto done = [&] { return job.finished.load(std::memory_order_seq_cst) == others; };
+    uint64_t spin_end = x86::rdtsc() + clock_ns_to_ticks(join_spin_ns);
+    while (!done() && x86::rdtsc() < spin_end)
+        x86::pause();
+    if (g_idle_mode.load(std::memory_order_relaxed) == IdleMode::Spin) {
+        while (!done())
+            x86::pause();
+        return;
+    }
+    while (!done()) {
+        g_joined.arm();
         if (done())
             return;
-        x86::pause();
+        g_joined.sleep_until(UINT64_MAX);
     }
-    // Interrupts go on only for the halt itself, as in worker_loop: sti;hlt is
-    // one step, so the IPI cannot slip in between the check and the halt.
-    bool interrupts_were_on = x86::interrupts_enabled();
-    job.caller_halted.store(true, std::memory_order_seq_cst);
-    while (!done()) {
-        x86::cli();
-        if (!done())
-            asm volatile("sti; hlt" ::: "memory");
-    }
-    if (interrupts_were_on)
-        x86::sti();
-    else
-        x86::cli();
-    job.caller_halted.store(false, std::memory_order_relaxed);
 }
 
 } // namespace
@@ -128,12 +117,11 @@ void worker_loop(PerCpu&)
         }
         // Check and halt with interrupts off, then sti;hlt as one: sti holds
         // interrupts off for one more instruction, so a wake-up IPI arriving
-        // after the check still ends the hlt instead of being lost.
+        // after the check still ends the hlt instead of being lost. Work runs
+        // with interrupts off again (core/time/sleep.h).
         x86::cli();
         if (g_generation.load(std::memory_order_acquire) == seen)
-            asm volatile("sti; hlt" ::: "memory");
-        else
-            x86::sti();
+            asm volatile("sti; hlt; cli" ::: "memory");
     }
 }
 
@@ -159,8 +147,6 @@ ParallelStats parallel_for(
     job.max_participants = participants;
     job.next.store(0, std::memory_order_relaxed);
     job.finished.store(0, std::memory_order_relaxed);
-    job.caller_halted.store(false, std::memory_order_relaxed);
-    job.caller_apic = local_apic_id();
     job.start_tsc = x86::rdtsc();
     job.last_join_tsc.store(job.start_tsc, std::memory_order_relaxed);
     // The caller is participant number one.
@@ -178,7 +164,7 @@ ParallelStats parallel_for(
     // exactly those who have.
     uint64_t state = job.state.fetch_and(~open_bit, std::memory_order_acq_rel);
     uint32_t joined = static_cast<uint32_t>(state & joined_mask);
-    wait_for_helpers(job, joined - 1);
+    wait_for_joined(job, joined - 1);
     ParallelStats stats {joined, job.last_join_tsc.load(std::memory_order_relaxed) - job.start_tsc};
     g_busy.store(false, std::memory_order_release);
     return stats;

@@ -34,6 +34,7 @@ struct Config {
     uint32_t fps = 60; // 0: as fast as possible
     std::optional<uint32_t> cpus; // empty: every enabled CPU
     bool journal = true;
+    bool irq = true; // devices complete by interrupt (off: polled)
     SpinMode spin = SpinMode::Fate;
     uint32_t debug = 0; // DebugFlag bits
 
