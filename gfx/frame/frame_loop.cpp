@@ -40,8 +40,6 @@ FrameLoop::FrameLoop(Screen& screen, FrameStats& stats, const FrameLoopOptions& 
     , m_options(options)
     , m_clock(clock)
     , m_log(log)
-    , m_start_ns(clock.now_ns())
-    , m_interval_start_ns(m_start_ns)
 {
 }
 
@@ -65,6 +63,11 @@ void FrameLoop::report_second(uint64_t now_ns)
 
 FrameLoopStop FrameLoop::run(Scene& scene)
 {
+    if (!m_started) {
+        m_started = true;
+        m_start_ns = m_clock.now_ns();
+        m_interval_start_ns = m_start_ns;
+    }
     uint64_t period_ns = m_options.fps == 0 ? 0 : 1'000'000'000ull / m_options.fps;
     const DisplayMode scene_mode = m_screen.mode();
     bool full = true;

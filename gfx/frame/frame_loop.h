@@ -65,7 +65,9 @@ public:
 
     // Over every run since construction.
     FrameSummary summary() const { return m_stats.total(); }
-    uint64_t elapsed_ns() { return m_clock.now_ns() - m_start_ns; }
+    // Since the first frame began: what the caller did between constructing
+    // the loop and running it (building the scene) is not a frame's time.
+    uint64_t elapsed_ns() { return m_started ? m_clock.now_ns() - m_start_ns : 0; }
     uint64_t frames() const { return m_stats.frames(); }
 
 private:
@@ -77,8 +79,9 @@ private:
     FrameLoopOptions m_options;
     FrameClock& m_clock;
     DiagnosticSink& m_log;
-    uint64_t m_start_ns;
-    uint64_t m_interval_start_ns;
+    bool m_started {false};
+    uint64_t m_start_ns {0};
+    uint64_t m_interval_start_ns {0};
     uint64_t m_interval_frames {0};
 };
 

@@ -181,6 +181,37 @@ TEST(FrameLoop, FpsZeroNeverWaits)
     EXPECT_EQ(loop.summary().mean_render_ns, 4 * ms);
 }
 
+TEST(FrameLoop, TheRunsClockStartsAtTheFirstFrameNotAtConstruction)
+{
+    // The kernel makes the loop, then builds the wheel (hundreds of ms)
+    // before the first frame: that time is neither the scene's (the spin
+    // starts with the first frame) nor the frame rate's.
+    Rig r;
+    FrameLoop loop(r.screen, r.stats, options(10, 0), r.clock, r.sink);
+    r.clock.now += 500 * ms;
+    loop.run(r.scene);
+    ASSERT_EQ(r.scene.draws.size(), 10u);
+    EXPECT_EQ(r.scene.draws[0].now_ns, 0u);
+    EXPECT_EQ(r.scene.draws[1].now_ns, 4 * ms);
+    // Ten frames of 4 ms each: 250 frames per second, not 10 in 540 ms.
+    EXPECT_EQ(loop.elapsed_ns(), 40 * ms);
+}
+
+TEST(FrameLoop, ElapsedGoesOnAcrossRunsAfterADisplayChange)
+{
+    // A second run (after DisplayChanged) continues the first run's clock.
+    Rig r;
+    FrameLoop loop(r.screen, r.stats, options(4, 0), r.clock, r.sink);
+    r.scene.finish_after = 2;
+    EXPECT_EQ(loop.run(r.scene), FrameLoopStop::Done);
+    r.clock.now += 100 * ms; // a new layout is built
+    RecordingScene second {r.clock};
+    loop.run(second);
+    ASSERT_EQ(second.draws.size(), 2u);
+    EXPECT_EQ(second.draws[0].now_ns, 108 * ms);
+    EXPECT_EQ(loop.elapsed_ns(), 116 * ms);
+}
+
 TEST(FrameLoop, PerframeOffLogsNoPerfLines)
 {
     Rig r;
