@@ -77,6 +77,7 @@ set(ROTA_KERNEL_SOURCES
     core/lib/mem.cpp
     core/log/hexdump.cpp
     core/log/log.cpp
+    core/mem/guarded_stack.cpp
     core/mem/kernel_memory.cpp
     core/panic.cpp
     core/power.cpp
@@ -108,6 +109,7 @@ set(ROTA_KERNEL_SOURCES
 set(ROTA_EFI_SOURCES
     efi/acpi_rsdp.cpp
     efi/config_source.cpp
+    efi/configuration_table.cpp
     efi/efi_main.cpp
     efi/enter_kernel.S
     efi/gop.cpp

@@ -147,7 +147,7 @@ void kernel_main(const BootInfo& info)
     x86::cli();
     mask_legacy_pic();
     idt_init();
-    smp_init_boot_cpu(info.kernel_stack_bottom, info.kernel_stack_top, info.ist_stack_tops);
+    smp_init_boot_cpu(info.kernel_stack, info.ist_stacks);
     exception_set_context(info.image_base.get());
     klog("[boot] exit-boot-services ok attempts=%u", info.exit_boot_services_attempts);
 

@@ -6,6 +6,7 @@
 #include "core/cpu/local_apic.h"
 #include "core/cpu/x86.h"
 #include "core/log/log.h"
+#include "core/mem/guarded_stack.h"
 #include "core/mem/kernel_memory.h"
 #include "core/time/clock.h"
 #include "smp/per_cpu.h"
@@ -126,27 +127,26 @@ bool prepare_page(PhysAddr page)
     return true;
 }
 
-uint64_t allocate_stack_top(size_t pages, uint64_t* bottom = nullptr)
+// A stack with its guard page (core/mem/guarded_stack.h); invalid on failure.
+StackRegion allocate_stack(size_t pages)
 {
-    auto memory = allocate_pages(pages);
-    if (memory.is_error())
-        return 0;
-    if (bottom != nullptr)
-        *bottom = memory->get();
-    return memory->get() + pages * page_size;
+    auto stack = allocate_guarded_stack(pages);
+    return stack.is_error() ? StackRegion {} : *stack;
 }
 
 PerCpu* make_cpu(uint32_t apic_id)
 {
     auto* cpu = new PerCpu();
     cpu->apic_id = apic_id;
-    cpu->stack_top = allocate_stack_top(stack_pages, &cpu->stack_bottom);
-    for (auto& top : cpu->ist_tops)
-        top = allocate_stack_top(ist_stack_pages);
-    if (cpu->stack_top == 0 || cpu->ist_tops[0] == 0 || cpu->ist_tops[1] == 0
-        || cpu->ist_tops[2] == 0)
-        return nullptr;
-    return cpu;
+    StackRegion stack = allocate_stack(stack_pages);
+    cpu->stack_bottom = stack.bottom;
+    cpu->stack_top = stack.top;
+    bool ok = stack.valid();
+    for (auto& ist : cpu->ist_stacks) {
+        ist = allocate_stack(ist_stack_pages);
+        ok = ok && ist.valid();
+    }
+    return ok ? cpu : nullptr;
 }
 
 // INIT, then SIPI (and a second SIPI if the first did not take), then wait for
@@ -192,13 +192,13 @@ bool start_one(PerCpu& cpu, TrampolineData& data, PhysAddr page, bool init_delay
 
 } // namespace
 
-void smp_init_boot_cpu(uint64_t stack_bottom, uint64_t stack_top, const uint64_t (&ist_tops)[3])
+void smp_init_boot_cpu(const StackRegion& stack, const StackRegion (&ist_stacks)[ist::count])
 {
     PerCpu& cpu = boot_cpu();
-    cpu.stack_bottom = stack_bottom;
-    cpu.stack_top = stack_top;
-    for (int i = 0; i < 3; ++i)
-        cpu.ist_tops[i] = ist_tops[i];
+    cpu.stack_bottom = stack.bottom;
+    cpu.stack_top = stack.top;
+    for (size_t i = 0; i < ist::count; ++i)
+        cpu.ist_stacks[i] = ist_stacks[i];
     cpu_register(cpu);
     per_cpu_install(cpu);
     g_per_cpu_ready = true;

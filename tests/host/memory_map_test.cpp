@@ -6,6 +6,8 @@
 #include <random>
 #include <vector>
 
+#include "support/memory_map_builder.h"
+
 using rota::EfiMemoryDescriptor;
 using rota::EfiMemoryType;
 using rota::FreeRange;
@@ -19,44 +21,6 @@ namespace {
 constexpr uint64_t KiB = 1024;
 constexpr uint64_t MiB = 1024 * KiB;
 constexpr uint64_t GiB = 1024 * MiB;
-
-// Builds a map the way firmware lays it out: descriptors `stride` bytes apart,
-// the bytes past the 40 that rota knows filled with `filler`.
-class MapBuilder {
-public:
-    explicit MapBuilder(size_t stride = sizeof(EfiMemoryDescriptor), uint8_t filler = 0)
-        : m_stride(stride)
-        , m_filler(filler)
-    {
-    }
-
-    MapBuilder& add(uint32_t type, uint64_t start, uint64_t pages, uint64_t attribute = 0xf)
-    {
-        EfiMemoryDescriptor descriptor {};
-        descriptor.type = type;
-        descriptor.padding = 0xdeadbeef;
-        descriptor.physical_start = start;
-        descriptor.virtual_start = 0x5a5a5a5a5a5a5a5a;
-        descriptor.number_of_pages = pages;
-        descriptor.attribute = attribute;
-        size_t offset = m_bytes.size();
-        m_bytes.resize(offset + m_stride, m_filler);
-        std::memcpy(m_bytes.data() + offset, &descriptor, sizeof descriptor);
-        return *this;
-    }
-    MapBuilder& add(EfiMemoryType type, uint64_t start, uint64_t pages, uint64_t attribute = 0xf)
-    {
-        return add(static_cast<uint32_t>(type), start, pages, attribute);
-    }
-
-    RawMemoryMap raw() const { return {m_bytes.data(), m_bytes.size(), m_stride}; }
-    std::vector<uint8_t>& bytes() { return m_bytes; }
-
-private:
-    size_t m_stride;
-    uint8_t m_filler;
-    std::vector<uint8_t> m_bytes;
-};
 
 constexpr auto Conventional = EfiMemoryType::Conventional;
 constexpr auto Reserved = EfiMemoryType::Reserved;
