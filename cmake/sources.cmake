@@ -34,6 +34,11 @@ set(ROTA_PURE_SOURCES
     gfx/text/text_smooth.cpp
     virtio/gpu/commands.cpp
     core/config/config.cpp
+    core/mem/address_space_plan.cpp
+    core/mem/firmware_regions.cpp
+    core/mem/kernel_address_space.cpp
+    core/mem/memory_attributes.cpp
+    core/mem/page_table.cpp
     core/mem/memory_map.cpp
     core/mem/page_allocator.cpp
     core/mem/heap.cpp
@@ -78,7 +83,9 @@ set(ROTA_KERNEL_SOURCES
     core/log/hexdump.cpp
     core/log/log.cpp
     core/mem/guarded_stack.cpp
+    core/mem/kernel_image.cpp
     core/mem/kernel_memory.cpp
+    core/mem/memory_dump.cpp
     core/panic.cpp
     core/power.cpp
     core/time/clock.cpp

@@ -54,6 +54,7 @@ constexpr DebugName debug_names[] = {
     {"gpu-fault"sv, DebugGpuFault},
     {"present-only"sv, DebugPresentOnly},
     {"journal-test"sv, DebugJournalTest},
+    {"dump-memory-map"sv, DebugDumpMemoryMap},
 };
 
 constexpr uint32_t max_fps = 1000;

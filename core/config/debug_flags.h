@@ -23,6 +23,7 @@ enum DebugFlag : uint32_t {
     DebugPresentOnly
     = 1u << 14, // after the first frame, present the same damage without drawing (device ceiling)
     DebugJournalTest = 1u << 12, // append a few made-up spins to the journal at boot (tests)
+    DebugDumpMemoryMap = 1u << 15, // hex-dump the UEFI memory map and memory attributes table
 };
 
 } // namespace rota

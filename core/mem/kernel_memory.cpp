@@ -4,6 +4,7 @@
 
 #include "core/log/log.h"
 #include "core/mem/heap.h"
+#include "core/mem/memory_dump.h"
 #include "core/mem/memory_map.h"
 #include "core/mem/page_allocator.h"
 #include "core/panic.h"
@@ -42,6 +43,8 @@ MemoryStats memory_init(const BootInfo& info)
     auto descriptors = count_descriptors(map);
     if (descriptors.is_error())
         panic("the UEFI memory map is malformed (%s)", error_name(descriptors.error()));
+    if (info.config.debug & DebugDumpMemoryMap)
+        dump_memory_map(info);
     // The firmware's page tables and IDT live in boot-services memory and rota
     // still runs on those page tables: that memory stays untouched.
     auto usable = find_usable_memory(map, UsablePolicy {.reclaim_boot_services = false});
