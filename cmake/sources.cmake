@@ -75,9 +75,11 @@ set(ROTA_KERNEL_SOURCES
     core/cpu/gdt.cpp
     core/cpu/idt.cpp
     core/cpu/legacy_pic.cpp
+    core/cpu/paging_control.cpp
     core/cpu/local_apic.cpp
     core/cpu/isr.S
     kernel/kernel_main.cpp
+    kernel/page_tables.cpp
     core/lib/cxx_runtime.cpp
     core/lib/mem.cpp
     core/log/hexdump.cpp
@@ -86,6 +88,7 @@ set(ROTA_KERNEL_SOURCES
     core/mem/kernel_image.cpp
     core/mem/kernel_memory.cpp
     core/mem/memory_dump.cpp
+    core/mem/paging.cpp
     core/panic.cpp
     core/power.cpp
     core/time/clock.cpp

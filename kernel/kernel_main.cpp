@@ -19,6 +19,7 @@
 #include "gfx/frame/frame_loop.h"
 #include "gfx/roulette/roulette_scene.h"
 #include "gfx/test_scene.h"
+#include "kernel/page_tables.h"
 #include "kernel/roulette_host.h"
 #include "kernel/spin_journal.h"
 #include "smp/ap_start.h"
@@ -153,9 +154,11 @@ void kernel_main(const BootInfo& info)
 
     memory_init(info);
     acpi_init(info);
+    page_tables_init(info);
     clock_calibrate(acpi_fadt() ? acpi_fadt()->pm_timer : std::nullopt);
     start_cpus(info);
     find_pci_devices(info.config);
+    page_tables_map_pci_bars();
     journal_init(info.config);
     run_debug_faults(info.config);
     if (info.config.debug & DebugSmpSelftest)

@@ -8,6 +8,7 @@
 #include "core/log/log.h"
 #include "core/mem/guarded_stack.h"
 #include "core/mem/kernel_memory.h"
+#include "core/mem/paging.h"
 #include "core/time/clock.h"
 #include "smp/per_cpu.h"
 #include "smp/trampoline_layout.h"
@@ -66,6 +67,7 @@ constexpr uint32_t msr_efer = 0xc0000080;
 
 [[noreturn]] void ap_entry(PerCpu* cpu)
 {
+    paging_init_ap();
     per_cpu_install(*cpu);
     local_apic_init_ap();
     cpu->apic_id = local_apic_id();
@@ -106,6 +108,13 @@ bool prepare_page(PhysAddr page)
     }
     auto* base = reinterpret_cast<uint8_t*>(page.get());
     memcpy(base, ap_trampoline_start, code_size);
+    // Written once: from now on the code page is read-execute, like the
+    // kernel's text; the data page after it stays writable and no-execute.
+    auto sealed = paging_seal_code(page, 1);
+    if (sealed.is_error()) {
+        klog("[smp] cannot make the trampoline executable: %s", error_name(sealed.error()));
+        return false;
+    }
     auto* data = reinterpret_cast<TrampolineData*>(base + TRAMP_DATA);
     memset(data, 0, sizeof *data);
     data->gdt[0] = 0;
@@ -235,10 +244,13 @@ SmpResult smp_start_aps(
     auto& data = *reinterpret_cast<TrampolineData*>(trampoline.get() + TRAMP_DATA);
     bool init_delay = cpu_needs_init_delay();
 
-    uint64_t total_ticks = 0;
-    uint32_t started = 0;
+    // Every AP's block and stacks first, while the boot CPU is the only one
+    // running: unmapping the stacks' guard pages edits page tables that a
+    // running AP could hold in its TLB (core/mem/guarded_stack.h).
+    static PerCpu* prepared[per_cpu_capacity];
+    uint32_t prepared_count = 0;
     for (const auto& p : processors) {
-        if (!usable || cpu_count() >= wanted)
+        if (!usable || 1 + prepared_count >= wanted)
             break;
         if (!p.enabled || p.apic_id == bsp_apic)
             continue;
@@ -251,6 +263,14 @@ SmpResult smp_start_aps(
             klog("[smp] out of memory for CPU apic=%u: stopping here", p.apic_id);
             break;
         }
+        prepared[prepared_count++] = cpu;
+    }
+    paging_aps_starting();
+
+    uint64_t total_ticks = 0;
+    uint32_t started = 0;
+    for (uint32_t i = 0; i < prepared_count; ++i) {
+        PerCpu* cpu = prepared[i];
         cpu_register(*cpu);
         if (!start_one(*cpu, data, trampoline, init_delay)) {
             // Its index is taken: the table stays dense by giving it back.

@@ -287,6 +287,51 @@ TEST(MemoryMap, BootServicesMemoryFollowsThePolicy)
         usable_ranges(map, {.reclaim_boot_services = true}), (std::vector<Range> {{2 * MiB, 30}}));
 }
 
+TEST(MemoryMap, LoaderDataFollowsThePolicyAndKeptRangesStayOut)
+{
+    MapBuilder map;
+    map.add(Conventional, 2 * MiB, 10)
+        .add(EfiMemoryType::LoaderData, 2 * MiB + 10 * 4096, 10)
+        .add(EfiMemoryType::BootServicesData, 2 * MiB + 20 * 4096, 10)
+        .add(EfiMemoryType::LoaderData, 2 * MiB + 30 * 4096, 10);
+    EXPECT_EQ(usable_ranges(map, {.reclaim_loader_data = true}),
+        (std::vector<Range> {{2 * MiB, 20}, {2 * MiB + 30 * 4096, 10}}));
+    // What the kernel keeps of its loader data, a page of boot-services data
+    // (say, a framebuffer there) and a range outside the map.
+    rota::PhysRange keep[] = {{PhysAddr(2 * MiB + 12 * 4096), 2},
+        {PhysAddr(2 * MiB + 25 * 4096), 1}, {PhysAddr(64 * GiB), 100}};
+    EXPECT_EQ(usable_ranges(
+                  map, {.reclaim_boot_services = true, .reclaim_loader_data = true, .keep = keep}),
+        (std::vector<Range> {{2 * MiB, 12}, {2 * MiB + 14 * 4096, 11}, {2 * MiB + 26 * 4096, 14}}));
+}
+
+TEST(MemoryMap, WithoutConventionalMemoryOnlyTheReclaimableRemains)
+{
+    MapBuilder map;
+    map.add(Conventional, 2 * MiB, 10)
+        .add(EfiMemoryType::BootServicesCode, 2 * MiB + 10 * 4096, 10)
+        .add(Conventional, 2 * MiB + 20 * 4096, 10)
+        .add(EfiMemoryType::LoaderData, 2 * MiB + 30 * 4096, 10)
+        // Boot-services data overlapping conventional memory: neither query
+        // hands it out, because each sees the other type as in use.
+        .add(EfiMemoryType::BootServicesData, 2 * MiB + 24 * 4096, 2);
+    UsablePolicy boot_services {.conventional = false, .reclaim_boot_services = true};
+    EXPECT_EQ(usable_ranges(map, boot_services), (std::vector<Range> {{2 * MiB + 10 * 4096, 10}}));
+    UsablePolicy loader {.conventional = false, .reclaim_loader_data = true};
+    EXPECT_EQ(usable_ranges(map, loader), (std::vector<Range> {{2 * MiB + 30 * 4096, 10}}));
+    EXPECT_EQ(usable_ranges(map),
+        (std::vector<Range> {{2 * MiB, 10}, {2 * MiB + 20 * 4096, 4}, {2 * MiB + 26 * 4096, 4}}));
+}
+
+TEST(MemoryMap, AKeptRangeAtTheEdgeOfTheAddressSpaceIsHarmless)
+{
+    MapBuilder map;
+    map.add(Conventional, 2 * MiB, 10);
+    rota::PhysRange keep[] = {{PhysAddr(UINT64_MAX & ~0xfffull), 1},
+        {PhysAddr(2 * MiB + 4096), UINT64_MAX / 4096}, {PhysAddr(2 * MiB), 0}};
+    EXPECT_EQ(usable_ranges(map, {.keep = keep}), (std::vector<Range> {{2 * MiB, 1}}));
+}
+
 TEST(MemoryMap, EveryOtherTypeBlocks)
 {
     for (uint32_t type : {0u, 1u, 2u, 5u, 6u, 8u, 9u, 10u, 11u, 12u, 13u, 14u, 15u, 16u,
