@@ -19,6 +19,8 @@ set(ROTA_PURE_SOURCES
     gfx/canvas/damage.cpp
     core/display/edid.cpp
     gfx/frame/frame_stats.cpp
+    gfx/frame/frame_loop.cpp
+    gfx/display/screen.cpp
     gfx/roulette/fate.cpp
     gfx/roulette/layout.cpp
     gfx/roulette/roulette_scene.cpp
@@ -92,8 +94,9 @@ set(ROTA_KERNEL_SOURCES
     core/panic.cpp
     core/power.cpp
     core/time/clock.cpp
-    gfx/frame/frame_loop.cpp
     kernel/roulette_host.cpp
+    kernel/kernel_frame_clock.cpp
+    core/log/klog_sink.cpp
     gfx/display/gop_display.cpp
     gfx/display/video.cpp
     virtio/transport/mmio_transport.cpp

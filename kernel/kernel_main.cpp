@@ -8,6 +8,7 @@
 #include "core/cpu/idt.h"
 #include "core/cpu/legacy_pic.h"
 #include "core/cpu/x86.h"
+#include "core/log/klog_sink.h"
 #include "core/log/log.h"
 #include "core/mem/kernel_memory.h"
 #include "core/panic.h"
@@ -19,6 +20,7 @@
 #include "gfx/frame/frame_loop.h"
 #include "gfx/roulette/roulette_scene.h"
 #include "gfx/test_scene.h"
+#include "kernel/kernel_frame_clock.h"
 #include "kernel/page_tables.h"
 #include "kernel/roulette_host.h"
 #include "kernel/spin_journal.h"
@@ -92,48 +94,67 @@ void run_debug_faults(const Config& config)
     }
 }
 
-void print_summary(const FrameLoopResult& result);
-
-// The Wheel of Fate until the gate decides or frames= runs out; then power off,
-// or reboot after a loss with gate=on.
-[[noreturn]] void run_roulette(const BootInfo& info, Display*& display, FrameStats& stats)
+// While frames run the log drains between them, never in the middle of one;
+// outside the loop every line goes out at once, so a crash loses nothing.
+FrameLoopStop run_scene(FrameLoop& loop, Scene& scene)
 {
-    DisplayMode mode = display->mode();
-    size_t bytes = RouletteScene::memory_needed(int32_t(mode.width), int32_t(mode.height));
-    auto memory = allocate_pages((bytes + page_size - 1) / page_size);
-    if (memory.is_error())
-        panic("no memory for the wheel (%zu KiB)", bytes / 1024);
-    uint64_t seed = info.config.seed.has_value() ? *info.config.seed : x86::rdtsc();
-    klog("[roulette] seed=%lu gate=%s wheel_kib=%zu", seed, info.config.gate ? "on" : "off",
-        bytes / 1024);
-
-    uint64_t start = x86::rdtsc();
-    KernelRouletteHost host(info, display, stats);
-    RouletteScene scene(host, int32_t(mode.width), int32_t(mode.height), seed,
-        reinterpret_cast<void*>(memory->get()));
-    const RouletteLayout& l = scene.layout();
-    klog("[roulette] wheel ready radius=%d texture_rows=%d build_ms=%lu", l.wheel_radius,
-        scene.wheel().texture_rows(), clock_ticks_to_ns(x86::rdtsc() - start) / 1'000'000);
-    klog("[roulette] layout wheel=%d,%d,%d box=%d,%d,%d,%d banner=%d,%d,%d,%d hud=%d,%d,%d,%d",
-        l.wheel_cx, l.wheel_cy, l.wheel_radius, l.fate_box.x, l.fate_box.y, l.fate_box.width,
-        l.fate_box.height, l.banner.x, l.banner.y, l.banner.width, l.banner.height, l.hud.x,
-        l.hud.y, l.hud.width, l.hud.height);
-    print_summary(run_frame_loop(info, display, scene, stats));
-    if (host.reboot_requested())
-        reboot();
-    power_off();
+    log_set_immediate(false);
+    FrameLoopStop stop = loop.run(scene);
+    log_set_immediate(true);
+    return stop;
 }
 
-void print_summary(const FrameLoopResult& result)
+void print_summary(FrameLoop& loop, const Screen& screen)
 {
-    const FrameSummary& s = result.summary;
+    FrameSummary s = loop.summary();
     klog("[summary] frames=%lu fps=%s p50_ms=%s p99_ms=%s fences_per_frame=%s spins_per_frame=%s "
          "notifies_per_frame=%s render_ms=%s present_ms=%s log_dropped=%lu backend=%s cpus=%u",
-        s.frames, fps_text(s.frames, result.elapsed_ns).text, ms_text(s.p50_ns).text,
+        s.frames, fps_text(s.frames, loop.elapsed_ns()).text, ms_text(s.p50_ns).text,
         ms_text(s.p99_ns).text, hundredths_text(s.fences_x100).text,
         hundredths_text(s.spins_x100).text, hundredths_text(s.notifies_x100).text,
         ms_text(s.mean_render_ns).text, ms_text(s.mean_present_ns).text, log_dropped_lines(),
-        result.backend, cpu_count());
+        screen.backend_name(), cpu_count());
+}
+
+// The Wheel of Fate until the gate decides or frames= runs out; then power off,
+// or reboot after a loss with gate=on. A fail-over to a display of another
+// size lays the table out again for it (the spin in progress starts over).
+[[noreturn]] void run_roulette(
+    const BootInfo& info, Screen& screen, FrameLoop& loop, FrameStats& stats)
+{
+    uint64_t seed = info.config.seed.has_value() ? *info.config.seed : x86::rdtsc();
+    KernelRouletteHost host(info, screen, stats);
+    for (FrameLoopStop stop = FrameLoopStop::DisplayChanged;
+         stop == FrameLoopStop::DisplayChanged;) {
+        DisplayMode mode = screen.mode();
+        size_t bytes = RouletteScene::memory_needed(int32_t(mode.width), int32_t(mode.height));
+        size_t pages = (bytes + page_size - 1) / page_size;
+        auto memory = allocate_pages(pages);
+        if (memory.is_error())
+            panic("no memory for the wheel (%zu KiB)", bytes / 1024);
+        klog("[roulette] seed=%lu gate=%s wheel_kib=%zu", seed, info.config.gate ? "on" : "off",
+            bytes / 1024);
+
+        uint64_t start = x86::rdtsc();
+        RouletteScene scene(host, int32_t(mode.width), int32_t(mode.height), seed,
+            reinterpret_cast<void*>(memory->get()));
+        const RouletteLayout& l = scene.layout();
+        klog("[roulette] wheel ready radius=%d texture_rows=%d build_ms=%lu", l.wheel_radius,
+            scene.wheel().texture_rows(), clock_ticks_to_ns(x86::rdtsc() - start) / 1'000'000);
+        klog("[roulette] layout wheel=%d,%d,%d box=%d,%d,%d,%d banner=%d,%d,%d,%d hud=%d,%d,%d,%d",
+            l.wheel_cx, l.wheel_cy, l.wheel_radius, l.fate_box.x, l.fate_box.y, l.fate_box.width,
+            l.fate_box.height, l.banner.x, l.banner.y, l.banner.width, l.banner.height, l.hud.x,
+            l.hud.y, l.hud.width, l.hud.height);
+        stop = run_scene(loop, scene);
+        if (stop == FrameLoopStop::DisplayChanged)
+            klog("[roulette] the display is now %ux%u: laying the table out again",
+                screen.mode().width, screen.mode().height);
+        free_pages(*memory, pages);
+    }
+    print_summary(loop, screen);
+    if (host.reboot_requested())
+        reboot();
+    power_off();
 }
 
 } // namespace
@@ -163,7 +184,7 @@ void kernel_main(const BootInfo& info)
     run_debug_faults(info.config);
     if (info.config.debug & DebugSmpSelftest)
         smp_selftest();
-    Display* display = video_init(info);
+    Screen& screen = video_init(info);
 
     uint64_t now = x86::rdtsc();
     klog("[boot] ready ms_since_efi_entry=%lu ms_since_kernel_entry=%lu",
@@ -171,14 +192,17 @@ void kernel_main(const BootInfo& info)
         clock_ticks_to_ns(now - tsc_at_kernel) / 1'000'000);
 
     auto* stats = new FrameStats();
-    if (display == nullptr || (info.config.debug & DebugTestScene)) {
+    auto* loop = new FrameLoop(
+        screen, *stats, FrameLoopOptions::from(info.config), kernel_frame_clock(), klog_sink());
+    if (screen.headless() || (info.config.debug & DebugTestScene)) {
         // Headless there is nothing to show; debug=test-scene shows the
         // display test pattern instead of the roulette.
         TestScene scene;
-        print_summary(run_frame_loop(info, display, scene, *stats));
+        while (run_scene(*loop, scene) == FrameLoopStop::DisplayChanged) { }
+        print_summary(*loop, screen);
         power_off();
     }
-    run_roulette(info, display, *stats);
+    run_roulette(info, screen, *loop, *stats);
 }
 
 } // namespace rota

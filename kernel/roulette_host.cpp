@@ -11,9 +11,9 @@
 namespace rota {
 
 KernelRouletteHost::KernelRouletteHost(
-    const BootInfo& info, Display*& display, const FrameStats& stats)
+    const BootInfo& info, const Screen& screen, const FrameStats& stats)
     : m_info(info)
-    , m_display(display)
+    , m_screen(screen)
     , m_stats(stats)
 {
     // The heads-up display starts with what earlier boots left in the journal.
@@ -96,7 +96,7 @@ int KernelRouletteHost::hud_lines(char (*lines)[40], int max_lines)
 {
     if (max_lines < 5)
         return 0;
-    DisplayMode mode = m_display != nullptr ? m_display->mode() : DisplayMode {0, 0};
+    DisplayMode mode = m_screen.mode();
     // Frames per second over the last (up to) 60 frames.
     uint64_t total = 0;
     int frames = 0;
@@ -107,8 +107,7 @@ int KernelRouletteHost::hud_lines(char (*lines)[40], int max_lines)
         total += ns;
     }
     uint64_t fps_x10 = total ? uint64_t(frames) * 10'000'000'000ull / total : 0;
-    format(lines[0], sizeof lines[0], "backend  %s",
-        m_display != nullptr ? m_display->backend_name() : "none");
+    format(lines[0], sizeof lines[0], "backend  %s", m_screen.backend_name());
     format(lines[1], sizeof lines[1], "mode     %ux%u", mode.width, mode.height);
     format(lines[2], sizeof lines[2], "cpus     %u online", cpu_count());
     format(lines[3], sizeof lines[3], "fps      %lu.%lu", fps_x10 / 10, fps_x10 % 10);

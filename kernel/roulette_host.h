@@ -1,7 +1,7 @@
 #pragma once
 
 #include "core/boot_info.h"
-#include "gfx/display/display.h"
+#include "gfx/display/screen.h"
 #include "gfx/frame/frame_stats.h"
 #include "gfx/roulette/roulette_scene.h"
 
@@ -13,7 +13,7 @@ namespace rota {
 
 class KernelRouletteHost final : public RouletteHost {
 public:
-    KernelRouletteHost(const BootInfo& info, Display*& display, const FrameStats& stats);
+    KernelRouletteHost(const BootInfo& info, const Screen& screen, const FrameStats& stats);
 
     void parallel(uint64_t count, uint64_t grain, Body body, void* context) override;
     void landed(const SpinOutcome& outcome) override;
@@ -31,7 +31,7 @@ private:
     static constexpr int remembered = 8;
 
     const BootInfo& m_info;
-    Display*& m_display;
+    const Screen& m_screen;
     const FrameStats& m_stats;
     RecentResult m_recent[remembered] {};
     int m_recent_count {0};

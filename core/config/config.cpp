@@ -52,6 +52,7 @@ constexpr DebugName debug_names[] = {
     {"full-present"sv, DebugFullPresent},
     {"frame-times"sv, DebugFrameTimes},
     {"gpu-fault"sv, DebugGpuFault},
+    {"gpu-fault-setup"sv, DebugGpuFaultSetup},
     {"present-only"sv, DebugPresentOnly},
     {"journal-test"sv, DebugJournalTest},
     {"dump-memory-map"sv, DebugDumpMemoryMap},

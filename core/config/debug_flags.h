@@ -22,6 +22,7 @@ enum DebugFlag : uint32_t {
     DebugGpuFault = 1u << 13, // virtio-gpu: send a bad command at frame 30 (tests the fail-over)
     DebugPresentOnly
     = 1u << 14, // after the first frame, present the same damage without drawing (device ceiling)
+    DebugGpuFaultSetup = 1u << 15, // virtio-gpu: fail the display setup after SET_SCANOUT
     DebugJournalTest = 1u << 12, // append a few made-up spins to the journal at boot (tests)
     DebugDumpMemoryMap = 1u << 15, // hex-dump the UEFI memory map and memory attributes table
 };

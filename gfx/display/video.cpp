@@ -1,6 +1,6 @@
 #include "gfx/display/video.h"
 
-#include "core/lib/string_view.h"
+#include "core/log/klog_sink.h"
 #include "core/log/log.h"
 #include "core/pci/pci.h"
 #include "gfx/display/gop_display.h"
@@ -13,8 +13,21 @@ namespace {
 constexpr uint16_t virtio_vendor = 0x1af4;
 constexpr uint16_t virtio_gpu_device = 0x1050;
 
-// The reason virtio-gpu was not used, for the fallback line.
-Display* try_virtio_gpu(const BootInfo& info)
+// virtio-gpu's 2D path: find the device, initialise it, set up a scanout.
+class VirtioGpuStep final : public DisplayStep {
+public:
+    explicit VirtioGpuStep(const BootInfo& info)
+        : m_info(info)
+    {
+    }
+    const char* name() const override { return "virtio-gpu"; }
+    Display* open() override;
+
+private:
+    const BootInfo& m_info;
+};
+
+Display* VirtioGpuStep::open()
 {
     const PciFunction* fn = pci_find(virtio_vendor, virtio_gpu_device);
     if (fn == nullptr) {
@@ -33,13 +46,20 @@ Display* try_virtio_gpu(const BootInfo& info)
         return nullptr;
     }
     klog("PCI: virtio-gpu driver probe succeeded");
-    auto mode
-        = (info.config.debug & DebugGpuCopy) ? gpu::BufferMode::Copy : gpu::BufferMode::Direct;
-    auto display = gpu::GpuDisplay::create(
-        *device.value(), info.config.mode, mode, (info.config.debug & DebugGpuFault) != 0);
+    const Config& config = m_info.config;
+    auto buffering
+        = (config.debug & DebugGpuCopy) ? gpu::BufferMode::Copy : gpu::BufferMode::Direct;
+    gpu::GpuFaults faults;
+    faults.at_frame_30 = (config.debug & DebugGpuFault) != 0;
+    faults.in_setup = (config.debug & DebugGpuFaultSetup) != 0;
+    auto display = gpu::GpuDisplay::create(*device.value(), config.mode, buffering, faults);
     if (display.is_error()) {
         klog("[video] virtio-gpu %s display setup failed: %s", pci.value()->name(),
             error_name(display.error()));
+        // The device may already show our scanout (a virtio-vga then hides
+        // its VGA framebuffer, which the next step draws into): a reset gives
+        // the screen back and stops the device using our memory.
+        device.value()->shut_down();
         return nullptr;
     }
     const gpu::GpuInfo& gpu_info = device.value()->info();
@@ -47,65 +67,62 @@ Display* try_virtio_gpu(const BootInfo& info)
     klog("[video] backend=virtio-gpu mode=%ux%u virgl=%s edid=%s scanout=%u buffering=%s", m.width,
         m.height, gpu_info.virgl_offered ? "yes" : "no",
         gpu_info.edid_mode.has_value() ? "yes" : "no", display.value()->scanout().value,
-        mode == gpu::BufferMode::Copy ? "copy" : "direct");
+        buffering == gpu::BufferMode::Copy ? "copy" : "direct");
     return display.value();
 }
 
-Display* try_gop(const BootInfo& info)
+// The GOP framebuffer recorded before ExitBootServices.
+class GopStep final : public DisplayStep {
+public:
+    explicit GopStep(const GopFramebuffer& gop)
+        : m_gop(gop)
+    {
+    }
+    const char* name() const override { return "gop"; }
+    Display* open() override;
+    const char* fallback_line() const override
+    {
+        return "Video: virgl backend unavailable; falling back to framebuffer";
+    }
+
+private:
+    const GopFramebuffer& m_gop;
+};
+
+Display* GopStep::open()
 {
-    const GopFramebuffer& gop = info.gop;
-    if (gop.format == PixelFormat::None) {
+    if (m_gop.format == PixelFormat::None) {
         klog("[video] no gop framebuffer");
         return nullptr;
     }
-    if (gop.format == PixelFormat::BltOnly) {
+    if (m_gop.format == PixelFormat::BltOnly) {
         klog("[video] gop unusable: blt-only (no linear framebuffer after ExitBootServices)");
         return nullptr;
     }
-    auto display = GopDisplay::create(gop);
+    auto display = GopDisplay::create(m_gop);
     if (display.is_error()) {
         klog("[video] gop unusable: %s", error_name(display.error()));
         return nullptr;
     }
-    klog("[video] backend=gop mode=%ux%u format=%s pitch=%u", gop.width, gop.height,
-        pixel_format_name(gop.format), gop.pixels_per_scanline);
+    klog("[video] backend=gop mode=%ux%u format=%s pitch=%u", m_gop.width, m_gop.height,
+        pixel_format_name(m_gop.format), m_gop.pixels_per_scanline);
     return display.value();
-}
-
-Display* headless()
-{
-    klog("[video] backend=none: no usable display, running headless");
-    return nullptr;
 }
 
 } // namespace
 
-Display* video_init(const BootInfo& info)
+Screen& video_init(const BootInfo& info)
 {
-    if (info.config.video != VideoChoice::Gop) {
-        if (Display* display = try_virtio_gpu(info))
-            return display;
-        klog("Video: virgl backend unavailable; falling back to framebuffer");
-    } else {
+    DisplayStep* chain[Screen::max_steps];
+    size_t steps = 0;
+    if (info.config.video != VideoChoice::Gop)
+        chain[steps++] = new VirtioGpuStep(info);
+    else
         klog("[video] video=gop: virtio-gpu not used");
-    }
-    if (Display* display = try_gop(info))
-        return display;
-    return headless();
-}
-
-Display* video_fail_over(const BootInfo& info, Display* failed)
-{
-    klog("[video] %s stopped working", failed != nullptr ? failed->backend_name() : "display");
-    if (failed != nullptr)
-        failed->abandon();
-    // If the GOP framebuffer itself failed there is nothing left to fall back to.
-    if (failed != nullptr && StringView(failed->backend_name()) == "gop")
-        return headless();
-    klog("Video: virgl backend unavailable; falling back to framebuffer");
-    if (Display* display = try_gop(info))
-        return display;
-    return headless();
+    chain[steps++] = new GopStep(info.gop);
+    auto* screen = new Screen(std::span(chain, steps), klog_sink());
+    screen->start();
+    return *screen;
 }
 
 } // namespace rota

@@ -1,20 +1,17 @@
 #pragma once
 
 #include "core/boot_info.h"
-#include "gfx/display/display.h"
+#include "gfx/display/screen.h"
 
-// Choosing the display (SPEC section 1.5): virtio-gpu when present, allowed by
-// `video=` and initialised; otherwise the GOP framebuffer recorded before
+// The kernel's display chain (docs/boot.md): virtio-gpu when present, allowed
+// by `video=` and initialised; otherwise the GOP framebuffer recorded before
 // ExitBootServices; otherwise headless. Every choice and every reason for
-// passing one over is logged, in the lines SPEC section 2 names.
+// passing one over is logged, in the lines docs/serial.md names.
 
 namespace rota {
 
-// Null when running headless.
-Display* video_init(const BootInfo& info);
-
-// After `failed` stopped working: the GOP framebuffer if there is one that is
-// not the failed display, else null (headless).
-Display* video_fail_over(const BootInfo& info, Display* failed);
+// Builds the chain the configuration allows and opens its first working
+// display. The screen lives as long as the kernel.
+Screen& video_init(const BootInfo& info);
 
 } // namespace rota

@@ -24,7 +24,7 @@ Expected<Surface> allocate_surface(DisplayMode mode, PhysAddr* phys = nullptr)
 } // namespace
 
 Expected<GpuDisplay*> GpuDisplay::create(
-    GpuDevice& device, std::optional<DisplayMode> wanted, BufferMode mode, bool inject_fault)
+    GpuDevice& device, std::optional<DisplayMode> wanted, BufferMode mode, GpuFaults faults)
 {
     const GpuInfo& info = device.info();
     // The configuration's mode, else the display's preferred one (EDID), else
@@ -67,13 +67,18 @@ Expected<GpuDisplay*> GpuDisplay::create(
 
     auto* display = new GpuDisplay(
         device, choice->scanout, display_mode, mode, backing.value(), backing_phys, back);
+    display->m_faults = faults;
     // Show the (black) buffer at once: a scanout set but never flushed is a
     // blank screen to the user.
     Damage all(full);
     all.add_all();
-    TRY(display->present(all));
-    TRY(device.drain());
-    display->m_inject_fault = inject_fault;
+    auto shown = display->present(all);
+    if (shown.has_value())
+        shown = device.drain();
+    if (shown.is_error()) {
+        delete display;
+        return make_error(shown.error());
+    }
     return display;
 }
 
@@ -116,7 +121,8 @@ Expected<void> GpuDisplay::present(const Damage& damage)
         = plan_transfers(damage.rects(), m_mode.width, m_mode.height, m_resource, transfers);
     for (size_t i = 0; i < count; ++i)
         TRY(m_device.enqueue(transfers[i]));
-    if (m_inject_fault && m_fence == 30)
+    // m_fence counts presents: 0 is the first, inside create().
+    if ((m_faults.in_setup && m_fence == 0) || (m_faults.at_frame_30 && m_fence == 30))
         TRY(m_device.enqueue(make_transfer_to_host_2d({99}, {0, 0, 16, 16}, m_mode.width * 4)));
     ResourceFlush flush = make_resource_flush(m_resource, damage.bounding_box());
     flush.header = make_fenced_header(CommandType::ResourceFlush, ++m_fence);

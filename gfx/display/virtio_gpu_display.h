@@ -27,12 +27,20 @@ namespace rota::gpu {
 
 enum class BufferMode { Copy, Direct };
 
+// Faults injected on purpose (debug= keys), to exercise the error paths: each
+// sends a transfer for a resource that does not exist, which the device
+// answers with ERR_INVALID_RESOURCE_ID.
+struct GpuFaults {
+    bool at_frame_30 {false}; // debug=gpu-fault: the running display fails over
+    bool in_setup {false}; // debug=gpu-fault-setup: setup fails after SET_SCANOUT
+};
+
 class GpuDisplay final : public Display {
 public:
-    // `inject_fault`: at frame 30, send a transfer for a resource that does not
-    // exist (debug=gpu-fault), to exercise the error path and the fail-over.
+    // On failure the device may already show the new scanout: the caller
+    // resets it (GpuDevice::shut_down) before using another display.
     static Expected<GpuDisplay*> create(GpuDevice& device, std::optional<DisplayMode> wanted,
-        BufferMode mode, bool inject_fault = false);
+        BufferMode mode, GpuFaults faults = {});
 
     const char* backend_name() const override { return "virtio-gpu"; }
     DisplayMode mode() const override { return m_mode; }
@@ -58,7 +66,7 @@ private:
     Surface m_back; // what frames are drawn into (Copy mode)
     uint64_t m_fence {0};
     uint64_t m_commands_reported {0};
-    bool m_inject_fault {false};
+    GpuFaults m_faults {};
 };
 
 } // namespace rota::gpu

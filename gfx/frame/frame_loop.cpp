@@ -1,10 +1,6 @@
 #include "gfx/frame/frame_loop.h"
 
-#include "core/cpu/x86.h"
 #include "core/lib/format.h"
-#include "core/log/log.h"
-#include "core/time/clock.h"
-#include "gfx/display/video.h"
 
 namespace rota {
 
@@ -12,102 +8,139 @@ namespace {
 
 constexpr uint64_t report_interval_ns = 1'000'000'000;
 
-void report_second(const FrameStats& stats, uint64_t frames_in_interval, uint64_t interval_ns)
+bool same_mode(DisplayMode a, DisplayMode b)
 {
-    FrameSummary s = stats.recent();
-    klog("[frame] n=%lu fps=%s p50_ms=%s p99_ms=%s render_ms=%s present_ms=%s", stats.frames(),
-        fps_text(frames_in_interval, interval_ns).text, ms_text(s.p50_ns).text,
-        ms_text(s.p99_ns).text, ms_text(s.mean_render_ns).text, ms_text(s.mean_present_ns).text);
+    return a.width == b.width && a.height == b.height;
 }
 
-// Waits until `deadline` (TSC), draining the log meanwhile: the UART's time
-// is taken from the frame's slack, not from drawing or presenting.
-void wait_until(uint64_t deadline)
+Rect screen_rect(DisplayMode mode)
 {
-    while (x86::rdtsc() < deadline) {
-        log_drain();
-        x86::pause();
-    }
+    return {0, 0, int32_t(mode.width), int32_t(mode.height)};
 }
 
 } // namespace
 
-FrameLoopResult run_frame_loop(
-    const BootInfo& info, Display*& display, Scene& scene, FrameStats& stats)
+FrameLoopOptions FrameLoopOptions::from(const Config& config)
 {
-    const Config& config = info.config;
-    uint64_t period = config.fps == 0 ? 0 : clock_ns_to_ticks(1'000'000'000ull / config.fps);
-    uint64_t start = x86::rdtsc();
-    uint64_t interval_start = start;
-    uint64_t interval_frames = 0;
+    FrameLoopOptions options;
+    options.frames = config.frames;
+    options.fps = config.fps;
+    options.perframe = config.perframe;
+    options.full_present = (config.debug & DebugFullPresent) != 0;
+    options.present_only = (config.debug & DebugPresentOnly) != 0;
+    options.frame_times = (config.debug & DebugFrameTimes) != 0;
+    return options;
+}
+
+FrameLoop::FrameLoop(Screen& screen, FrameStats& stats, const FrameLoopOptions& options,
+    FrameClock& clock, DiagnosticSink& log)
+    : m_screen(screen)
+    , m_stats(stats)
+    , m_options(options)
+    , m_clock(clock)
+    , m_log(log)
+    , m_start_ns(clock.now_ns())
+    , m_interval_start_ns(m_start_ns)
+{
+}
+
+bool FrameLoop::limit_reached() const
+{
+    return m_options.frames != 0 && m_stats.frames() >= m_options.frames;
+}
+
+void FrameLoop::report_second(uint64_t now_ns)
+{
+    uint64_t interval = now_ns - m_interval_start_ns;
+    FrameSummary s = m_stats.recent();
+    char line[160];
+    format(line, sizeof line, "[frame] n=%lu fps=%s p50_ms=%s p99_ms=%s render_ms=%s present_ms=%s",
+        m_stats.frames(), fps_text(m_interval_frames, interval).text, ms_text(s.p50_ns).text,
+        ms_text(s.p99_ns).text, ms_text(s.mean_render_ns).text, ms_text(s.mean_present_ns).text);
+    m_log.report(line);
+    m_interval_start_ns = now_ns;
+    m_interval_frames = 0;
+}
+
+FrameLoopStop FrameLoop::run(Scene& scene)
+{
+    uint64_t period_ns = m_options.fps == 0 ? 0 : 1'000'000'000ull / m_options.fps;
+    const DisplayMode scene_mode = m_screen.mode();
     bool full = true;
     // debug=present-only: the damage of the last drawn frame, presented again
     // every frame without drawing: what the device alone can do.
     Damage last_drawn;
-    bool present_only = (config.debug & DebugPresentOnly) != 0;
-    log_set_immediate(false);
 
-    for (uint64_t frame = 0; display != nullptr; ++frame) {
-        uint64_t frame_start = x86::rdtsc();
-        Damage damage(Rect {0, 0, int32_t(display->mode().width), int32_t(display->mode().height)});
+    while (!limit_reached()) {
+        Display* display = m_screen.display();
+        if (display == nullptr)
+            return FrameLoopStop::Headless;
+        if (!same_mode(display->mode(), scene_mode))
+            return FrameLoopStop::DisplayChanged;
+
+        uint64_t frame = m_stats.frames();
+        uint64_t frame_start = m_clock.now_ns();
+        Damage damage(screen_rect(scene_mode));
         // Time spent waiting for the device to release the back buffer counts
         // as presenting, not rendering.
-        auto ready = display->begin_frame();
-        uint64_t render_start = x86::rdtsc();
+        auto shown = display->begin_frame();
+        uint64_t render_start = m_clock.now_ns();
         uint64_t render_end = render_start;
-        if (ready.has_value()) {
+        if (shown.has_value()) {
             Surface target = display->back_buffer();
-            if (present_only && !full && !last_drawn.empty()) {
+            if (m_options.present_only && !full && !last_drawn.empty()) {
                 damage = last_drawn;
             } else {
-                scene.draw(target, frame, clock_ticks_to_ns(frame_start - start), full, damage);
+                scene.draw(target, frame, frame_start - m_start_ns, full, damage);
                 // Remember a frame that is not the first full one: the steady state.
                 if (!full && !damage.empty())
                     last_drawn = damage;
             }
-            render_end = x86::rdtsc();
-            if (config.debug & DebugFullPresent)
+            render_end = m_clock.now_ns();
+            if (m_options.full_present)
                 damage.add_all();
-            ready = display->present(damage);
+            shown = display->present(damage);
         }
-        if (ready.is_error()) {
-            display = video_fail_over(info, display);
+        if (shown.is_error()) {
+            // Not a frame: nothing reached the screen. The next display gets
+            // the whole scene.
+            m_screen.fail_over();
             full = true;
             continue;
         }
         full = false;
-        uint64_t present_end = x86::rdtsc();
+        uint64_t present_end = m_clock.now_ns();
         PresentCounters counters = display->take_counters();
-        if (config.perframe) {
-            klog("[VIRTIO PERF] fences=%lu spins=%lu completions=%lu notifies=%lu", counters.fences,
+        if (m_options.perframe) {
+            char line[128];
+            format(line, sizeof line,
+                "[VIRTIO PERF] fences=%lu spins=%lu completions=%lu notifies=%lu", counters.fences,
                 counters.spins, counters.completions, counters.notifies);
+            m_log.report(line);
         }
 
-        ++interval_frames;
-        if (present_end - interval_start >= clock_ns_to_ticks(report_interval_ns)) {
-            report_second(stats, interval_frames, clock_ticks_to_ns(present_end - interval_start));
-            interval_start = present_end;
-            interval_frames = 0;
-        }
-        bool last = (config.frames != 0 && frame + 1 >= config.frames) || scene.finished();
-        if (period != 0 && !last)
-            wait_until(frame_start + period);
+        ++m_interval_frames;
+        if (present_end - m_interval_start_ns >= report_interval_ns)
+            report_second(present_end);
+        bool last = (m_options.frames != 0 && frame + 1 >= m_options.frames) || scene.finished();
+        if (period_ns != 0 && !last)
+            m_clock.wait_until(frame_start + period_ns);
         else
-            log_drain();
-        uint64_t frame_end = x86::rdtsc();
-        stats.record({clock_ticks_to_ns(frame_end - frame_start),
-            clock_ticks_to_ns(render_end - render_start),
-            clock_ticks_to_ns(present_end - render_end + render_start - frame_start),
-            counters.fences, counters.spins, counters.completions, counters.notifies});
-        if (config.debug & DebugFrameTimes)
-            klog("[frametime] n=%lu ms=%s", frame,
-                ms_text(clock_ticks_to_ns(frame_end - frame_start)).text);
-        if (last)
-            break;
+            m_clock.idle();
+        uint64_t frame_end = m_clock.now_ns();
+        m_stats.record({frame_end - frame_start, render_end - render_start,
+            present_end - render_end + render_start - frame_start, counters.fences, counters.spins,
+            counters.completions, counters.notifies});
+        if (m_options.frame_times) {
+            char line[64];
+            format(line, sizeof line, "[frametime] n=%lu ms=%s", frame,
+                ms_text(frame_end - frame_start).text);
+            m_log.report(line);
+        }
+        if (scene.finished())
+            return FrameLoopStop::Done;
     }
-    log_set_immediate(true);
-    return {display != nullptr ? display->backend_name() : "none", stats.total(),
-        clock_ticks_to_ns(x86::rdtsc() - start)};
+    return FrameLoopStop::Done;
 }
 
 } // namespace rota

@@ -1,0 +1,12 @@
+#pragma once
+
+#include "gfx/frame/frame_loop.h"
+
+// The frame loop's clock in the kernel: the calibrated TSC, and waits that
+// drain the serial log while they spin.
+
+namespace rota {
+
+FrameClock& kernel_frame_clock();
+
+} // namespace rota
