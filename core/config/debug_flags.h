@@ -24,7 +24,7 @@ enum DebugFlag : uint32_t {
     = 1u << 14, // after the first frame, present the same damage without drawing (device ceiling)
     DebugGpuFaultSetup = 1u << 15, // virtio-gpu: fail the display setup after SET_SCANOUT
     DebugJournalTest = 1u << 12, // append a few made-up spins to the journal at boot (tests)
-    DebugDumpMemoryMap = 1u << 15, // hex-dump the UEFI memory map and memory attributes table
+    DebugDumpMemoryMap = 1u << 23, // hex-dump the UEFI memory map and memory attributes table
 };
 
 } // namespace rota
