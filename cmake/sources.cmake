@@ -11,6 +11,7 @@ set(ROTA_PURE_SOURCES
     core/acpi/mcfg.cpp
     core/acpi/rsdp.cpp
     core/acpi/table_directory.cpp
+    core/cpu/page_fault.cpp
     core/cpu/stack_walk.cpp
     core/lib/format.cpp
     core/lib/math.cpp
@@ -78,10 +79,12 @@ set(ROTA_KERNEL_SOURCES
     core/cpu/idt.cpp
     core/cpu/legacy_pic.cpp
     core/cpu/paging_control.cpp
+    core/cpu/panic_stop.cpp
     core/cpu/local_apic.cpp
     core/cpu/isr.S
     kernel/kernel_main.cpp
     kernel/page_tables.cpp
+    kernel/debug_faults.cpp
     core/lib/cxx_runtime.cpp
     core/lib/mem.cpp
     core/log/hexdump.cpp

@@ -10,6 +10,7 @@
 #include "core/cpu/x86.h"
 #include "core/log/klog_sink.h"
 #include "core/log/log.h"
+#include "core/mem/kernel_image.h"
 #include "core/mem/kernel_memory.h"
 #include "core/panic.h"
 #include "core/pci/ecam_config_space.h"
@@ -20,6 +21,7 @@
 #include "gfx/frame/frame_loop.h"
 #include "gfx/roulette/roulette_scene.h"
 #include "gfx/test_scene.h"
+#include "kernel/debug_faults.h"
 #include "kernel/kernel_frame_clock.h"
 #include "kernel/page_tables.h"
 #include "kernel/roulette_host.h"
@@ -69,29 +71,6 @@ void start_cpus(const BootInfo& info)
     smp_init_boot_apic(PhysAddr(madt != nullptr ? madt->local_apic_address : 0));
     uint32_t limit = info.config.cpus.has_value() ? *info.config.cpus : per_cpu_capacity;
     smp_start_aps(std::span(processors, count), limit, info.trampoline_page);
-}
-
-// debug=fault-*: crash on purpose, so tests can see the exception report.
-void run_debug_faults(const Config& config)
-{
-    if (config.debug & DebugFaultPageFault) {
-        klog("[debug] forcing a page fault at 0xffff8000deadb000");
-        *reinterpret_cast<volatile uint64_t*>(0xffff8000deadb000ull) = 1;
-    }
-    if (config.debug & DebugFaultGeneralProtection) {
-        klog("[debug] forcing a general-protection fault (non-canonical address)");
-        *reinterpret_cast<volatile uint64_t*>(0x8000000000000000ull) = 1;
-    }
-    if (config.debug & DebugFaultInvalidOpcode) {
-        klog("[debug] forcing an invalid-opcode fault (ud2)");
-        asm volatile("ud2");
-    }
-    if (config.debug & DebugFaultDivide) {
-        klog("[debug] forcing a divide error");
-        volatile uint32_t zero = 0;
-        volatile uint32_t result = 1 / zero;
-        (void)result;
-    }
 }
 
 // While frames run the log drains between them, never in the middle of one;
@@ -170,7 +149,7 @@ void kernel_main(const BootInfo& info)
     mask_legacy_pic();
     idt_init();
     smp_init_boot_cpu(info.kernel_stack, info.ist_stacks);
-    exception_set_context(info.image_base.get());
+    exception_set_context(kernel_image_layout(info.image_base, info.image_size));
     klog("[boot] exit-boot-services ok attempts=%u", info.exit_boot_services_attempts);
 
     memory_init(info);

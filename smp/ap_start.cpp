@@ -4,6 +4,7 @@
 
 #include "core/cpu/idt.h"
 #include "core/cpu/local_apic.h"
+#include "core/cpu/panic_stop.h"
 #include "core/cpu/x86.h"
 #include "core/log/log.h"
 #include "core/mem/guarded_stack.h"
@@ -281,6 +282,14 @@ SmpResult smp_start_aps(
         ++started;
         klog("[smp] cpu=%u apic=%u online start_us=%lu", cpu->index, cpu->apic_id,
             clock_ticks_to_ns(cpu->start_ticks) / 1000);
+    }
+
+    if (started > 0) {
+        // From now on a panic on one CPU halts them all (core/cpu/panic_stop.h).
+        panic_set_stop_other_cpus([] {
+            (void)local_apic_send(
+                {IpiDelivery::Nmi, 0, 0, true, false, IpiShorthand::AllExcludingSelf});
+        });
     }
 
     SmpResult result {cpu_count(), wanted};

@@ -55,6 +55,11 @@ constexpr DebugName debug_names[] = {
     {"gpu-fault-setup"sv, DebugGpuFaultSetup},
     {"present-only"sv, DebugPresentOnly},
     {"journal-test"sv, DebugJournalTest},
+    {"fault-stack-overflow"sv, DebugFaultStackOverflow},
+    {"fault-null"sv, DebugFaultNull},
+    {"fault-write-text"sv, DebugFaultWriteText},
+    {"fault-exec-data"sv, DebugFaultExecData},
+    {"fault-on-ap"sv, DebugFaultOnAp},
     {"dump-memory-map"sv, DebugDumpMemoryMap},
 };
 

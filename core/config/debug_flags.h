@@ -24,6 +24,11 @@ enum DebugFlag : uint32_t {
     = 1u << 14, // after the first frame, present the same damage without drawing (device ceiling)
     DebugGpuFaultSetup = 1u << 15, // virtio-gpu: fail the display setup after SET_SCANOUT
     DebugJournalTest = 1u << 12, // append a few made-up spins to the journal at boot (tests)
+    DebugFaultStackOverflow = 1u << 24, // recurse without bound: the stack's guard page faults
+    DebugFaultNull = 1u << 25, // read through a null pointer (page 0 is not mapped)
+    DebugFaultWriteText = 1u << 26, // write to the kernel's own code (read-only)
+    DebugFaultExecData = 1u << 27, // jump into the kernel's data (no-execute)
+    DebugFaultOnAp = 1u << 28, // run the fault-* keys on the last CPU started, not the boot CPU
     DebugDumpMemoryMap = 1u << 23, // hex-dump the UEFI memory map and memory attributes table
 };
 

@@ -154,6 +154,16 @@ MemoryStats memory_finish_boot(bool boot_services_done)
             }
             g_boot_services_memory = UsableMemory {};
         }
+        // Every page the allocator may hand out must be mapped writable: touch
+        // the ends of each range now, so that a page-table mistake shows here
+        // as a fault at a known place rather than later in whoever got the page.
+        for (const FreeRange& range : ranges_of(g_allocator_ranges)) {
+            for (uint64_t page : {uint64_t(0), range.pages - 1}) {
+                auto* word
+                    = reinterpret_cast<volatile uint64_t*>(range.base.get() + page * page_size);
+                *word = *word;
+            }
+        }
         g_stats.usable_pages += boot_services_pages + loader_pages;
         g_stats.reclaimed_pages += boot_services_pages + loader_pages;
         g_stats.free_pages = g_pages.free_pages();

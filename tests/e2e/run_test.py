@@ -20,6 +20,7 @@ import display_cases  # noqa: E402
 import roulette_cases  # noqa: E402
 import smp_cases  # noqa: E402
 import blk_cases  # noqa: E402
+import paging_cases  # noqa: E402
 import qemu  # noqa: E402
 
 TAIL_LINES = 40
@@ -72,6 +73,7 @@ ALL_CASES = {
     **display_cases.CASES,
     **blk_cases.CASES,
     **roulette_cases.CASES,
+    **paging_cases.CASES,
 }
 
 
