@@ -73,3 +73,14 @@ add_custom_command(OUTPUT ${ROTA_USB}
 
 add_custom_target(rota_kernel ALL DEPENDS ${ROTA_EFI})
 add_custom_target(rota_images ALL DEPENDS ${ROTA_ESP} ${ROTA_USB})
+# Both targets reach the link through BOOTX64.EFI; the Makefile generator gives
+# each its own copy of the rule, and run in parallel the two copies link and
+# convert rota.so at the same time (objcopy then reads a half-written file).
+# Images strictly after the kernel.
+add_dependencies(rota_images rota_kernel)
+
+# The image's protected parts each on pages of their own (cmake/rota.lds).
+find_package(Python3 REQUIRED COMPONENTS Interpreter)
+add_test(NAME image_layout COMMAND ${Python3_EXECUTABLE}
+    ${CMAKE_SOURCE_DIR}/tests/lint/check_image_layout.py --efi ${ROTA_EFI} --elf ${ROTA_SO})
+set_tests_properties(image_layout PROPERTIES TIMEOUT 60 LABELS lint)

@@ -12,6 +12,7 @@ set(ROTA_PURE_SOURCES
     core/acpi/rsdp.cpp
     core/acpi/table_directory.cpp
     core/cpu/page_fault.cpp
+    core/cpu/panic_stop.cpp
     core/cpu/stack_walk.cpp
     core/lib/format.cpp
     core/lib/math.cpp
@@ -79,7 +80,6 @@ set(ROTA_KERNEL_SOURCES
     core/cpu/idt.cpp
     core/cpu/legacy_pic.cpp
     core/cpu/paging_control.cpp
-    core/cpu/panic_stop.cpp
     core/cpu/local_apic.cpp
     core/cpu/isr.S
     kernel/kernel_main.cpp
