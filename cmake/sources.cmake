@@ -37,6 +37,10 @@ set(ROTA_PURE_SOURCES
     gfx/text/text_atlas.cpp
     gfx/text/text_smooth.cpp
     virtio/gpu/commands.cpp
+    virtio/gpu/virgl/capset.cpp
+    virtio/gpu/virgl/commands_3d.cpp
+    virtio/gpu/virgl/encoder.cpp
+    virtio/gpu/virgl/encoder_state.cpp
     core/config/config.cpp
     core/mem/address_space_plan.cpp
     core/mem/firmware_regions.cpp
@@ -111,6 +115,9 @@ set(ROTA_KERNEL_SOURCES
     kernel/blk_selftest.cpp
     kernel/spin_journal.cpp
     gfx/display/virtio_gpu_display.cpp
+    gfx/display/virgl_display.cpp
+    gfx/display/virgl_setup.cpp
+    gfx/display/virgl_step.cpp
     core/pci/ecam_config_space.cpp
     core/pci/legacy_config_space.cpp
     core/pci/pci.cpp

@@ -12,9 +12,9 @@ packages=(
     ovmf qemu-system-x86             # the firmware and the machine the e2e tests boot
     mtools dosfstools                # FAT images without root or loop mounts
     clang-format-14 black            # the formatting the lint_format test enforces
+    qemu-system-gui libegl1 libegl-mesa0  # virtio-gpu-gl-pci with egl-headless (virgl, llvmpipe)
+    python3-pil                      # the VNC screen capture writes PNGs with Pillow
 )
-# QEMU's gtk/sdl windows live in a separate package; only image/run with a display needs it.
-[[ "${1:-}" == --gui ]] && packages+=(qemu-system-gui)
 
 missing=()
 for p in "${packages[@]}"; do

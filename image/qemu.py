@@ -27,6 +27,7 @@ import time
 
 import picture
 import qmp
+import vnc
 
 QEMU = "qemu-system-x86_64"
 OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
@@ -39,7 +40,13 @@ DISPLAYS = {
     "virtio-gpu": ["-vga", "none", "-device", "virtio-gpu-pci"],
     "virtio-vga": ["-vga", "none", "-device", "virtio-vga"],
     "none": ["-vga", "none"],
+    # virtio-gpu with VIRTIO_GPU_F_VIRGL: the host renders with OpenGL (llvmpipe
+    # when there is no GPU). Its scanout is a GL texture, which QMP screendump
+    # cannot read ("no surface"): screendump() captures it through VNC instead.
+    "virgl": ["-vga", "none", "-device", "virtio-gpu-gl-pci"],
 }
+# Displays whose screen is read through QEMU's VNC server (image/vnc.py).
+VNC_DISPLAYS = {"virgl"}
 
 # OVMF draws its boot screen with terminal escapes on the serial console too; they are
 # dropped so that tests see plain "[subsystem] message" lines.
@@ -115,6 +122,7 @@ class Machine:
         self.tmpdir = tempfile.mkdtemp(prefix="rota-qemu-")
         self.serial_path = o.serial or os.path.join(self.tmpdir, "serial.log")
         self.qmp_path = o.qmp or os.path.join(self.tmpdir, "qmp.sock")
+        self.vnc_path = os.path.join(self.tmpdir, "vnc.sock")
         if self.serial_path != "stdio":
             open(self.serial_path, "wb").close()
         vars_copy = os.path.join(self.tmpdir, "OVMF_VARS.fd")
@@ -192,7 +200,17 @@ class Machine:
                 "virtio-blk-pci,drive=journal",
             ]
         args += DISPLAYS[o.display]
-        args += ["-display", window_backend() if o.window else "none"]
+        if o.display == "virgl":
+            # GL needs a display with a context: a window where there is one,
+            # else egl-headless on Mesa's software renderer (there is no DRM
+            # render node to open, hence /dev/null).
+            backend = window_backend() if o.window else "none"
+            gl = f"{backend},gl=on" if backend != "none" else "egl-headless,rendernode=/dev/null"
+            args += ["-display", gl]
+        else:
+            args += ["-display", window_backend() if o.window else "none"]
+        if o.display in VNC_DISPLAYS:
+            args += ["-vnc", f"unix:{self.vnc_path}"]
         args += [
             "-serial",
             "mon:stdio" if self.serial_path == "stdio" else f"file:{self.serial_path}",
@@ -355,6 +373,13 @@ class Machine:
 
     def screendump(self, path):
         """Saves the display as PNG (path ending .png) or PPM; returns a picture.Image."""
+        if self.options.display in VNC_DISPLAYS:
+            if not self.alive():
+                raise self._gone("before a VNC screen capture")
+            try:
+                return vnc.capture(self.vnc_path, path if path.endswith(".png") else None)
+            except vnc.VncError as e:
+                raise MachineError(self._report(f"VNC capture failed: {e}")) from None
         args = {"filename": os.path.abspath(path)}
         if path.endswith(".png"):
             args["format"] = "png"

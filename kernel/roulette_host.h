@@ -21,6 +21,11 @@ public:
     int hud_lines(char (*lines)[40], int max_lines) override;
     int recent_results(RecentResult* out, int max) override;
     uint64_t frame_time_ns(int frames_ago) override;
+    RotatingLayer* rotating_layer() override
+    {
+        Display* display = m_screen.display();
+        return display != nullptr ? display->rotating_layer() : nullptr;
+    }
 
     // Whether the gate asked for a reboot (a loss with gate=on).
     bool reboot_requested() const { return m_reboot; }

@@ -61,6 +61,9 @@ constexpr DebugName debug_names[] = {
     {"fault-exec-data"sv, DebugFaultExecData},
     {"fault-on-ap"sv, DebugFaultOnAp},
     {"dump-memory-map"sv, DebugDumpMemoryMap},
+    {"virgl-fault"sv, DebugVirglFault},
+    {"dump-capset"sv, DebugDumpCapset},
+    {"virgl-no-flush"sv, DebugVirglNoFlush},
 };
 
 constexpr uint32_t max_fps = 1000;
@@ -250,6 +253,8 @@ std::optional<VideoChoice> parse_video(StringView text)
 {
     if (text == "auto"sv)
         return VideoChoice::Auto;
+    if (text == "virgl"sv)
+        return VideoChoice::Virgl;
     if (text == "virtio"sv)
         return VideoChoice::Virtio;
     if (text == "gop"sv)
@@ -379,9 +384,10 @@ void append_value(LineWriter& out, const Config& config, Key key)
     auto append_switch = [&](bool on) { out.append(on ? "on"sv : "off"sv); };
     switch (key) {
     case Key::Video:
-        out.append(config.video == VideoChoice::Virtio ? "virtio"sv
-                : config.video == VideoChoice::Gop     ? "gop"sv
-                                                       : "auto"sv);
+        out.append(config.video == VideoChoice::Virgl ? "virgl"sv
+                : config.video == VideoChoice::Virtio ? "virtio"sv
+                : config.video == VideoChoice::Gop    ? "gop"sv
+                                                      : "auto"sv);
         return;
     case Key::Mode:
         if (!config.mode.has_value()) {

@@ -17,7 +17,7 @@
 
 namespace rota {
 
-enum class VideoChoice { Auto, Virtio, Gop };
+enum class VideoChoice { Auto, Virgl, Virtio, Gop };
 
 struct Config {
     VideoChoice video = VideoChoice::Auto;

@@ -6,6 +6,7 @@
 #include "core/lib/expected.h"
 #include "gfx/canvas/damage.h"
 #include "gfx/canvas/surface.h"
+#include "gfx/display/rotating_layer.h"
 
 // Where frames go. A display hands out the back buffer to draw the next frame
 // into and presents the damaged part of it. Presenting must not make the
@@ -41,6 +42,9 @@ public:
     // The display failed and is being replaced: stop the device (so it can no
     // longer write into memory rota reuses) and give the screen back.
     virtual void abandon() { }
+    // A display that can turn a picture itself offers it here (null: the
+    // scene draws everything into the back buffer).
+    virtual RotatingLayer* rotating_layer() { return nullptr; }
 
 protected:
     ~Display() = default;

@@ -4,6 +4,7 @@
 #include "core/log/log.h"
 #include "core/pci/pci.h"
 #include "gfx/display/gop_display.h"
+#include "gfx/display/virgl_step.h"
 #include "gfx/display/virtio_gpu_display.h"
 
 namespace rota {
@@ -22,6 +23,8 @@ public:
     }
     const char* name() const override { return "virtio-gpu"; }
     Display* open() override;
+    // After the virgl step: the same device, initialised again for 2D.
+    const char* fallback_line() const override { return "[video] falling back to virtio-gpu 2D"; }
 
 private:
     const BootInfo& m_info;
@@ -115,6 +118,9 @@ Screen& video_init(const BootInfo& info)
 {
     DisplayStep* chain[Screen::max_steps];
     size_t steps = 0;
+    VideoChoice video = info.config.video;
+    if (video == VideoChoice::Auto || video == VideoChoice::Virgl)
+        chain[steps++] = new VirglStep(info, video == VideoChoice::Virgl);
     if (info.config.video != VideoChoice::Gop)
         chain[steps++] = new VirtioGpuStep(info);
     else

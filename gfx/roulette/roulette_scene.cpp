@@ -100,6 +100,7 @@ void RouletteScene::draw(
         m_rotation = m_plan.rotation_at(t);
 
     if (full) {
+        m_layer = m_host.rotating_layer();
         draw_background(target);
         m_drawn_rotation = -1.0;
         m_drawn_highlight = -2;
@@ -112,10 +113,17 @@ void RouletteScene::draw(
     int highlight = phase == SpinPhase::Highlight ? m_outcome.wedge : -1;
     if (m_rotation != m_drawn_rotation || highlight != m_drawn_highlight) {
         m_wheel.set_highlight(highlight);
-        draw_wheel_turning(target);
+        if (m_layer != nullptr) {
+            // The display turns the ring; only a new highlight changes its picture.
+            if (highlight != m_drawn_highlight)
+                hand_ring_to_layer();
+            m_layer->set_turns(m_rotation);
+        } else {
+            draw_wheel_turning(target);
+            damage.add(m_wheel.bounds());
+        }
         m_drawn_rotation = m_rotation;
         m_drawn_highlight = highlight;
-        damage.add(m_wheel.bounds());
     }
 
     BoxState box = BoxState::Question;
@@ -172,6 +180,18 @@ void RouletteScene::draw_wheel_turning(Surface& target)
                 int32_t(begin) * band_rows, int32_t(end) * band_rows);
         },
         &context);
+}
+
+void RouletteScene::hand_ring_to_layer()
+{
+    const WheelGeometry& g = m_wheel.geometry();
+    Surface image = m_layer->image_buffer(m_wheel.bounds(), g.cx, g.cy);
+    // A display that cannot hold the picture fails its next present and is
+    // replaced; nothing to draw meanwhile.
+    if (image.pixels == nullptr)
+        return;
+    m_wheel.draw_ring_image(image);
+    m_layer->commit_image();
 }
 
 void RouletteScene::draw_pointer(Surface& target)

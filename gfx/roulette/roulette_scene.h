@@ -2,6 +2,7 @@
 
 #include <cstdint>
 
+#include "gfx/display/rotating_layer.h"
 #include "gfx/roulette/fate.h"
 #include "gfx/roulette/layout.h"
 #include "gfx/roulette/timeline.h"
@@ -48,6 +49,10 @@ public:
     virtual int hud_lines(char (*lines)[40], int max_lines) = 0;
     virtual int recent_results(RecentResult* out, int max) = 0;
     virtual uint64_t frame_time_ns(int frames_ago) = 0;
+    // The display's own rotating layer, when it has one: the wheel's turning
+    // ring is then handed to it instead of being drawn every frame. Asked on
+    // every full redraw (a new display may have taken over).
+    virtual RotatingLayer* rotating_layer() { return nullptr; }
 
 protected:
     ~RouletteHost() = default;
@@ -73,12 +78,14 @@ private:
     void start_spin(uint64_t frame, uint64_t now_ns);
     void draw_background(Surface& target);
     void draw_wheel_turning(Surface& target);
+    void hand_ring_to_layer();
     void draw_pointer(Surface& target);
     void draw_box(Surface& target, BoxState state);
     void draw_banner(Surface& target, bool visible);
     void draw_hud(Surface& target);
 
     RouletteHost& m_host;
+    RotatingLayer* m_layer {nullptr}; // the display turns the ring (null: we draw it)
     RouletteLayout m_layout;
     WheelRenderer m_wheel;
     FateGenerator m_fates;

@@ -335,4 +335,25 @@ void WheelRenderer::draw_rotating(
     }
 }
 
+void WheelRenderer::draw_ring_image(Surface& out) const
+{
+    int32_t rows = std::min(out.height, m_box), columns = std::min(out.width, m_box);
+    for (int32_t y = 0; y < rows; ++y) {
+        uint32_t* line = out.row(y);
+        size_t base = size_t(y) * size_t(m_box);
+        for (int32_t x = 0; x < columns; ++x) {
+            size_t index = base + size_t(x);
+            uint32_t alpha = m_alpha[index];
+            if (alpha == 0) {
+                line[x] = 0;
+                continue;
+            }
+            // The texel the screen angle shows at rotation 0 (as draw_rotating).
+            uint32_t m = m_map[index];
+            Color c = m_texture[(m & 0xffff) * angle_steps + ((m >> 16) >> 4)];
+            line[x] = alpha << 24 | blend(0, c, uint8_t(alpha));
+        }
+    }
+}
+
 } // namespace rota

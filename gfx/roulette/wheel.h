@@ -73,6 +73,11 @@ public:
     // row_end) of bounds() only, clipped: bands can go to different CPUs.
     void draw_rotating(
         Surface& target, Rect clip, double rotation, int32_t row_begin, int32_t row_end) const;
+    // The turning ring alone at rotation 0, for a display that turns it
+    // itself (gfx/display/rotating_layer.h): `out` is bounds()-sized, its
+    // pixels premultiplied by the ring's coverage, which goes in the top byte
+    // (0 off the ring, so the static wheel under it shows through).
+    void draw_ring_image(Surface& out) const;
 
 private:
     struct RowRuns {

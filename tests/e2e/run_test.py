@@ -19,6 +19,7 @@ import cases  # noqa: E402
 import display_cases  # noqa: E402
 import roulette_cases  # noqa: E402
 import smp_cases  # noqa: E402
+import virgl_cases  # noqa: E402
 import blk_cases  # noqa: E402
 import paging_cases  # noqa: E402
 import qemu  # noqa: E402
@@ -74,6 +75,7 @@ ALL_CASES = {
     **blk_cases.CASES,
     **roulette_cases.CASES,
     **paging_cases.CASES,
+    **virgl_cases.CASES,
 }
 
 

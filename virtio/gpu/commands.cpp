@@ -39,6 +39,22 @@ const char* command_name(CommandType type)
         return "GET_CAPSET";
     case CommandType::GetEdid:
         return "GET_EDID";
+    case CommandType::CtxCreate:
+        return "CTX_CREATE";
+    case CommandType::CtxDestroy:
+        return "CTX_DESTROY";
+    case CommandType::CtxAttachResource:
+        return "CTX_ATTACH_RESOURCE";
+    case CommandType::CtxDetachResource:
+        return "CTX_DETACH_RESOURCE";
+    case CommandType::ResourceCreate3d:
+        return "RESOURCE_CREATE_3D";
+    case CommandType::TransferToHost3d:
+        return "TRANSFER_TO_HOST_3D";
+    case CommandType::TransferFromHost3d:
+        return "TRANSFER_FROM_HOST_3D";
+    case CommandType::Submit3d:
+        return "SUBMIT_3D";
     case CommandType::OkNodata:
         return "OK_NODATA";
     case CommandType::OkDisplayInfo:
@@ -126,6 +142,11 @@ GetEdid make_get_edid(ScanoutId scanout)
 GetCapsetInfo make_get_capset_info(uint32_t index)
 {
     return {make_header(CommandType::GetCapsetInfo), index, 0};
+}
+
+GetCapset make_get_capset(uint32_t capset_id, uint32_t version)
+{
+    return {make_header(CommandType::GetCapset), capset_id, version};
 }
 
 Expected<void> check_response(std::span<const uint8_t> response, size_t written,

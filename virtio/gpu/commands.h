@@ -31,6 +31,7 @@ TransferToHost2d make_transfer_to_host_2d(ResourceId id, Rect rect, uint32_t str
 ResourceFlush make_resource_flush(ResourceId id, Rect rect);
 GetEdid make_get_edid(ScanoutId scanout);
 GetCapsetInfo make_get_capset_info(uint32_t index);
+GetCapset make_get_capset(uint32_t capset_id, uint32_t version);
 
 // Checks a response the device wrote: at least a header long, of the type the
 // command expects (OK_NODATA for most), and as long as that type's struct.

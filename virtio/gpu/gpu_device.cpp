@@ -21,7 +21,7 @@ constexpr uint32_t config_num_capsets = 12;
 
 } // namespace
 
-Expected<GpuDevice*> GpuDevice::create(virtio::VirtioPciDevice& pci)
+Expected<GpuDevice*> GpuDevice::create(virtio::VirtioPciDevice& pci, bool want_virgl)
 {
     static constinit TscPollClock clock;
     virtio::DeviceInit init(pci.transport(), clock);
@@ -33,8 +33,10 @@ Expected<GpuDevice*> GpuDevice::create(virtio::VirtioPciDevice& pci)
         return make_error(Error::DeviceError);
     }
     uint64_t offered = pci.transport().device_features();
-    auto features
-        = init.negotiate({virtio::feature_bit(feature_edid) | virtio::feature::event_idx, 0});
+    uint64_t wanted = virtio::feature_bit(feature_edid) | virtio::feature::event_idx;
+    if (want_virgl)
+        wanted |= virtio::feature_bit(feature_virgl);
+    auto features = init.negotiate({wanted, 0});
     if (features.is_error()) {
         report("feature negotiation");
         return make_error(features.error());
@@ -59,6 +61,7 @@ Expected<GpuDevice*> GpuDevice::create(virtio::VirtioPciDevice& pci)
 
     auto* device = new GpuDevice(pci, controlq.release_value(), slots.value(), large.value());
     device->m_info.virgl_offered = (offered & virtio::feature_bit(feature_virgl)) != 0;
+    device->m_info.virgl_negotiated = init.has(virtio::feature_bit(feature_virgl));
     device->m_info.edid_offered = init.has(virtio::feature_bit(feature_edid));
     klog("[virtio-gpu] %s driver_ok features=0x%lx queue=%u event_idx=%s", pci.name(),
         init.features(), device->m_controlq.size(), device->m_controlq.event_idx() ? "yes" : "no");
@@ -105,6 +108,8 @@ Expected<void> GpuDevice::query()
         ResponseCapsetInfo capset {};
         TRY(call(make_get_capset_info(i), &capset, CommandType::OkCapsetInfo));
         m_info.capset_ids[i] = capset.capset_id;
+        m_info.capset_max_versions[i] = capset.capset_max_version;
+        m_info.capset_max_sizes[i] = capset.capset_max_size;
     }
     return {};
 }
@@ -134,7 +139,7 @@ Unexpected GpuDevice::fail(Error error)
 }
 
 Expected<uint16_t> GpuDevice::submit_slot(const void* request, size_t length, CommandType command,
-    CommandType expected, size_t expected_size)
+    CommandType expected, size_t expected_size, const virtio::Segment* payload, bool large_response)
 {
     if (m_failed)
         return make_error(Error::DeviceError);
@@ -146,12 +151,15 @@ Expected<uint16_t> GpuDevice::submit_slot(const void* request, size_t length, Co
         slot = static_cast<uint16_t>((slot + 1) % slot_count);
     m_next_slot = static_cast<uint16_t>((slot + 1) % slot_count);
 
-    bool large = expected_size > slot_response_bytes;
+    bool large = large_response || expected_size > slot_response_bytes;
     memcpy(request_area(slot), request, length);
-    virtio::Segment readable {request_phys(slot), static_cast<uint32_t>(length)};
+    virtio::Segment readable[2] {{request_phys(slot), static_cast<uint32_t>(length)}};
+    if (payload != nullptr)
+        readable[1] = *payload;
     virtio::Segment writable {large ? m_large_response.phys : response_phys(slot),
         static_cast<uint32_t>(large ? large_response_bytes : slot_response_bytes)};
-    if (auto added = m_controlq.add(std::span(&readable, 1), std::span(&writable, 1), slot);
+    if (auto added = m_controlq.add(
+            std::span(readable, payload != nullptr ? 2 : 1), std::span(&writable, 1), slot);
         added.is_error()) {
         if (added.error() != Error::OutOfMemory)
             klog("[virtio-gpu] %s %s: control queue refused the request (%s)", name(),
@@ -160,7 +168,7 @@ Expected<uint16_t> GpuDevice::submit_slot(const void* request, size_t length, Co
         return added.error() == Error::OutOfMemory ? make_error(Error::Busy) : fail(added.error());
     }
     m_slots[slot]
-        = {SlotState::InFlight, command, expected, static_cast<uint16_t>(expected_size), large};
+        = {SlotState::InFlight, command, expected, static_cast<uint16_t>(expected_size), large, 0};
     ++m_in_flight;
     ++m_commands;
     return slot;
@@ -172,6 +180,7 @@ Expected<void> GpuDevice::complete(const virtio::Completion& completion)
         return fail(Error::DeviceError); // the queue validates ids; this would be our own bug
     Slot& slot = m_slots[completion.token];
     slot.state = SlotState::Free;
+    slot.written = completion.written;
     --m_in_flight;
     auto slot_index = static_cast<uint16_t>(completion.token);
     std::span<const uint8_t> response(
@@ -245,10 +254,8 @@ void GpuDevice::shut_down()
         klog("[virtio-gpu] %s reset", name());
 }
 
-Expected<void> GpuDevice::call_raw(const void* request, size_t length, CommandType command,
-    CommandType expected, void* response, size_t response_length)
+Expected<uint16_t> GpuDevice::wait_slot(uint16_t slot, CommandType command)
 {
-    uint16_t slot = TRY(submit_slot(request, length, command, expected, response_length));
     TRY(kick());
     uint64_t deadline = m_clock.now_ns() + command_timeout_ns;
     while (m_slots[slot].state == SlotState::InFlight) {
@@ -262,6 +269,14 @@ Expected<void> GpuDevice::call_raw(const void* request, size_t length, CommandTy
         }
         m_clock.relax();
     }
+    return slot;
+}
+
+Expected<void> GpuDevice::call_raw(const void* request, size_t length, CommandType command,
+    CommandType expected, void* response, size_t response_length)
+{
+    uint16_t slot = TRY(submit_slot(request, length, command, expected, response_length));
+    TRY(wait_slot(slot, command));
     if (response != nullptr) {
         const void* source
             = response_length > slot_response_bytes ? m_large_response.virt : response_area(slot);
@@ -270,9 +285,34 @@ Expected<void> GpuDevice::call_raw(const void* request, size_t length, CommandTy
     return {};
 }
 
-Expected<void> GpuDevice::enqueue_raw(const void* request, size_t length, CommandType command)
+Expected<size_t> GpuDevice::call_variable_raw(const void* request, size_t length,
+    CommandType command, CommandType expected, std::span<uint8_t> response)
 {
-    TRY(submit_slot(request, length, command, CommandType::OkNodata, sizeof(ControlHeader)));
+    uint16_t slot = TRY(submit_slot(
+        request, length, command, expected, sizeof(ControlHeader), nullptr, /*large*/ true));
+    TRY(wait_slot(slot, command));
+    // The device wrote `written` bytes of the large response area; no more
+    // than that area (the queue clamps `written` to the writable length).
+    size_t written = m_slots[slot].written;
+    size_t copied = written < response.size() ? written : response.size();
+    memcpy(response.data(), m_large_response.virt, copied);
+    return written;
+}
+
+Expected<void> GpuDevice::call_payload_raw(
+    const void* request, size_t length, CommandType command, virtio::Segment payload)
+{
+    uint16_t slot = TRY(submit_slot(
+        request, length, command, CommandType::OkNodata, sizeof(ControlHeader), &payload));
+    TRY(wait_slot(slot, command));
+    return {};
+}
+
+Expected<void> GpuDevice::enqueue_raw(
+    const void* request, size_t length, CommandType command, const virtio::Segment* payload)
+{
+    TRY(submit_slot(
+        request, length, command, CommandType::OkNodata, sizeof(ControlHeader), payload));
     return {};
 }
 

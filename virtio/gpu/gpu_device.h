@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 
 #include "core/display/display_mode.h"
 #include "core/lib/expected.h"
@@ -24,10 +25,13 @@ namespace rota::gpu {
 
 struct GpuInfo {
     bool virgl_offered {false};
+    bool virgl_negotiated {false}; // VIRTIO_GPU_F_VIRGL: the 3D commands may be used
     bool edid_offered {false};
     uint32_t num_scanouts {0};
     uint32_t num_capsets {0};
     uint32_t capset_ids[4] {};
+    uint32_t capset_max_versions[4] {};
+    uint32_t capset_max_sizes[4] {};
     std::optional<DisplayMode> edid_mode;
     ResponseDisplayInfo display_info {};
 };
@@ -36,14 +40,15 @@ class GpuDevice {
 public:
     static constexpr uint16_t queue_size = 64; // QEMU's controlq has 64 entries
     static constexpr uint16_t slot_count = queue_size / 2; // two descriptors per command
-    static constexpr size_t slot_request_bytes = 64;
+    static constexpr size_t slot_request_bytes = 128; // CTX_CREATE, the longest, is 96
     static constexpr size_t slot_response_bytes = 64;
     static constexpr size_t large_response_bytes = 2048;
     static constexpr uint64_t command_timeout_ns = 1'000'000'000;
 
     // Resets and initialises the device to DRIVER_OK, then reads its display
-    // information, EDID and capsets. Every failure is logged.
-    static Expected<GpuDevice*> create(virtio::VirtioPciDevice& pci);
+    // information, EDID and capsets. Every failure is logged. With
+    // `want_virgl`, VIRTIO_GPU_F_VIRGL is negotiated when the device offers it.
+    static Expected<GpuDevice*> create(virtio::VirtioPciDevice& pci, bool want_virgl = false);
 
     const GpuInfo& info() const { return m_info; }
     const char* name() const { return m_pci.name(); }
@@ -60,6 +65,34 @@ public:
         static_assert(sizeof(Response) <= large_response_bytes);
         return call_raw(
             &request, sizeof request, request_type(request), expected, response, sizeof(Response));
+    }
+
+    // Submits one request whose response has a variable length (GET_CAPSET),
+    // waits for it, copies what fits into `response` and returns how many
+    // bytes the device wrote.
+    template<class Request>
+    Expected<size_t> call_variable(
+        const Request& request, CommandType expected, std::span<uint8_t> response)
+    {
+        static_assert(sizeof(Request) <= slot_request_bytes);
+        return call_variable_raw(
+            &request, sizeof request, request_type(request), expected, response);
+    }
+
+    // A request followed on the wire by `payload`, device-readable memory the
+    // caller owns and keeps unchanged until the response (SUBMIT_3D's command
+    // buffer): waited for, or queued like enqueue().
+    template<class Request>
+    Expected<void> call_with_payload(const Request& request, virtio::Segment payload)
+    {
+        static_assert(sizeof(Request) <= slot_request_bytes);
+        return call_payload_raw(&request, sizeof request, request_type(request), payload);
+    }
+    template<class Request>
+    Expected<void> enqueue_with_payload(const Request& request, virtio::Segment payload)
+    {
+        static_assert(sizeof(Request) <= slot_request_bytes);
+        return enqueue_raw(&request, sizeof request, request_type(request), &payload);
     }
 
     // The frame path: queue a request expecting OK_NODATA, without waiting.
@@ -94,6 +127,7 @@ private:
         CommandType expected {};
         uint16_t expected_size {0};
         bool large {false};
+        uint32_t written {0}; // what the device wrote, once complete
     };
 
     GpuDevice(
@@ -110,9 +144,16 @@ private:
     Expected<void> query();
     Expected<void> call_raw(const void* request, size_t length, CommandType command,
         CommandType expected, void* response, size_t response_length);
-    Expected<void> enqueue_raw(const void* request, size_t length, CommandType command);
+    Expected<void> enqueue_raw(const void* request, size_t length, CommandType command,
+        const virtio::Segment* payload = nullptr);
+    Expected<size_t> call_variable_raw(const void* request, size_t length, CommandType command,
+        CommandType expected, std::span<uint8_t> response);
+    Expected<void> call_payload_raw(
+        const void* request, size_t length, CommandType command, virtio::Segment payload);
     Expected<uint16_t> submit_slot(const void* request, size_t length, CommandType command,
-        CommandType expected, size_t expected_size);
+        CommandType expected, size_t expected_size, const virtio::Segment* payload = nullptr,
+        bool large_response = false);
+    Expected<uint16_t> wait_slot(uint16_t slot, CommandType command);
     Expected<void> complete(const virtio::Completion& completion);
     Unexpected fail(Error error);
 

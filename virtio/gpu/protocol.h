@@ -36,6 +36,16 @@ enum class CommandType : uint32_t {
     GetCapset = 0x0109,
     GetEdid = 0x010a,
 
+    // 3D commands (5.7.6.10, VIRTIO_GPU_F_VIRGL): virtio/gpu/virgl/commands_3d.h.
+    CtxCreate = 0x0200,
+    CtxDestroy = 0x0201,
+    CtxAttachResource = 0x0202,
+    CtxDetachResource = 0x0203,
+    ResourceCreate3d = 0x0204,
+    TransferToHost3d = 0x0205,
+    TransferFromHost3d = 0x0206,
+    Submit3d = 0x0207,
+
     OkNodata = 0x1100,
     OkDisplayInfo = 0x1101,
     OkCapsetInfo = 0x1102,
@@ -185,6 +195,13 @@ struct GetCapsetInfo {
     uint32_t padding;
 };
 static_assert(sizeof(GetCapsetInfo) == 32);
+
+struct GetCapset {
+    ControlHeader header;
+    uint32_t capset_id;
+    uint32_t capset_version;
+};
+static_assert(sizeof(GetCapset) == 32);
 
 struct ResponseCapsetInfo {
     ControlHeader header;
