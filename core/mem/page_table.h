@@ -84,6 +84,10 @@ public:
 
     PageTableStats stats() const;
 
+    // Gives every table back to the PageTableMemory, for a table that will
+    // never be loaded after all; the object must not be used afterwards.
+    void release_all() { release(m_root, 4); }
+
 private:
     // One map or unmap: `attributes` empty means unmap.
     struct Change {

@@ -176,10 +176,12 @@ Expected<void> paging_init(const BootInfo& info, std::span<const DeviceRange> de
             break;
     }
     size_t runs = flat->count;
-    if (built.is_error())
-        return fail(built.error(), "cannot build the page tables");
-    if (!maps_the_running_kernel(table, info))
+    if (built.is_error() || !maps_the_running_kernel(table, info)) {
+        table.release_all();
+        if (built.is_error())
+            return fail(built.error(), "cannot build the page tables");
         return fail(Error::InvalidArgument, "the plan does not map the running kernel");
+    }
 
     // Entries 0-3 of the PAT keep their meaning, so the firmware's tables stay
     // valid until CR3 changes; NXE before CR3, or bit 63 would be reserved.

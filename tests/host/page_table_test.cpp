@@ -274,6 +274,10 @@ TEST_F(PageTableTest, RunningOutOfTablesIsAnErrorAndLeavesAValidTable)
     memory.limit(100);
     ASSERT_TRUE(table.map(VirtAddr(0x1000), PhysAddr(0x1000), 4 * KiB, rw));
     EXPECT_TRUE(table.translate(VirtAddr(0x1000)).has_value());
+    // A table that will not be used gives all its tables back.
+    ASSERT_TRUE(table.map(VirtAddr(4 * GiB), PhysAddr(4 * GiB), 4 * MiB, rw));
+    table.release_all();
+    EXPECT_EQ(memory.live_tables(), 0u);
     EXPECT_EQ(memory.bad_accesses(), 0u);
 }
 
