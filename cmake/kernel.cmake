@@ -70,9 +70,13 @@ add_custom_command(OUTPUT ${ROTA_ESP}
         ${CMAKE_SOURCE_DIR}/image/rota.cfg
     DEPENDS ${ROTA_EFI} ${CMAKE_SOURCE_DIR}/image/make_esp.sh ${CMAKE_SOURCE_DIR}/image/rota.cfg
     COMMENT "Making the ESP image esp.img")
+# The stick holds its own copy of the volume: inside a partition, the FAT boot
+# sector records the sectors before it (image/make_usb.sh).
 add_custom_command(OUTPUT ${ROTA_USB}
-    COMMAND python3 ${CMAKE_SOURCE_DIR}/image/make_usb.py ${ROTA_USB} ${ROTA_ESP}
-    DEPENDS ${ROTA_ESP} ${CMAKE_SOURCE_DIR}/image/make_usb.py
+    COMMAND ${CMAKE_SOURCE_DIR}/image/make_usb.sh ${ROTA_USB} ${ROTA_EFI}
+        ${CMAKE_SOURCE_DIR}/image/rota.cfg
+    DEPENDS ${ROTA_EFI} ${CMAKE_SOURCE_DIR}/image/make_usb.sh ${CMAKE_SOURCE_DIR}/image/usb.sfdisk
+        ${CMAKE_SOURCE_DIR}/image/make_esp.sh ${CMAKE_SOURCE_DIR}/image/rota.cfg
     COMMENT "Making the USB stick image rota-usb.img")
 
 add_custom_target(rota_kernel ALL DEPENDS ${ROTA_EFI})

@@ -1,4 +1,4 @@
-# Which source goes into which world. STYLE.md: pure logic compiles twice, into
+# Which source goes into which world (docs/ARCHITECTURE.md): pure logic compiles twice, into
 # the freestanding kernel and into the hosted GoogleTest binary, from the same
 # files; kernel-only code touches hardware or kernel globals; efi/ is the only
 # code that includes gnu-efi headers and runs while boot services exist.

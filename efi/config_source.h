@@ -3,7 +3,7 @@
 #include "core/config/config.h"
 #include "efi/uefi.h"
 
-// Where the configuration comes from (SPEC section 5): rota.cfg at the root of
+// Where the configuration comes from (docs/configuration.md): rota.cfg at the root of
 // the volume this image was loaded from, then the image's load options, which
 // override it. Problems are logged as "[config]" lines; none is fatal.
 

@@ -1,4 +1,4 @@
-// The UEFI stage (SPEC section 1.1): everything rota does while boot services
+// The UEFI stage (docs/boot.md): everything rota does while boot services
 // exist, in order, ending with ExitBootServices and the jump into the kernel.
 // Only this folder includes gnu-efi's headers; the kernel receives a BootInfo.
 

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """The frame-rate benchmark: boots rota over a matrix of machines and tabulates its
-`[summary]` lines (SPEC sections 2 and 6).
+`[summary]` lines (docs/serial.md, docs/benchmarks.md).
 
     python3 image/bench.py [--build build] [--frames 600] [--quick] [--only PATTERN]
                            [--out BUILD/bench] [--present-path] [--list]
+    python3 image/bench.py --help      every option, with examples
 
 It builds nothing: build first (`cmake -S . -B build && cmake --build build -j2`, or
 `image/run` once). Every run boots BUILD/esp.img headless with `fps=0 frames=N
@@ -26,7 +27,8 @@ configuration (e.g. `--present-path --debug gpu-copy`).
 
 Out dir: bench.txt/.csv/.md (or present-path.*), frametimes.png, logs/NAME.serial.log
 for every run and logs/NAME.failure.txt (reason and serial tail) for a failed one.
-Python 3 standard library only.
+docs/benchmarks.md describes the matrix and what the figures mean. The plot needs
+Debian's python3-matplotlib (image/plot.py).
 """
 import argparse
 import csv
@@ -428,10 +430,52 @@ def context(args, rows, origin):
 # --- main -----------------------------------------------------------------------
 
 
+EXAMPLES = """\
+examples:
+  python3 image/bench.py                      the whole matrix: 24 runs of 600 frames
+  python3 image/bench.py --quick              4 runs of 300 frames (2 CPUs, perframe on)
+  python3 image/bench.py --list               the run names, without running them
+  python3 image/bench.py --only 'gop-*' --only 'virtio-gpu-c4-*'   a part of the matrix
+  python3 image/bench.py --present-path       damage vs full screen on virtio-gpu
+  python3 image/bench.py --present-path --debug gpu-copy   the same with copy buffering
+  python3 image/bench.py --cfg mode=1024x768 --frames 300  another mode, shorter runs
+  python3 image/bench.py --plot gop-c1-pfoff-damage        plot that run's frame times
+  python3 image/bench.py --plot none --out /tmp/bench      no plot, results elsewhere
+
+Build first (bench.py builds nothing): cmake --preset default && cmake --build --preset default
+Results: BUILD/bench/bench.txt, .csv, .md, frametimes.png and logs/ (docs/benchmarks.md).
+"""
+
+
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose errors end with where to look next."""
+
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {message}\n{self.prog}: --help lists every option\n")
+
+
+def duration(seconds):
+    """'1 min 05 s', '42 s': a time left, to the second."""
+    seconds = max(0, round(seconds))
+    return f"{seconds // 60} min {seconds % 60:02d} s" if seconds >= 60 else f"{seconds} s"
+
+
+def time_left(walls, remaining, timeout):
+    """'about 1 min 05 s left' for the `remaining` runs, from the mean wall time of
+    the runs so far; before the first has finished, the bound their timeouts set."""
+    if not walls:
+        return f"at most {duration(timeout * remaining)} left"
+    return f"about {duration(sum(walls) / len(walls) * remaining)} left"
+
+
 def main(argv=None):
-    p = argparse.ArgumentParser(
+    p = Parser(
+        prog="image/bench.py",
         description="Boot rota over a matrix of machines and tabulate "
-        "its [summary] lines (builds nothing: build first)."
+        "its [summary] lines (builds nothing: build first).",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument(
         "--build",
@@ -514,7 +558,7 @@ def main(argv=None):
     if not os.path.exists(image):
         p.error(
             f"{image} is missing: build first (cmake -S . -B {args.build} && "
-            f"cmake --build {args.build} -j2)"
+            f"cmake --build {args.build} -j2, or image/run once)"
         )
 
     logs = os.path.join(args.out, "logs")
@@ -532,10 +576,19 @@ def main(argv=None):
     )
 
     origin = provenance(args)
-    rows = []
+    rows, walls = [], []
+    total = len(runs) + (1 if plot_run else 0)
     for i, run in enumerate(runs, 1):
-        print(f"bench: [{i}/{len(runs)}] {run.name} ...", end=" ", file=sys.stderr, flush=True)
+        left = time_left(walls, total - i + 1, args.timeout)
+        print(
+            f"bench: [{i}/{total}] {run.name} ({left}) ...",
+            end=" ",
+            file=sys.stderr,
+            flush=True,
+        )
+        started = time.monotonic()
         row, _ = execute(run, args, logs)
+        walls.append(time.monotonic() - started)
         rows.append(row)
         print(
             f"{row['status'] if row['status'] != 'ok' else row.get('fps') + ' fps'} "
@@ -558,7 +611,13 @@ def main(argv=None):
         write_csv(os.path.join(args.out, f"{stem}.csv"), rows)
 
     if plot_run:
-        print(f"bench: plot run {plot_run.name} ...", end=" ", file=sys.stderr, flush=True)
+        left = time_left(walls, 1, args.timeout)
+        print(
+            f"bench: [{total}/{total}] plot run {plot_run.name} ({left}) ...",
+            end=" ",
+            file=sys.stderr,
+            flush=True,
+        )
         row, text = execute(plot_run, args, logs)
         png = os.path.join(args.out, "frametimes.png")
         if row["status"] == "ok":

@@ -11,7 +11,11 @@ packages=(
     googletest libgtest-dev          # host unit tests
     ovmf qemu-system-x86             # the firmware and the machine the e2e tests boot
     mtools dosfstools                # FAT images without root or loop mounts
+    fdisk gdisk                      # the stick's GPT: sfdisk writes it, sgdisk verifies it
+    python3-matplotlib python3-pil   # plots and screenshots in the tools and e2e tests
     clang-format-14 black            # the formatting the lint_format test enforces
+    clang-14 libclang-rt-14-dev      # libFuzzer and clang's sanitizer runtimes (tests/fuzz)
+    llvm-14                          # llvm-symbolizer: sanitizer reports with file and line
     qemu-system-gui libegl1 libegl-mesa0  # virtio-gpu-gl-pci with egl-headless (virgl, llvmpipe)
     python3-pil                      # the VNC screen capture writes PNGs with Pillow
 )

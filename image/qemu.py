@@ -10,7 +10,8 @@ Every run gets one temporary directory (private OVMF variable store, private cop
 the boot image, QMP socket, serial log by default) that is removed when the machine
 is killed. QEMU is killed on every path: context-manager exit, the hard per-machine
 timeout, and the death of this process (PR_SET_PDEATHSIG), so a test killed by ctest
-leaves no QEMU behind. Python 3 standard library only.
+leaves no QEMU behind. Python 3 standard library only, but for screendump(), which
+reads the picture with Pillow (picture.py).
 """
 import argparse
 import ctypes
@@ -32,7 +33,7 @@ import vnc
 QEMU = "qemu-system-x86_64"
 OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
 OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
-# make_usb.py puts the ESP at LBA 2048; mtools reaches it with the "@@offset" suffix.
+# image/usb.sfdisk puts the ESP at LBA 2048; mtools reaches it with the "@@offset" suffix.
 USB_ESP_OFFSET = 2048 * 512
 
 DISPLAYS = {
@@ -435,21 +436,46 @@ def window_backend():
 # --- CLI ------------------------------------------------------------------------
 
 
-def main(argv=None):
+EXAMPLES = """\
+Arguments after -- go to QEMU unchanged. Examples:
+  image/run                                 build, then boot on virtio-gpu (image/run's default)
+  image/run --smp 4 --machine pc            4 CPUs on the i440FX machine
+  image/run --display std                   the GOP framebuffer of -vga std
+  image/run --cfg fps=0 --cfg frames=600    extra rota.cfg lines for this run
+  image/run --usb                           boot build/rota-usb.img as a USB stick
+  image/run --no-disk                       no journal disk
+  image/run --headless --serial-file s.log --qmp /tmp/qmp.sock --timeout 60
+  image/run --accel kvm                     KVM (OVMF fails under it here: docs/platform.md)
+  image/run -- -d int -D qemu.log           QEMU's own options after --
+"""
+
+
+def main(argv=None, check_only=False, prog=None):
+    """The CLI. check_only=True only parses argv, exiting on a bad option, and
+    returns 0; prog names the command in usage lines (image/run passes its own)."""
     here = os.path.dirname(os.path.abspath(__file__))
     p = argparse.ArgumentParser(
+        prog=prog,
         description="Boot rota under QEMU + OVMF.",
-        epilog="Arguments after -- go to QEMU unchanged.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument(
         "--build",
         default=os.path.join(here, "..", "build"),
         help="build directory holding esp.img and rota-usb.img",
     )
-    p.add_argument("--display", choices=sorted(DISPLAYS), default="std")
-    p.add_argument("--smp", type=int, default=2)
-    p.add_argument("--machine", choices=["q35", "pc"], default="q35")
-    p.add_argument("--memory", default="512M")
+    p.add_argument(
+        "--display",
+        choices=sorted(DISPLAYS),
+        default="std",
+        help="the display device (default std)",
+    )
+    p.add_argument("--smp", type=int, default=2, help="number of CPUs (default 2)")
+    p.add_argument(
+        "--machine", choices=["q35", "pc"], default="q35", help="the chipset (default q35)"
+    )
+    p.add_argument("--memory", default="512M", help="guest RAM (default 512M)")
     p.add_argument("--usb", action="store_true", help="boot rota-usb.img as a USB stick")
     disk = p.add_mutually_exclusive_group()
     disk.add_argument("--disk", help="journal disk image (default: BUILD/journal.img)")
@@ -462,23 +488,38 @@ def main(argv=None):
         help="append a line to rota.cfg (repeatable)",
     )
     view = p.add_mutually_exclusive_group()
-    view.add_argument("--headless", action="store_true")
-    view.add_argument("--window", action="store_true")
+    view.add_argument(
+        "--headless", action="store_true", help="no window; serial on the terminal or file"
+    )
+    view.add_argument(
+        "--window", action="store_true", help="a gtk/sdl window (default when a display is found)"
+    )
     p.add_argument("--serial-file", help="write serial to this file, not the terminal")
     p.add_argument("--qmp", help="QMP unix socket path")
-    p.add_argument("--no-reboot", action="store_true")
-    p.add_argument("--no-shutdown", action="store_true")
-    p.add_argument("--accel", choices=["tcg", "kvm"], default="tcg")
+    p.add_argument("--no-reboot", action="store_true", help="exit QEMU instead of rebooting")
+    p.add_argument(
+        "--no-shutdown", action="store_true", help="keep QEMU open after the guest powers off"
+    )
+    p.add_argument(
+        "--accel", choices=["tcg", "kvm"], default="tcg", help="the accelerator (default tcg)"
+    )
     p.add_argument("--timeout", type=float, help="kill QEMU after this many seconds")
-    p.add_argument("--keep-temp", action="store_true")
+    p.add_argument("--keep-temp", action="store_true", help="keep the run's temporary directory")
     argv = sys.argv[1:] if argv is None else argv
     extra = []
     if "--" in argv:
         extra = argv[argv.index("--") + 1 :]
         argv = argv[: argv.index("--")]
     a = p.parse_args(argv)
+    if check_only:
+        return 0
 
     image = os.path.join(a.build, "rota-usb.img" if a.usb else "esp.img")
+    if not os.path.exists(image):
+        p.error(
+            f"{image} is missing: build it with image/run, or with "
+            f"cmake -S . -B {a.build} && cmake --build {a.build} --target rota_images"
+        )
     journal = None
     if not a.no_disk:
         journal = a.disk or os.path.join(a.build, "journal.img")

@@ -226,6 +226,13 @@ Expected<uint64_t> Journal::append(SpinRecord record)
         return make_error(Error::NotFound);
     if (m_mode == JournalMode::ReadOnly)
         return make_error(Error::ReadOnly);
+    if (m_last_sequence >= max_sequence) {
+        // A record numbered past it would be written and acknowledged, then
+        // refused as corrupt by the next boot's replay.
+        report("[journal] append refused: sequence numbers exhausted at last_seq=%lu",
+            m_last_sequence);
+        return make_error(Error::Corrupt);
+    }
     record.sequence = m_last_sequence + 1;
     uint32_t slot = m_geometry.slot_of(record.sequence);
     auto bytes = m_scratch.first(m_geometry.record_bytes);

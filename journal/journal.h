@@ -10,7 +10,7 @@
 #include "journal/disk_layout.h"
 #include "journal/journal_format.h"
 
-// The spin journal on one disk (SPEC section 4, docs/journal.md), pure:
+// The spin journal on one disk (docs/journal.md), pure:
 // the disk and the log are injected.
 //
 // open() decides what the disk is and never writes anything that is not

@@ -149,7 +149,7 @@ RecordCheck decode_record(std::span<const uint8_t> slot, uint32_t slot_index,
         return RecordCheck::BadCrc;
     if (wire.version != record_version || wire.length != sizeof(RecordWire))
         return RecordCheck::BadVersion;
-    bool fields = wire.sequence != 0 && wire.sequence < (uint64_t(1) << 63)
+    bool fields = wire.sequence != 0 && wire.sequence <= max_sequence
         && (wire.result == uint8_t(SpinResult::Lose) || wire.result == uint8_t(SpinResult::Win))
         && wire.wedge < wheel_wedges && wire.reserved0 == 0 && all_zero(std::span(wire.reserved));
     if (!fields)

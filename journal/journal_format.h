@@ -27,6 +27,9 @@ inline constexpr uint8_t journal_magic[8] = {'R', 'O', 'T', 'A', 'J', 'R', 'N', 
 inline constexpr uint32_t journal_version = 1;
 inline constexpr uint32_t record_magic = 0x4e495053; // "SPIN"
 inline constexpr uint16_t record_version = 1;
+// Sequence numbers run from 1 to this (docs/journal.md "Record"): larger ones
+// are corrupt, so the journal never appends past it.
+inline constexpr uint64_t max_sequence = (uint64_t(1) << 63) - 1;
 inline constexpr uint32_t journal_sector_bytes = 512;
 inline constexpr uint32_t default_area_start = 8; // one 4 KiB block for the header
 inline constexpr uint32_t max_record_bytes = 4096;

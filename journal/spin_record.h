@@ -2,8 +2,8 @@
 
 #include <cstdint>
 
-// One spin of the Wheel of Fate as the journal keeps it (SPEC sections 3 and
-// 4): what the wheel decided and how smoothly it turned. The on-disk encoding
+// One spin of the Wheel of Fate as the journal keeps it (docs/roulette.md,
+// docs/journal.md): what the wheel decided and how smoothly it turned. The on-disk encoding
 // is in docs/journal.md and journal/journal_format.h.
 
 namespace rota {

@@ -1,5 +1,5 @@
 // The kernel proper, from the first instruction after ExitBootServices to the
-// summary (SPEC section 1.2 onwards). Boot services are gone: everything here
+// summary (docs/boot.md, the kernel's part). Boot services are gone: everything here
 // reaches hardware directly or through the UEFI runtime services.
 
 #include "core/acpi/acpi.h"

@@ -69,7 +69,7 @@ Journal* open_journal(blk::BlkDevice& device)
 }
 
 // Made-up spins for the tests until the roulette appends real ones: fates
-// from splitmix64 over the seed, the wedge chosen as SPEC section 3 says.
+// from splitmix64 over the seed, the wedge chosen as docs/roulette.md says.
 void append_test_records(const Config& config)
 {
     uint64_t state = config.seed.has_value() ? *config.seed : x86::rdtsc();

@@ -8,7 +8,7 @@
 #include "core/lib/expected.h"
 #include "journal/spin_record.h"
 
-// The kernel's spin journal (SPEC section 4), for the roulette: one record per
+// The kernel's spin journal (docs/journal.md), for the roulette: one record per
 // spin, written and flushed before the result is shown, the last results for
 // the heads-up display. All of it runs on the boot CPU (the frame loop's): the
 // journal waits for the disk and takes no lock.

@@ -7,7 +7,7 @@
 #include "core/lib/addr.h"
 #include "core/mem/stack_region.h"
 
-// Starting the application processors (SPEC section 1.3): OVMF parks them at
+// Starting the application processors (docs/boot.md): OVMF parks them at
 // ExitBootServices, so each is woken again with INIT-SIPI-SIPI, one at a time,
 // each onto its own stack and per-CPU block. A CPU that does not come up in
 // time is reported and skipped.

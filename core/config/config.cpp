@@ -2,7 +2,7 @@
 
 #include <limits>
 
-// SPEC section 5. The parser never allocates and never trusts its input: the
+// docs/configuration.md. The parser never allocates and never trusts its input: the
 // file comes from a FAT volume a user edits by hand, so any byte may appear, and
 // every line it writes is bounded.
 

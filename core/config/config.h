@@ -9,7 +9,7 @@
 #include "core/lib/string_view.h"
 #include "core/log/diagnostic_sink.h"
 
-// The user's configuration (SPEC section 5): `rota.cfg` at the root of the ESP,
+// The user's configuration (docs/configuration.md): `rota.cfg` at the root of the ESP,
 // overridden by the image's UEFI load options. Parsing is pure logic: efi/ reads
 // the file and converts the load options to ASCII, then hands the text here. A
 // mistake in either is reported, one line per problem, and the earlier value is

@@ -4,7 +4,7 @@
 
 #include "core/cpu/x86.h"
 
-// Register access is injected (STYLE.md): drivers take an I/O space object and
+// Register access is injected (docs/ARCHITECTURE.md): drivers take an I/O space object and
 // read/write typed registers through it, so host tests can hand them a fake.
 // A Register names one register: its offset from the space's base and its
 // width, so the width travels with the name and cannot be mixed up.

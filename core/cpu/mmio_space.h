@@ -6,7 +6,7 @@
 #include "core/lib/addr.h"
 
 // Memory-mapped registers at a base address (PCI ECAM, a virtio BAR), reached
-// through the same typed Register<T> as PortIoSpace (STYLE.md: injected I/O).
+// through the same typed Register<T> as PortIoSpace (docs/ARCHITECTURE.md: injected I/O).
 // rota runs identity mapped, so the base is the physical address the device
 // decodes, written out as a VirtAddr.
 //

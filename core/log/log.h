@@ -3,7 +3,7 @@
 #include <cstdarg>
 #include <cstdint>
 
-// The serial log (SPEC section 2): one event per line, "[subsystem] message",
+// The serial log (docs/serial.md): one event per line, "[subsystem] message",
 // facts as key=value. klog() formats into a ring buffer and never waits for the
 // UART; log_drain() moves what the UART will take right now and is called off
 // the frame's critical path. A full buffer drops whole lines and counts them.

@@ -3,7 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 
-// The byte ring behind the serial log (SPEC section 2). Lines go in whole or not
+// The byte ring behind the serial log (docs/serial.md). Lines go in whole or not
 // at all: a full ring drops the line and counts it, so a reader never sees half a
 // line and the summary can say how many were lost. Not synchronised: the kernel
 // log holds its lock around every call.

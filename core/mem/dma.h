@@ -6,7 +6,7 @@
 #include "core/lib/expected.h"
 
 // Memory the device reaches by DMA (the rings) and the queue's private memory,
-// from an injected allocator (STYLE.md): the kernel hands out identity-mapped
+// from an injected allocator (docs/ARCHITECTURE.md): the kernel hands out identity-mapped
 // pages, host tests ordinary heap memory whose "physical" address is its
 // virtual one. rota programs no IOMMU, so a physical address is what the device
 // is given (virtio 1.2, 6: VIRTIO_F_ACCESS_PLATFORM is never negotiated).

@@ -25,7 +25,7 @@ struct Bdf {
     constexpr bool operator==(const Bdf&) const = default;
 };
 
-// "00:03.0", or "0001:00:03.0" outside segment 0 (lspci's spelling; SPEC section 2).
+// "00:03.0", or "0001:00:03.0" outside segment 0 (lspci's spelling; docs/serial.md).
 struct BdfText {
     char text[16];
 };

@@ -6,7 +6,7 @@
 #include "core/lib/assert.h"
 #include "core/pci/bdf.h"
 
-// Access to PCI configuration space, injected (STYLE.md): the kernel hands
+// Access to PCI configuration space, injected (docs/ARCHITECTURE.md): the kernel hands
 // enumeration an ECAM or a legacy 0xCF8/0xCFC implementation, host tests a fake
 // replaying configuration spaces captured from QEMU.
 //

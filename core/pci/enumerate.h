@@ -5,7 +5,7 @@
 
 #include "core/pci/function_list.h"
 
-// Finds every function reachable from the root buses (SPEC section 1.4): each
+// Finds every function reachable from the root buses (docs/boot.md): each
 // of the 32 devices on a bus, all 8 functions when function 0 says it is
 // multi-function (PCI Local Bus 3.0, 6.2.1), and the bus behind every PCI-PCI
 // bridge (PCI-to-PCI Bridge 1.2, 3.2.5.3) as the firmware numbered it. Nothing

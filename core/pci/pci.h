@@ -10,7 +10,7 @@
 #include "core/pci/ecam_region.h"
 #include "core/pci/pci_function.h"
 
-// The kernel's PCI (SPEC section 1.4): enumerated once at boot, on the boot CPU,
+// The kernel's PCI (docs/boot.md): enumerated once at boot, on the boot CPU,
 // before any driver runs; afterwards the list is read-only and lookups need no
 // lock.
 

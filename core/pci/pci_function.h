@@ -9,7 +9,7 @@
 #include "core/pci/capability.h"
 
 // What enumeration learned about one function: identity, class, BARs and
-// capabilities, read once at boot with nothing enabled (SPEC section 1.4).
+// capabilities, read once at boot with nothing enabled (docs/boot.md).
 
 namespace rota {
 

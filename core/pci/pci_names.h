@@ -4,7 +4,7 @@
 
 #include "core/pci/pci_function.h"
 
-// Short names for the `[pci]` lines (SPEC section 2): the devices rota drives or
+// Short names for the `[pci]` lines (docs/serial.md): the devices rota drives or
 // meets under QEMU by vendor:device, everything else by class (PCI Code and ID
 // Assignment 1.11, appendix D). Always a static string.
 

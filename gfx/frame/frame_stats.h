@@ -3,8 +3,8 @@
 #include <cstddef>
 #include <cstdint>
 
-// Frame-time statistics for the "[frame]" and "[summary]" lines (SPEC section
-// 2): percentiles over the most recent frames and running totals. Pure.
+// Frame-time statistics for the "[frame]" and "[summary]" lines
+// (docs/serial.md): percentiles over the most recent frames and running totals. Pure.
 
 namespace rota {
 

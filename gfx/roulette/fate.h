@@ -2,7 +2,7 @@
 
 #include <cstdint>
 
-// The rules of the Wheel of Fate (SPEC section 3), as pure functions of a seed:
+// The rules of the Wheel of Fate (docs/roulette.md), as pure functions of a seed:
 // the fate numbers, which wedge each lands on, and where the wheel is at any
 // moment of a spin. Angles are in turns (1.0 = a full revolution), measured
 // clockwise; the wheel's rotation is how far it has turned clockwise.

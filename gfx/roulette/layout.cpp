@@ -48,7 +48,7 @@ RouletteLayout stack(int32_t width, int32_t height, int32_t radius, int32_t gap)
 
 } // namespace
 
-// The radius SPEC section 3 asks for, with the gaps shrinking first and the
+// The radius docs/roulette.md gives, with the gaps shrinking first and the
 // wheel only if the screen is too short to stack titles, wheel, box and
 // banner without overlap (below about 1024×768): overlapping layers would
 // have to be redrawn over each other every frame.

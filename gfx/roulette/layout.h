@@ -5,7 +5,7 @@
 #include "core/display/rect.h"
 
 // Where everything of the Wheel of Fate goes on a screen of a given size
-// (SPEC section 3): the title and subtitle centred at the top, the wheel
+// (docs/roulette.md): the title and subtitle centred at the top, the wheel
 // centred below them with radius min(width, height) × 0.35, the pointer at 12
 // o'clock just above the rim, the 200×60 fate box under the wheel, the 400×80
 // banner under the box, and the heads-up display in the right-hand margin.

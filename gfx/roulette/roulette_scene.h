@@ -9,7 +9,7 @@
 #include "gfx/roulette/wheel.h"
 #include "gfx/scene.h"
 
-// The Wheel of Fate as a Scene (SPEC section 3): layers that do not overlap
+// The Wheel of Fate as a Scene (docs/roulette.md): layers that do not overlap
 // (background and titles, wheel, pointer, fate box, banner, heads-up display),
 // each redrawn only when it changes, so a frame presents only its damage. The
 // turning part of the wheel is drawn in bands on every CPU through the host's

@@ -2,7 +2,7 @@
 
 #include <cstdint>
 
-// The phases of one spin of the Wheel of Fate (SPEC section 3), by seconds
+// The phases of one spin of the Wheel of Fate (docs/roulette.md), by seconds
 // since the spin began: the wheel turns for 7.2 s; the landed wedge is lit for
 // 0.9 s; the fate number flashes five times (0.25 s on, 0.15 s off); then the
 // number and the banner are shown for 2 s, and the gate decides.

@@ -1,5 +1,5 @@
-"""End-to-end tests of virtio-blk and the spin journal (issues 4 and 7; SPEC sections
-1.4-1.6 and 4). Disk images live in the test's artifact directory; the host tool
+"""End-to-end tests of virtio-blk and the spin journal (docs/boot.md,
+docs/journal.md). Disk images live in the test's artifact directory; the host tool
 build/rota-journal reads them between and after boots.
 
 Until the roulette appends real spins, debug=journal-test makes the kernel append

@@ -1,5 +1,5 @@
-"""The end-to-end tests: each boots rota under QEMU + OVMF and checks what SPEC.md
-section 2 says must appear on serial, plus what QMP shows of the machine.
+"""The end-to-end tests: each boots rota under QEMU + OVMF and checks what docs/serial.md
+says must appear on serial, plus what QMP shows of the machine.
 
 Each case takes a run_test.Context; the Machine it gets is killed by the runner on
 every path. Budgets: OVMF takes about 4 s to hand over under TCG.
@@ -14,7 +14,7 @@ STEP_S = 30  # between two kernel lines
 # A short, reproducible run that ends by itself: a loss must not reboot (gate=off).
 SHORT_RUN = ["frames=30", "gate=off", "seed=1"]
 
-# Required fields in the SPEC's order; further " key=value" facts may follow.
+# Required fields in docs/serial.md's order; further " key=value" facts may follow.
 MORE = r"(?: \S+=\S+)*$"
 ROTA = r'^\[boot\] rota 0\.1\.0 firmware="([^"]*)" uefi=(\d+)\.(\d\d) cpus=(\d+)' + MORE
 GOP_MODE = (

@@ -1,32 +1,40 @@
-"""Host-side checks of the imaging tools and the harness's pure parts; no QEMU.
+"""Host-side checks of the imaging tools, the plot and the harness's pure parts; no QEMU.
 
 Run: python3 -m unittest -v test_tools (from this directory), ctest name tools_selftest.
+Needs Debian's python3-pil and python3-matplotlib (image/deps.sh), and the partition
+tools' own checkers, sgdisk (gdisk) and sfdisk (fdisk), to judge the USB image.
 """
+import json
 import os
 import shutil
-import struct
 import subprocess
 import sys
 import tempfile
 import unittest
-import uuid
-import zlib
+
+from PIL import Image
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-IMAGE_DIR = os.path.join(HERE, "..", "..", "image")
+ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
+IMAGE_DIR = os.path.join(ROOT, "image")
+FRAMETIMES_LOG = os.path.join(ROOT, "tests", "fixtures", "serial", "frametimes.log")
 sys.path.insert(0, IMAGE_DIR)
 
-import make_usb  # noqa: E402
 import picture  # noqa: E402
 import qemu  # noqa: E402
 
 SECTOR = 512
+ESP_TYPE = "C12A7328-F81F-11D2-BA4B-00A0C93EC93B"
 MTOOLS_ENV = dict(os.environ, MTOOLS_SKIP_CHECK="1")
 
 
 def read(path):
     with open(path, "rb") as f:
         return f.read()
+
+
+def run(*command):
+    return subprocess.run(command, check=True, capture_output=True, text=True).stdout
 
 
 def mcopy_out(image, path):
@@ -39,7 +47,8 @@ def mcopy_out(image, path):
 
 
 class Images(unittest.TestCase):
-    """make_esp.sh and make_usb.py on a stand-in EFI binary."""
+    """make_esp.sh and make_usb.sh on a stand-in EFI binary, judged by the partition
+    and file system tools themselves."""
 
     @classmethod
     def setUpClass(cls):
@@ -51,100 +60,78 @@ class Images(unittest.TestCase):
         cls.cfg = os.path.join(IMAGE_DIR, "rota.cfg")
         cls.esp = os.path.join(cls.dir, "esp.img")
         cls.usb = os.path.join(cls.dir, "usb.img")
-        subprocess.run(
-            [os.path.join(IMAGE_DIR, "make_esp.sh"), cls.esp, cls.efi, cls.cfg], check=True
-        )
-        make_usb.write_image(cls.usb, cls.esp)
-        cls.disk = read(cls.usb)
+        run(os.path.join(IMAGE_DIR, "make_esp.sh"), cls.esp, cls.efi, cls.cfg)
+        run(os.path.join(IMAGE_DIR, "make_usb.sh"), cls.usb, cls.efi, cls.cfg)
+        cls.table = json.loads(run("sfdisk", "--json", cls.usb))["partitiontable"]
 
     @classmethod
     def tearDownClass(cls):
         shutil.rmtree(cls.dir)
 
+    def partition(self, name):
+        """The ESP's sectors copied out of the stick image, as a file of its own."""
+        (part,) = self.table["partitions"]
+        path = os.path.join(self.dir, name)
+        with open(self.usb, "rb") as f:
+            f.seek(part["start"] * SECTOR)
+            data = f.read(part["size"] * SECTOR)
+        with open(path, "wb") as f:
+            f.write(data)
+        return path
+
     def test_esp_holds_the_loader_and_the_config(self):
         self.assertEqual(mcopy_out(self.esp, "/EFI/BOOT/BOOTX64.EFI"), self.efi_bytes)
         self.assertEqual(mcopy_out(self.esp, "/rota.cfg"), read(self.cfg))
         self.assertEqual(read(self.esp)[0x52:0x5A], b"FAT32   ")
+        run("fsck.fat", "-n", self.esp)
 
-    def test_protective_mbr(self):
-        mbr = self.disk[:SECTOR]
-        self.assertEqual(mbr[510:512], b"\x55\xaa")
-        self.assertEqual(mbr[446 + 4], 0xEE)
-        first, count = struct.unpack_from("<II", mbr, 446 + 8)
-        self.assertEqual((first, count), (1, len(self.disk) // SECTOR - 1))
-        self.assertEqual(mbr[462:510], bytes(48))  # the other three entries are empty
+    def test_sgdisk_verifies_the_gpt(self):
+        # sgdisk -v checks both headers and their CRCs, the entry arrays, the
+        # protective MBR and overlaps; it exits 0 with problems too, so read it.
+        self.assertIn("No problems found", run("sgdisk", "-v", self.usb))
 
-    def check_header(self, lba, alternate, entries_lba):
-        raw = self.disk[lba * SECTOR : (lba + 1) * SECTOR]
-        (
-            sig,
-            rev,
-            size,
-            crc,
-            _,
-            my,
-            alt,
-            first,
-            last,
-            guid,
-            elba,
-            n,
-            esize,
-            ecrc,
-        ) = struct.unpack_from("<8sIIIIQQQQ16sQIII", raw)
-        self.assertEqual((sig, rev, size), (b"EFI PART", 0x10000, 92))
-        self.assertEqual(crc, zlib.crc32(raw[:16] + bytes(4) + raw[20:92]))
-        self.assertEqual((my, alt, elba), (lba, alternate, entries_lba))
-        self.assertEqual((first, last), (34, len(self.disk) // SECTOR - 34))
-        entries = self.disk[elba * SECTOR : elba * SECTOR + n * esize]
-        self.assertEqual(ecrc, zlib.crc32(entries))
-        return guid, entries
+    def test_sfdisk_verifies_the_gpt(self):
+        self.assertIn("No errors detected", run("sfdisk", "--verify", self.usb))
 
-    def test_primary_and_backup_gpt_agree(self):
-        last = len(self.disk) // SECTOR - 1
-        guid, entries = self.check_header(1, last, 2)
-        backup_guid, backup_entries = self.check_header(last, 1, last - 32)
-        self.assertEqual((guid, entries), (backup_guid, backup_entries))
+    def test_one_efi_system_partition_at_1_mib(self):
+        self.assertEqual(self.table["label"], "gpt")
+        self.assertEqual(len(self.table["partitions"]), 1)
+        (part,) = self.table["partitions"]
+        self.assertEqual(part["type"], ESP_TYPE)
+        self.assertEqual(part["name"], "EFI System")
+        self.assertEqual(part["start"], 2048)
+        self.assertEqual(part["size"] * SECTOR, os.path.getsize(self.esp))
+        self.assertGreaterEqual(os.path.getsize(self.usb), (2048 + part["size"] + 33) * SECTOR)
 
-    def test_esp_partition(self):
-        _, entries = self.check_header(1, len(self.disk) // SECTOR - 1, 2)
-        kind, _, first, last, _, name = struct.unpack_from("<16s16sQQQ72s", entries)
+    def test_the_partition_is_a_fat32_volume_with_the_loader(self):
+        esp = self.partition("partition.img")
+        run("fsck.fat", "-n", esp)
+        self.assertEqual(mcopy_out(esp, "/EFI/BOOT/BOOTX64.EFI"), self.efi_bytes)
+        self.assertEqual(mcopy_out(esp, "/rota.cfg"), read(self.cfg))
+        # What the runner and a reader of the stick use: the volume at its offset.
         self.assertEqual(
-            uuid.UUID(bytes_le=kind), uuid.UUID("C12A7328-F81F-11D2-BA4B-00A0C93EC93B")
-        )
-        esp = read(self.esp)
-        self.assertEqual((first, last), (2048, 2048 + len(esp) // SECTOR - 1))
-        self.assertEqual(name.decode("utf-16-le").rstrip("\0"), "EFI System")
-        self.assertEqual(entries[128:], bytes(127 * 128))
-        inside = self.disk[first * SECTOR : (last + 1) * SECTOR]
-        self.assertEqual(struct.unpack_from("<I", inside, 0x1C)[0], 2048)  # BPB_HiddSec
-        patched = bytearray(esp)
-        for sector in (0, 6):  # the FAT32 boot sector and its backup
-            struct.pack_into("<I", patched, sector * SECTOR + 0x1C, 2048)
-        self.assertEqual(inside, bytes(patched))
-        self.assertEqual(
-            mcopy_out(f"{self.usb}@@{2048 * SECTOR}", "/EFI/BOOT/BOOTX64.EFI"), self.efi_bytes
+            mcopy_out(f"{self.usb}@@{qemu.USB_ESP_OFFSET}", "/EFI/BOOT/BOOTX64.EFI"),
+            self.efi_bytes,
         )
 
-    @unittest.skipUnless(shutil.which("sfdisk"), "sfdisk not installed")
-    def test_sfdisk_agrees(self):
-        out = subprocess.run(
-            ["sfdisk", "--dump", self.usb], check=True, capture_output=True, text=True
-        ).stdout
-        self.assertIn("label: gpt", out)
-        self.assertRegex(
-            out, r"start=\s*2048, size=\s*131072, type=C12A7328-F81F-11D2-BA4B-00A0C93EC93B"
-        )
+    def test_the_volume_knows_its_partition_offset(self):
+        # BPB_HiddSec (FAT spec, offset 0x1C): the sectors before the volume.
+        info = run("fsck.fat", "-n", "-v", self.partition("hidden.img"))
+        self.assertRegex(info, r"\n\s*2048 hidden sectors\n")
+        self.assertRegex(run("fsck.fat", "-n", "-v", self.esp), r"\n\s*0 hidden sectors\n")
 
-    @unittest.skipUnless(shutil.which("sgdisk"), "sgdisk not installed")
-    def test_sgdisk_verifies(self):
-        out = subprocess.run(
-            ["sgdisk", "-v", self.usb], check=True, capture_output=True, text=True
-        ).stdout
-        self.assertIn("No problems found", out)
+    def test_the_same_inputs_give_the_same_table(self):
+        again = os.path.join(self.dir, "again.img")
+        run(os.path.join(IMAGE_DIR, "make_usb.sh"), again, self.efi, self.cfg)
+        again_table = json.loads(run("sfdisk", "--json", again))["partitiontable"]
+        for table in (self.table, again_table):
+            table.pop("device")
+            for part in table["partitions"]:
+                part.pop("node")
+        self.assertEqual(again_table, self.table)
 
     def test_cfg_lines_are_appended_in_a_copy(self):
-        for image, offset in ((self.esp, 0), (self.usb, 2048 * SECTOR)):
+        for image, offset in ((self.esp, 0), (self.usb, qemu.USB_ESP_OFFSET)):
             copy = os.path.join(self.dir, "copy.img")
             shutil.copyfile(image, copy)
             qemu._append_cfg(copy, offset, ["frames=5", "debug=fault-pf"], self.dir)
@@ -154,41 +141,24 @@ class Images(unittest.TestCase):
             self.assertEqual(text[: -len("frames=5\ndebug=fault-pf\n")], read(self.cfg).decode())
 
 
-def png(width, height, rows, color=2):
-    """A PNG with one filter type per row, as encoders choose them."""
-    bpp = 3 if color == 2 else 4
-
-    def chunk(kind, body):
-        return (
-            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-        )
-
-    raw, prev = b"", bytes(width * bpp)
-    for y, row in enumerate(rows):
-        kind = y % 5
-        out = bytearray()
-        for i, x in enumerate(row):
-            a = row[i - bpp] if i >= bpp else 0
-            b, c = prev[i], prev[i - bpp] if i >= bpp else 0
-            p = a + b - c
-            paeth = min((abs(p - a), 0, a), (abs(p - b), 1, b), (abs(p - c), 2, c))[2]
-            out.append((x - [0, a, b, (a + b) // 2, paeth][kind]) & 0xFF)
-        raw += bytes([kind]) + out
-        prev = row
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, color, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", ihdr)
-        + chunk(b"IDAT", zlib.compress(raw))
-        + chunk(b"IEND", b"")
-    )
-
-
 class Pictures(unittest.TestCase):
+    """picture.py reads what QEMU's screendump writes: PNG (RGB or RGBA) and PPM."""
+
     W, H = 7, 10
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="rota-pictures-")
+        self.addCleanup(shutil.rmtree, self.dir)
 
     def rgb(self, x, y):
         return ((x * 37 + y * 11) & 0xFF, (x * y * 5 + 200) & 0xFF, (255 - x * 13 - y) & 0xFF)
+
+    def source(self, mode="RGB"):
+        image = Image.new(mode, (self.W, self.H))
+        for y in range(self.H):
+            for x in range(self.W):
+                image.putpixel((x, y), self.rgb(x, y) + ((x * 30,) if mode == "RGBA" else ()))
+        return image
 
     def check(self, image):
         self.assertEqual((image.width, image.height), (self.W, self.H))
@@ -196,19 +166,155 @@ class Pictures(unittest.TestCase):
             for x in range(self.W):
                 self.assertEqual(image.pixel(x, y), self.rgb(x, y), (x, y))
 
-    def test_png_rgb_all_filters(self):
-        rows = [bytes(v for x in range(self.W) for v in self.rgb(x, y)) for y in range(self.H)]
-        self.check(picture.parse_png(png(self.W, self.H, rows)))
+    def saved(self, image, name, **options):
+        path = os.path.join(self.dir, name)
+        image.save(path, **options)
+        return path
 
-    def test_png_rgba(self):
-        rows = [
-            bytes(v for x in range(self.W) for v in self.rgb(x, y) + (x,)) for y in range(self.H)
-        ]
-        self.check(picture.parse_png(png(self.W, self.H, rows, color=6)))
+    def test_png_rgb(self):
+        path = self.saved(self.source(), "a.png")
+        self.check(picture.read_image(path))
+        self.check(picture.parse_png(read(path)))
+
+    def test_png_rgba_drops_alpha(self):
+        self.check(picture.read_image(self.saved(self.source("RGBA"), "a.png")))
 
     def test_ppm_with_comment(self):
         pixels = bytes(v for y in range(self.H) for x in range(self.W) for v in self.rgb(x, y))
         self.check(picture.parse_ppm(b"P6\n# qemu\n%d %d\n255\n" % (self.W, self.H) + pixels))
+
+    def test_not_a_picture(self):
+        path = os.path.join(self.dir, "x.png")
+        with open(path, "wb") as f:
+            f.write(b"not a picture at all")
+        with self.assertRaises(ValueError):
+            picture.read_image(path)
+
+
+class Plot(unittest.TestCase):
+    """image/plot.py on a serial log captured from a run with debug=frame-times
+    (virtio-gpu, 2 CPUs, fps=0, 300 frames; its p50 is 8.0 ms and its p99 42.6 ms)."""
+
+    P50_MS, P99_MS, BUDGET_MS = 8.0, 42.6, 1000 / 60
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(prefix="rota-plot-")
+        cls.png = os.path.join(cls.dir, "frametimes.png")
+        cls.result = subprocess.run(
+            [sys.executable, os.path.join(IMAGE_DIR, "plot.py"), FRAMETIMES_LOG, cls.png],
+            capture_output=True,
+            text=True,
+        )
+        cls.image = Image.open(cls.png).convert("RGB") if cls.result.returncode == 0 else None
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.dir)
+
+    def rows_of(self, colour, tolerance=40):
+        """How many pixels near `colour` each row of the plot has."""
+        want = tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
+        counts = [0] * self.image.height
+        for index, pixel in enumerate(self.image.getdata()):
+            if all(abs(a - b) <= tolerance for a, b in zip(pixel, want)):
+                counts[index // self.image.width] += 1
+        return counts
+
+    def line_row(self, colour):
+        """The row of the horizontal line drawn in `colour` (the fullest row)."""
+        counts = self.rows_of(colour)
+        row = max(range(len(counts)), key=counts.__getitem__)
+        # A fifth of the width: the dotted budget line is half gaps.
+        self.assertGreater(counts[row], self.image.width // 5, f"no {colour} line across")
+        return row
+
+    def test_the_tool_succeeds_and_counts_the_frames(self):
+        self.assertEqual(self.result.returncode, 0, self.result.stderr)
+        self.assertIn("300 frames", self.result.stdout)
+
+    def test_size(self):
+        self.assertEqual(self.image.size, (1000, 520))
+
+    def test_the_series_is_drawn(self):
+        import plot
+
+        self.assertGreater(sum(self.rows_of(plot.SERIES)), 1500)
+
+    def test_p50_p99_and_budget_lines_in_order_and_to_scale(self):
+        import plot
+
+        p50, p99, budget = (self.line_row(c) for c in (plot.P50, plot.P99, plot.BUDGET))
+        self.assertLess(p99, budget)  # higher on the picture: a longer time
+        self.assertLess(budget, p50)
+        # The y axis is linear: the gaps between the lines follow the milliseconds.
+        expected = (self.BUDGET_MS - self.P50_MS) / (self.P99_MS - self.BUDGET_MS)
+        self.assertAlmostEqual((p50 - budget) / (budget - p99), expected, delta=0.1 * expected)
+
+    def test_a_log_without_frame_times_fails(self):
+        log = os.path.join(self.dir, "plain.log")
+        with open(log, "w") as f:
+            f.write("[boot] rota 0.1.0\n[summary] frames=1\n")
+        result = subprocess.run(
+            [sys.executable, os.path.join(IMAGE_DIR, "plot.py"), log, self.png + ".x"],
+            capture_output=True,
+            text=True,
+        )
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("debug=frame-times", result.stderr)
+        self.assertFalse(os.path.exists(self.png + ".x"))
+
+
+class CommandLines(unittest.TestCase):
+    """image/run and image/bench.py answer --help and mistakes without building or booting."""
+
+    RUN_OPTIONS = "--display --smp --machine --usb --no-disk --cfg --headless --serial-file "
+    RUN_OPTIONS += "--qmp --accel --timeout"
+    BENCH_OPTIONS = "--build --frames --quick --present-path --only --plot --debug --cfg --out "
+    BENCH_OPTIONS += "--timeout --list"
+
+    def run_tool(self, *command):
+        return subprocess.run(command, capture_output=True, text=True, timeout=60)
+
+    def assert_help(self, result, options, examples):
+        self.assertEqual(result.returncode, 0, result.stderr)
+        for option in options.split():
+            self.assertIn(option, result.stdout)
+        self.assertIn(examples, result.stdout)
+
+    def test_run_help_lists_every_option_with_examples(self):
+        result = self.run_tool(os.path.join(IMAGE_DIR, "run"), "--help")
+        self.assert_help(result, self.RUN_OPTIONS, "Examples:")
+        self.assertIn("usage: image/run", result.stdout)
+        self.assertNotIn("[1/3]", result.stderr)  # nothing was installed or built
+
+    def test_run_rejects_an_unknown_option_before_building(self):
+        result = self.run_tool(os.path.join(IMAGE_DIR, "run"), "--smp", "2", "--bogus")
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("unrecognized arguments: --bogus", result.stderr)
+        self.assertIn("image/run --help lists every option", result.stderr)
+        self.assertNotIn("[1/3]", result.stderr)
+
+    def test_bench_help_and_mistakes(self):
+        bench = os.path.join(IMAGE_DIR, "bench.py")
+        self.assert_help(
+            self.run_tool(sys.executable, bench, "--help"), self.BENCH_OPTIONS, "examples:"
+        )
+        result = self.run_tool(sys.executable, bench, "--bogus")
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("--help lists every option", result.stderr)
+        missing = tempfile.mkdtemp(prefix="rota-nobuild-")
+        self.addCleanup(shutil.rmtree, missing)
+        result = self.run_tool(sys.executable, bench, "--quick", "--build", missing)
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("esp.img is missing: build first", result.stderr)
+
+    def test_bench_time_left(self):
+        import bench
+
+        self.assertEqual(bench.time_left([], 3, 120), "at most 6 min 00 s left")
+        self.assertEqual(bench.time_left([10, 20], 2, 120), "about 30 s left")
+        self.assertEqual(bench.time_left([61], 1, 120), "about 1 min 01 s left")
 
 
 class SerialLines(unittest.TestCase):

@@ -110,7 +110,7 @@ void write_png(const std::string& path, const Surface& s)
 
 } // namespace
 
-// A sample composition in the roulette's colours (SPEC section 3), written to
+// A sample composition in the roulette's colours (docs/roulette.md), written to
 // the build directory as canvas_specimen.png for a person to look at.
 TEST(CanvasSpecimen, WritesAPicture)
 {

@@ -162,6 +162,36 @@ TEST(Journal, WriteThatFailsAfterTheWholeRecordLandedKeepsIt)
     EXPECT_TRUE(second.sink.contains("records=2 last_seq=2 corrupt=0")) << second.sink.all();
 }
 
+// Found by tests/fuzz/targets/journal_replay.cpp's check that an acknowledged
+// append is found again: after a record with the last sequence number the
+// format allows, append wrote seq 2^63, which decode_record refuses, so the
+// next boot lost it and counted its slot as corrupt.
+TEST(Journal, AppendPastTheLastSequenceNumberIsRefused)
+{
+    MemoryDisk disk(disk_sectors);
+    {
+        Boot format(disk);
+        ASSERT_EQ(format.journal.mode(), JournalMode::ReadWrite);
+    }
+    SpinRecord last = spin(5);
+    last.sequence = rota::max_sequence;
+    rota::JournalGeometry geometry;
+    ASSERT_TRUE(rota::default_geometry(disk_sectors, 512, geometry));
+    uint32_t slot = geometry.slot_of(last.sequence);
+    rota::encode_record(last,
+        std::span(disk.bytes).subspan(geometry.slot_sector(slot) * 512, geometry.record_bytes));
+
+    Boot first(disk);
+    ASSERT_EQ(first.journal.last_sequence(), rota::max_sequence) << first.sink.all();
+    int writes = disk.writes;
+    EXPECT_TRUE(first.journal.append(spin(6)).is_error());
+    EXPECT_EQ(disk.writes, writes);
+    EXPECT_TRUE(first.sink.contains("sequence numbers")) << first.sink.all();
+    Boot second(disk);
+    EXPECT_EQ(second.journal.last_sequence(), rota::max_sequence);
+    EXPECT_EQ(second.journal.corrupt(), 0u) << second.sink.all();
+}
+
 TEST(Journal, FullAreaWrapsOldestFirst)
 {
     MemoryDisk disk(disk_sectors);

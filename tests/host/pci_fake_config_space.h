@@ -48,7 +48,8 @@ public:
     {
         Function fn;
         fn.bytes.assign(m_size, 0);
-        std::memcpy(fn.bytes.data(), bytes.data(), std::min<size_t>(bytes.size(), m_size));
+        if (!bytes.empty()) // memcpy from an empty vector's null data() is undefined
+            std::memcpy(fn.bytes.data(), bytes.data(), std::min<size_t>(bytes.size(), m_size));
         fn.bar_wmask.fill(0);
         m_functions[key(bdf)] = fn;
     }

@@ -190,6 +190,24 @@ TEST(VirtioPciCapabilities, UnassignedOrReservedBarIsIgnored)
     EXPECT_EQ(g.parse().error(), Error::Corrupt);
 }
 
+// Found by tests/fuzz/targets/virtio_pci_caps.cpp: a BAR whose window runs
+// past the top of the address space (a device that reports address bits below
+// its size) gave regions that wrapped around to low memory.
+TEST(VirtioPciCapabilities, BarThatWrapsTheAddressSpaceIsIgnored)
+{
+    Function f = load("virtio-blk-pci");
+    f.bars[4].address = ~uint64_t(0) - 0xfff; // 16 KiB from here wraps past 2^64
+    auto wrapped = f.parse();
+    ASSERT_TRUE(wrapped.is_error()) << "common at 0x" << std::hex << wrapped->common.address.get();
+    EXPECT_EQ(wrapped.error(), Error::Corrupt);
+
+    Function g = load("virtio-blk-pci");
+    g.bars[4].address = ~uint64_t(0) - (g.bars[4].size - 1); // ends exactly at 2^64
+    auto layout = g.parse();
+    ASSERT_TRUE(layout.has_value());
+    EXPECT_GE(layout->common.address.get(), g.bars[4].address);
+}
+
 TEST(VirtioPciCapabilities, MisalignedOffsetsAreRefused)
 {
     Function f = load("virtio-blk-pci");

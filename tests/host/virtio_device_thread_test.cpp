@@ -1,4 +1,4 @@
-// The split virtqueue against a fake device on its own thread (STYLE.md):
+// The split virtqueue against a fake device on its own thread (docs/ARCHITECTURE.md):
 // requests cross real shared memory, the device checks their bytes and writes
 // replies, and the driver validates what comes back. Run under
 // ThreadSanitizer with -DROTA_TSAN=ON.

@@ -373,6 +373,26 @@ TEST_F(VirtioQueueTest, UsedIdxBeyondWhatWasPublishedBreaksTheQueue)
     EXPECT_NE(std::string(q.broken_reason()).find("published"), std::string::npos);
 }
 
+// Found by tests/fuzz/targets/virtqueue_used.cpp: a device that names a chain
+// the driver added but has not kicked yet was handed that chain's token, and
+// the chain went back on the free list while its head still waited in the
+// available ring for the next kick to publish it.
+TEST_F(VirtioQueueTest, UsedIdOfAChainNotYetPublishedBreaksTheQueue)
+{
+    Virtqueue q = make(8);
+    DeviceView d(q);
+    ASSERT_TRUE(add(q, 1, 0, 1).has_value());
+    ASSERT_TRUE(q.kick().has_value());
+    ASSERT_TRUE(add(q, 1, 0, 2).has_value()); // added, not published
+    uint16_t unpublished_head = d.avail_ring(1);
+    d.complete(unpublished_head, 0); // one used for one published: the count is right
+    auto polled = q.poll();
+    ASSERT_TRUE(polled.is_error()) << "handed out token " << (*polled)->token;
+    EXPECT_EQ(polled.error(), Error::DeviceError);
+    EXPECT_NE(std::string(q.broken_reason()).find("not published"), std::string::npos)
+        << q.broken_reason();
+}
+
 TEST_F(VirtioQueueTest, OverReportedLenIsClampedNotFatal)
 {
     Virtqueue q = make(8);

@@ -64,12 +64,10 @@ def cpp_drift(root, files):
 def python_drift(root, files):
     if not files:
         return []
-    result = subprocess.run(
-        ["black", "--check", "--quiet", *files], cwd=root, capture_output=True, text=True
-    )
+    result = subprocess.run(["black", "--check", *files], cwd=root, capture_output=True, text=True)
     if result.returncode == 0:
         return []
-    # black names each file it would reformat on stderr.
+    # black names each file it would reformat on stderr (--quiet would hide the names).
     return [
         line.split("would reformat ", 1)[1].strip()
         for line in result.stderr.splitlines()

@@ -2,6 +2,7 @@
 
 Run: python3 -m unittest -v test_lint (from this directory), ctest lint_selftest.
 """
+import json
 import os
 import shutil
 import subprocess
@@ -14,6 +15,8 @@ ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, HERE)
 
 import check_layers  # noqa: E402
+import check_presets  # noqa: E402
+import check_references  # noqa: E402
 
 
 def write(root, path, text):
@@ -90,6 +93,121 @@ class Format(unittest.TestCase):
         result = self.run_check("b.py")
         self.assertEqual(result.returncode, 1)
         self.assertIn("b.py: not black-formatted", result.stdout)
+
+
+class References(unittest.TestCase):
+    def setUp(self):
+        self.root = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, self.root)
+        write(self.root, "docs/serial.md", "# Serial lines\n")
+
+    def check(self, path, text):
+        write(self.root, path, text)
+        return list(check_references.problems(self.root, [path]))
+
+    def test_docs_and_specifications_pass(self):
+        text = (
+            "// The [pci] line (docs/serial.md, docs/serial.md#pci); virtio 1.2, 2.7.13.\n"
+            '#include "../lib/format.h"\n'
+            'exec bash "$(dirname "$0")/../tests/run"\n'
+            "-drive file=/usr/share/OVMF/OVMF_CODE.fd\n"
+        )
+        self.assertEqual(self.check("core/log/a.cpp", text), [])
+
+    def test_contract_by_name_fails(self):
+        found = self.check("core/x.h", "// One event per line (SPEC section 2).\n")
+        self.assertEqual(len(found), 1)
+        self.assertTrue(found[0].startswith("core/x.h:1: cites SPEC,"))
+
+    def test_style_notes_by_name_fail(self):
+        self.assertEqual(len(self.check("a.h", "// Injected (STYLE.md).\n")), 1)
+
+    def test_path_that_climbs_out_fails(self):
+        found = self.check("README.md", "See `../shared/notes.md`.\n")
+        self.assertEqual(len(found), 1)
+        self.assertIn("../shared/notes.md, a path outside the repository", found[0])
+
+    def test_climbing_inside_the_repository_passes(self):
+        self.assertEqual(self.check("a/b/c.md", "See ../../docs/serial.md.\n"), [])
+
+    def test_development_machine_path_fails(self):
+        self.assertEqual(len(self.check("a.py", "# from /work/main/notes.txt\n")), 1)
+
+    def test_missing_docs_file_fails_with_line(self):
+        found = self.check("gfx/y.h", "// ok\n// Wheel rules: docs/roulete.md.\n")
+        self.assertEqual(found, ["gfx/y.h:2: cites docs/roulete.md, which does not exist"])
+
+    def test_the_repository_itself_passes(self):
+        self.assertEqual(list(check_references.problems(ROOT)), [])
+
+
+class Presets(unittest.TestCase):
+    """check_presets.py on the repository's presets (their shape only: configuring
+    them is ctest presets_configure_build) and on a tiny project of its own."""
+
+    PROJECT = "cmake_minimum_required(VERSION 3.25)\nproject(t C)\nadd_library(small STATIC a.c)\n"
+
+    def presets(self, *configure):
+        return {
+            "version": 6,
+            "configurePresets": [
+                {"name": n, "binaryDir": "${sourceDir}/b-" + n, **extra} for n, extra in configure
+            ],
+            "buildPresets": [{"name": n, "configurePreset": n} for n, _ in configure],
+            "testPresets": [{"name": n, "configurePreset": n} for n, _ in configure],
+        }
+
+    def test_the_repository_presets_are_complete(self):
+        presets = check_presets.load_presets(ROOT)
+        names = {p["name"] for p in presets["configurePresets"]}
+        self.assertEqual(names, {"default", "release", "debug", "tsan", "asan"})
+        self.assertEqual(check_presets.structure_problems(presets), [])
+
+    def test_a_configure_preset_without_build_preset_fails(self):
+        presets = self.presets(("a", {}), ("b", {}))
+        presets["buildPresets"].pop()
+        self.assertEqual(
+            check_presets.structure_problems(presets),
+            ["configure preset 'b' has no build preset of its name"],
+        )
+
+    def test_inherited_cache_variables(self):
+        presets = self.presets(("a", {"cacheVariables": {"X": "1", "Y": "2"}}))
+        presets["configurePresets"].append(
+            {"name": "b", "inherits": "a", "cacheVariables": {"Y": "3"}}
+        )
+        self.assertEqual(check_presets.resolved_cache(presets, "b"), {"X": "1", "Y": "3"})
+
+    def run_on_project(self, *configure):
+        root = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, root)
+        write(root, "CMakeLists.txt", self.PROJECT)
+        write(root, "a.c", "int a(void) { return 1; }\n")
+        write(root, "CMakePresets.json", json.dumps(self.presets(*configure)))
+        return subprocess.run(
+            [sys.executable, os.path.join(HERE, "check_presets.py"), "--root", root]
+            + ["--target", "small"],
+            capture_output=True,
+            text=True,
+        )
+
+    def test_a_preset_that_configures_and_builds_passes(self):
+        good = {
+            "cacheVariables": {"CMAKE_EXPORT_COMPILE_COMMANDS": "ON", "CMAKE_BUILD_TYPE": "Debug"}
+        }
+        result = self.run_on_project(("good", good))
+        self.assertEqual(result.returncode, 0, result.stdout)
+
+    def test_a_preset_that_does_not_configure_fails(self):
+        good = {"cacheVariables": {"CMAKE_EXPORT_COMPILE_COMMANDS": "ON"}}
+        result = self.run_on_project(("good", good), ("bad", {"generator": "No Such Generator"}))
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("bad: cmake --preset bad failed", result.stdout)
+
+    def test_a_preset_without_compile_commands_fails(self):
+        result = self.run_on_project(("plain", {}))
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("plain: no compile_commands.json", result.stdout)
 
 
 if __name__ == "__main__":

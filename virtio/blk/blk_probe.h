@@ -2,7 +2,7 @@
 
 #include "virtio/blk/blk_device.h"
 
-// The kernel's virtio-blk disk (SPEC sections 1.6 and 4): the first virtio-blk
+// The kernel's virtio-blk disk (docs/boot.md, docs/journal.md): the first virtio-blk
 // function on PCI (modern 1af4:1042 or transitional 1af4:1001) that opens as a
 // modern device, initialises, and answers a first request (GET_ID, or a
 // one-sector read where GET_ID is unsupported). It prints

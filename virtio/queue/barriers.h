@@ -9,7 +9,7 @@
 // reading the device's suppression fields is a real fence (Linux: virt_mb()).
 //
 // The Virtqueue calls these through counting wrappers: every call is one
-// `fences` in the [VIRTIO PERF] line (SPEC section 2).
+// `fences` in the [VIRTIO PERF] line (docs/serial.md).
 
 namespace rota::virtio {
 

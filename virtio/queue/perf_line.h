@@ -4,7 +4,7 @@
 
 #include "virtio/queue/queue_counters.h"
 
-// The per-frame instrumentation line (SPEC section 2):
+// The per-frame instrumentation line (docs/serial.md):
 //   [VIRTIO PERF] fences=3 spins=0 completions=2 notifies=1
 // from counters taken with Virtqueue::take_counters() (summed over queues).
 

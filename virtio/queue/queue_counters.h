@@ -2,7 +2,7 @@
 
 #include <cstdint>
 
-// What a virtqueue did, for the [VIRTIO PERF] line (SPEC section 2): every
+// What a virtqueue did, for the [VIRTIO PERF] line (docs/serial.md): every
 // barrier executed, every poll of the used ring that found nothing, every
 // completion consumed, every doorbell write. `len_overreports` counts used
 // elements whose len exceeded the chain's writable bytes (clamped, 2.7.8).

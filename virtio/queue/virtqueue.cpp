@@ -46,7 +46,7 @@ Virtqueue::Virtqueue(DmaAllocator& allocator, Notifier& notifier, const Virtqueu
         bytes[i] = 0; // 2.7.10: used.flags starts at 0; every index starts at 0
     for (uint16_t i = 0; i < config.size; ++i) {
         m_desc[i] = ShadowDesc {0, 0, 0, uint16_t(i + 1)};
-        m_chains[i] = ChainState {0, 0, 0, 0};
+        m_chains[i] = ChainState {0, 0, 0, 0, 0};
     }
     // rota polls: ask the device never to interrupt. Without EVENT_IDX that is
     // the NO_INTERRUPT flag (2.7.7); with it the flag must stay 0 and used_event
@@ -87,6 +87,7 @@ void Virtqueue::take(Virtqueue& other)
     m_in_flight = other.m_in_flight;
     m_avail_idx = other.m_avail_idx;
     m_unpublished = other.m_unpublished;
+    m_kicks = other.m_kicks;
     m_last_used = other.m_last_used;
     m_seen_used = other.m_seen_used;
     m_counters = other.m_counters;
@@ -195,7 +196,7 @@ Expected<void> Virtqueue::add(
             m_free_head = next_free;
             m_chains[head] = ChainState {token,
                 uint32_t(writable_bytes > UINT32_MAX ? UINT32_MAX : writable_bytes),
-                uint16_t(count), current};
+                uint16_t(count), current, m_kicks};
         }
         current = next_free;
     }
@@ -222,6 +223,7 @@ Expected<bool> Virtqueue::kick()
     store_release(avail_field(RingLayout::avail_idx), new_idx); // step 5
     m_avail_idx = new_idx;
     m_unpublished = 0;
+    ++m_kicks;
     // 2.7.13 step 6 / 2.7.13.4: idx is visible before we read the device's
     // suppression fields, or we could miss the notification it wants.
     full_barrier();
@@ -274,6 +276,11 @@ Expected<std::optional<Completion>> Virtqueue::consume_one()
     ChainState& chain = m_chains[id];
     if (chain.length == 0)
         return mark_broken("used id %u is not the head of a chain in flight", id);
+    // Its head is in the available ring already, but not below avail.idx: the
+    // device cannot have seen it (2.7.13 step 5), and freeing it now would let
+    // the next kick publish descriptors that are back on the free list.
+    if (chain.batch == m_kicks)
+        return mark_broken("used id %u is a chain not published yet", id);
 
     Completion completion {chain.token, len, false};
     if (len > chain.writable_bytes) {

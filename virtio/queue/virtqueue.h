@@ -115,6 +115,9 @@ private:
         uint32_t writable_bytes;
         uint16_t length; // descriptors in the chain; 0: not in flight
         uint16_t tail;
+        // m_kicks when added: the device may use the chain only once a later
+        // kick() has published it, i.e. while batch < m_kicks.
+        uint64_t batch;
     };
 
     Virtqueue(DmaAllocator& allocator, Notifier& notifier, const VirtqueueConfig& config,
@@ -147,6 +150,7 @@ private:
     uint16_t m_in_flight {0}; // chains added and not yet completed
     uint16_t m_avail_idx {0}; // shadow of avail.idx as last published
     uint16_t m_unpublished {0}; // chains added since the last kick
+    uint64_t m_kicks {0}; // kick() calls that published something
     uint16_t m_last_used {0}; // next used ring entry to consume
     uint16_t m_seen_used {0}; // used.idx as last read (entries up to it are checked visible)
     char m_broken_reason[96] {}; // empty while the queue is healthy

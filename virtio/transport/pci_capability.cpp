@@ -61,6 +61,10 @@ bool usable(const Candidate& c, const VirtioPciResources& resources, Region& out
     const BarWindow& bar = resources.bars[c.bar];
     if (!bar.memory || bar.address == 0 || bar.size == 0)
         return false;
+    // A window past the top of the address space (a device whose BAR keeps
+    // address bits below its size) would give regions that wrap to low memory.
+    if (bar.size - 1 > UINT64_MAX - bar.address)
+        return false;
     if (c.offset % required_alignment(c.type) != 0 || c.length < minimum_length(c.type))
         return false;
     if (uint64_t(c.offset) + c.length > bar.size)

@@ -6,7 +6,7 @@
 
 // One virtio-pci structure's registers (common configuration, notification,
 // ISR or device-specific configuration), reached through an injected space
-// (STYLE.md): the kernel wraps an MmioSpace at the structure's address, host
+// (docs/ARCHITECTURE.md): the kernel wraps an MmioSpace at the structure's address, host
 // tests a fake register file that models the device and records the order of
 // accesses. Only 8-, 16- and 32-bit accesses exist: 4.1.3.1 forbids wider ones.
 

@@ -1,4 +1,4 @@
-// efi/memory_map.cpp against a fake boot-services table (STYLE.md: EFI code
+// efi/memory_map.cpp against a fake boot-services table (docs/ARCHITECTURE.md: EFI code
 // reaches boot services only through the table pointer, so a test can install
 // its own). The fake records every call, so the test can check that nothing
 // but GetMemoryMap and ExitBootServices is called once exiting has begun.
