@@ -147,7 +147,7 @@ def expect_memory(m, minimum_mib, maximum_mib):
     usable, reclaimed, boot_services = (int(mem.group(i)) for i in (1, 2, 3))
     check(minimum_mib <= usable <= maximum_mib, f"usable_mib={usable}: {mem.group(0)}")
     check(boot_services > 0 and reclaimed >= boot_services, f"nothing reclaimed: {mem.group(0)}")
-    # The SPEC's line is this one, and only one.
+    # docs/serial.md's [mem] line is this one, and only one.
     lines = [line for line in m.lines if re.match(MEM, line)]
     check(len(lines) == 1, f"{len(lines)} [mem] usable_mib= lines")
     return usable
