@@ -37,6 +37,7 @@ set(ROTA_PURE_SOURCES
     gfx/text/text_atlas.cpp
     gfx/text/text_smooth.cpp
     virtio/gpu/commands.cpp
+    virtio/gpu/gpu_device.cpp
     virtio/gpu/virgl/capset.cpp
     virtio/gpu/virgl/commands_3d.cpp
     virtio/gpu/virgl/encoder.cpp
@@ -50,7 +51,9 @@ set(ROTA_PURE_SOURCES
     core/mem/memory_map.cpp
     core/mem/page_allocator.cpp
     core/mem/heap.cpp
+    virtio/device/device.cpp
     virtio/device/device_init.cpp
+    virtio/device/request_slots.cpp
     virtio/blk/blk_config.cpp
     virtio/blk/blk_device.cpp
     virtio/blk/blk_transfer.cpp
@@ -110,7 +113,8 @@ set(ROTA_KERNEL_SOURCES
     core/mem/page_dma_allocator.cpp
     core/time/tsc_poll_clock.cpp
     virtio/transport/virtio_pci_device.cpp
-    virtio/gpu/gpu_device.cpp
+    virtio/device/kernel_environment.cpp
+    virtio/gpu/gpu_probe.cpp
     virtio/blk/blk_probe.cpp
     kernel/blk_selftest.cpp
     kernel/spin_journal.cpp

@@ -89,10 +89,10 @@ void print_summary(FrameLoop& loop, const Screen& screen)
     klog("[summary] frames=%lu fps=%s p50_ms=%s p99_ms=%s fences_per_frame=%s spins_per_frame=%s "
          "notifies_per_frame=%s render_ms=%s present_ms=%s log_dropped=%lu backend=%s cpus=%u",
         s.frames, fps_text(s.frames, loop.elapsed_ns()).text, ms_text(s.p50_ns).text,
-        ms_text(s.p99_ns).text, hundredths_text(s.fences_x100).text,
-        hundredths_text(s.spins_x100).text, hundredths_text(s.notifies_x100).text,
-        ms_text(s.mean_render_ns).text, ms_text(s.mean_present_ns).text, log_dropped_lines(),
-        screen.backend_name(), cpu_count());
+        ms_text(s.p99_ns).text, hundredths_text(s.per_frame_x100(s.counters.fences)).text,
+        hundredths_text(s.per_frame_x100(s.counters.spins)).text,
+        hundredths_text(s.per_frame_x100(s.counters.notifies)).text, ms_text(s.mean_render_ns).text,
+        ms_text(s.mean_present_ns).text, log_dropped_lines(), screen.backend_name(), cpu_count());
 }
 
 // The Wheel of Fate until the gate decides or frames= runs out; then power off,

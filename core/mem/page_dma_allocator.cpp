@@ -11,7 +11,7 @@ size_t pages_for(size_t bytes)
 }
 } // namespace
 
-Expected<DmaBuffer> PageDmaAllocator::allocate(size_t bytes, size_t align)
+Expected<DmaBuffer> PageDmaAllocator::allocate_buffer(size_t bytes, size_t align)
 {
     ROTA_ASSERT(bytes > 0 && align > 0 && (align & (align - 1)) == 0);
     size_t pages = pages_for(bytes);
@@ -23,7 +23,7 @@ Expected<DmaBuffer> PageDmaAllocator::allocate(size_t bytes, size_t align)
     return DmaBuffer {phys, virt, bytes};
 }
 
-void PageDmaAllocator::free(const DmaBuffer& buffer)
+void PageDmaAllocator::free_buffer(const DmaBuffer& buffer)
 {
     if (buffer.bytes != 0)
         free_pages(buffer.phys, pages_for(buffer.bytes));

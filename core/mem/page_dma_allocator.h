@@ -12,8 +12,10 @@ namespace rota {
 class PageDmaAllocator final : public DmaAllocator {
 public:
     constexpr PageDmaAllocator() = default;
-    Expected<DmaBuffer> allocate(size_t bytes, size_t align) override;
-    void free(const DmaBuffer& buffer) override;
+
+private:
+    Expected<DmaBuffer> allocate_buffer(size_t bytes, size_t align) override;
+    void free_buffer(const DmaBuffer& buffer) override;
 };
 
 } // namespace rota

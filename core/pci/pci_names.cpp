@@ -1,10 +1,11 @@
 #include "core/pci/pci_names.h"
 
+#include "core/pci/virtio_ids.h"
+
 namespace rota {
 
 namespace {
 
-constexpr uint16_t vendor_red_hat_virtio = 0x1af4;
 constexpr uint16_t vendor_qemu_bochs = 0x1234;
 
 struct VirtioName {
@@ -81,10 +82,11 @@ const char* bridge_name(const PciFunction& fn)
 
 const char* virtio_device_name(uint16_t vendor_id, uint16_t device_id)
 {
-    if (vendor_id != vendor_red_hat_virtio)
+    if (vendor_id != pci_vendor_virtio)
         return nullptr;
-    if (device_id >= 0x1040 && device_id <= 0x107f) {
-        const VirtioName* name = find_virtio(static_cast<uint8_t>(device_id - 0x1040));
+    if (device_id >= virtio_modern_device_base && device_id <= virtio_modern_device_last) {
+        const VirtioName* name
+            = find_virtio(static_cast<uint8_t>(device_id - virtio_modern_device_base));
         return name ? name->modern : "virtio";
     }
     if (device_id >= 0x1000 && device_id <= 0x103f) {

@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+#include "core/lib/expected.h"
+
 // Every wait on a virtio device (reset, completions) has a deadline on an
 // injected clock rather than a spin count, so a timeout means the same time on
 // a fast host and under TCG. The kernel reads the calibrated TSC
@@ -18,5 +20,31 @@ public:
 protected:
     ~PollClock() = default;
 };
+
+// What one look at the device found.
+enum class PollStep {
+    Done, // what was waited for has happened
+    Progress, // something else happened: look again at once
+    Idle, // nothing yet: relax, then look again
+};
+
+// The one deadline wait: calls `step` (returning Expected<PollStep>) until it
+// says Done, fails, or `timeout_ns` have passed on `clock` after a look that
+// found nothing (Error::Timeout). Only idle looks relax.
+template<class Step>
+Expected<void> poll_until(PollClock& clock, uint64_t timeout_ns, Step&& step)
+{
+    uint64_t start = clock.now_ns();
+    for (;;) {
+        PollStep found = TRY(step());
+        if (found == PollStep::Done)
+            return {};
+        if (found == PollStep::Progress)
+            continue;
+        if (clock.now_ns() - start >= timeout_ns)
+            return make_error(Error::Timeout);
+        clock.relax();
+    }
+}
 
 } // namespace rota

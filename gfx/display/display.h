@@ -7,6 +7,7 @@
 #include "gfx/canvas/damage.h"
 #include "gfx/canvas/surface.h"
 #include "gfx/display/rotating_layer.h"
+#include "virtio/queue/queue_counters.h"
 
 // Where frames go. A display hands out the back buffer to draw the next frame
 // into and presents the damaged part of it. Presenting must not make the
@@ -14,15 +15,6 @@
 // start of the next present, by when the device has long finished.
 
 namespace rota {
-
-// What one present did, for the "[VIRTIO PERF]" line and the frame statistics.
-struct PresentCounters {
-    uint64_t fences {0}; // memory barriers executed by the virtqueue code
-    uint64_t spins {0}; // polls of the used ring that found no progress
-    uint64_t completions {0}; // used-ring entries consumed
-    uint64_t notifies {0}; // doorbell writes
-    uint64_t commands {0}; // device commands submitted
-};
 
 class Display {
 public:
@@ -37,8 +29,9 @@ public:
     // Shows `damage` (in back-buffer coordinates) on the screen. An error means
     // the display is unusable from now on; the caller fails over.
     virtual Expected<void> present(const Damage& damage) = 0;
-    // Counters since the last call, then reset.
-    virtual PresentCounters take_counters() = 0;
+    // The virtqueue work since the last call (for the "[VIRTIO PERF]" line
+    // and the frame statistics), then reset; zero for a display without one.
+    virtual virtio::QueueCounters take_counters() = 0;
     // The display failed and is being replaced: stop the device (so it can no
     // longer write into memory rota reuses) and give the screen back.
     virtual void abandon() { }

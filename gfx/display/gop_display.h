@@ -23,7 +23,7 @@ public:
     Surface back_buffer() override { return m_back; }
     Expected<void> present(const Damage& damage) override;
     // No device queue: nothing to fence, poll or notify.
-    PresentCounters take_counters() override { return {}; }
+    virtio::QueueCounters take_counters() override { return {}; }
 
 private:
     GopDisplay(const GopFramebuffer& gop, Surface back);

@@ -2,17 +2,14 @@
 
 #include "core/log/klog_sink.h"
 #include "core/log/log.h"
-#include "core/pci/pci.h"
 #include "gfx/display/gop_display.h"
 #include "gfx/display/virgl_step.h"
 #include "gfx/display/virtio_gpu_display.h"
+#include "virtio/gpu/gpu_probe.h"
 
 namespace rota {
 
 namespace {
-
-constexpr uint16_t virtio_vendor = 0x1af4;
-constexpr uint16_t virtio_gpu_device = 0x1050;
 
 // virtio-gpu's 2D path: find the device, initialise it, set up a scanout.
 class VirtioGpuStep final : public DisplayStep {
@@ -32,22 +29,9 @@ private:
 
 Display* VirtioGpuStep::open()
 {
-    const PciFunction* fn = pci_find(virtio_vendor, virtio_gpu_device);
-    if (fn == nullptr) {
-        klog("[video] no virtio-gpu device");
+    gpu::GpuDevice* device = gpu::gpu_probe(); // logs why when there is none
+    if (device == nullptr)
         return nullptr;
-    }
-    auto pci = virtio::VirtioPciDevice::open(*fn);
-    if (pci.is_error()) {
-        klog("[video] virtio-gpu %s unusable: %s", bdf_text(fn->bdf).text, error_name(pci.error()));
-        return nullptr;
-    }
-    auto device = gpu::GpuDevice::create(*pci.value());
-    if (device.is_error()) {
-        klog("[video] virtio-gpu %s initialisation failed: %s", pci.value()->name(),
-            error_name(device.error()));
-        return nullptr;
-    }
     klog("PCI: virtio-gpu driver probe succeeded");
     const Config& config = m_info.config;
     auto buffering
@@ -55,17 +39,17 @@ Display* VirtioGpuStep::open()
     gpu::GpuFaults faults;
     faults.at_frame_30 = (config.debug & DebugGpuFault) != 0;
     faults.in_setup = (config.debug & DebugGpuFaultSetup) != 0;
-    auto display = gpu::GpuDisplay::create(*device.value(), config.mode, buffering, faults);
+    auto display = gpu::GpuDisplay::create(*device, config.mode, buffering, faults);
     if (display.is_error()) {
-        klog("[video] virtio-gpu %s display setup failed: %s", pci.value()->name(),
+        klog("[video] virtio-gpu %s display setup failed: %s", device->name(),
             error_name(display.error()));
         // The device may already show our scanout (a virtio-vga then hides
         // its VGA framebuffer, which the next step draws into): a reset gives
         // the screen back and stops the device using our memory.
-        device.value()->shut_down();
+        device->shut_down();
         return nullptr;
     }
-    const gpu::GpuInfo& gpu_info = device.value()->info();
+    const gpu::GpuInfo& gpu_info = device->info();
     DisplayMode m = display.value()->mode();
     klog("[video] backend=virtio-gpu mode=%ux%u virgl=%s edid=%s scanout=%u buffering=%s", m.width,
         m.height, gpu_info.virgl_offered ? "yes" : "no",

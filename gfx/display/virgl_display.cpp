@@ -180,14 +180,4 @@ Expected<void> VirglDisplay::queue_stream_and_flush(Rect flushed)
     return {};
 }
 
-PresentCounters VirglDisplay::take_counters()
-{
-    virtio::QueueCounters q = m_device.take_counters();
-    uint64_t commands = m_device.commands_submitted();
-    PresentCounters counters {
-        q.fences, q.spins, q.completions, q.notifies, commands - m_commands_reported};
-    m_commands_reported = commands;
-    return counters;
-}
-
 } // namespace rota::gpu

@@ -52,7 +52,7 @@ public:
     Surface back_buffer() override { return m_canvas; }
     Expected<void> begin_frame() override;
     Expected<void> present(const Damage& damage) override;
-    PresentCounters take_counters() override;
+    virtio::QueueCounters take_counters() override { return m_device.take_counters(); }
     void abandon() override { m_device.shut_down(); }
     RotatingLayer* rotating_layer() override { return this; }
 
@@ -110,7 +110,6 @@ private:
     uint64_t m_fence {0};
     uint32_t m_probe_sequence {0};
     bool m_probe_pending {false};
-    uint64_t m_commands_reported {0};
     VirglDebug m_debug {};
 };
 

@@ -2,16 +2,14 @@
 
 #include "core/log/hexdump.h"
 #include "core/log/log.h"
-#include "core/pci/pci.h"
 #include "gfx/display/virgl_display.h"
 #include "virtio/gpu/commands.h"
+#include "virtio/gpu/gpu_probe.h"
 
 namespace rota {
 
 namespace {
 
-constexpr uint16_t virtio_vendor = 0x1af4;
-constexpr uint16_t virtio_gpu_device = 0x1050;
 // GET_CAPSET's response: the header and the largest capset rota accepts.
 constexpr size_t capset_response_bytes = gpu::GpuDevice::large_response_bytes;
 
@@ -61,24 +59,11 @@ Expected<gpu::virgl::VirglCaps> read_caps(gpu::GpuDevice& device, bool dump)
 
 Display* open_display(const BootInfo& info)
 {
-    const PciFunction* fn = pci_find(virtio_vendor, virtio_gpu_device);
-    if (fn == nullptr) {
-        klog("[video] virgl unavailable: no virtio-gpu device");
+    // Logs why when there is none.
+    gpu::GpuDevice* device = gpu::gpu_probe({true, "virgl unavailable: "});
+    if (device == nullptr)
         return nullptr;
-    }
-    auto pci = virtio::VirtioPciDevice::open(*fn);
-    if (pci.is_error()) {
-        klog("[video] virgl unavailable: virtio-gpu %s unusable: %s", bdf_text(fn->bdf).text,
-            error_name(pci.error()));
-        return nullptr;
-    }
-    auto device = gpu::GpuDevice::create(*pci.value(), /*want_virgl*/ true);
-    if (device.is_error()) {
-        klog("[video] virgl unavailable: virtio-gpu %s initialisation failed: %s",
-            pci.value()->name(), error_name(device.error()));
-        return nullptr;
-    }
-    gpu::GpuDevice& gpu = *device.value();
+    gpu::GpuDevice& gpu = *device;
     auto give_up = [&](const char* why, Error error) -> Display* {
         klog("[video] virgl unavailable on %s: %s (%s)", gpu.name(), why, error_name(error));
         // Reset: the 2D step initialises the device again from scratch.

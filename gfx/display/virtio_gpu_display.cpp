@@ -130,14 +130,4 @@ Expected<void> GpuDisplay::present(const Damage& damage)
     return m_device.kick();
 }
 
-PresentCounters GpuDisplay::take_counters()
-{
-    virtio::QueueCounters q = m_device.take_counters();
-    uint64_t commands = m_device.commands_submitted();
-    PresentCounters counters {
-        q.fences, q.spins, q.completions, q.notifies, commands - m_commands_reported};
-    m_commands_reported = commands;
-    return counters;
-}
-
 } // namespace rota::gpu

@@ -47,7 +47,7 @@ public:
     Surface back_buffer() override { return m_mode_kind == BufferMode::Copy ? m_back : m_backing; }
     Expected<void> begin_frame() override;
     Expected<void> present(const Damage& damage) override;
-    PresentCounters take_counters() override;
+    virtio::QueueCounters take_counters() override { return m_device.take_counters(); }
     void abandon() override { m_device.shut_down(); }
 
     ScanoutId scanout() const { return m_scanout; }
@@ -65,7 +65,6 @@ private:
     PhysAddr m_backing_phys;
     Surface m_back; // what frames are drawn into (Copy mode)
     uint64_t m_fence {0};
-    uint64_t m_commands_reported {0};
     GpuFaults m_faults {};
 };
 

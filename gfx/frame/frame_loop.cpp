@@ -1,6 +1,7 @@
 #include "gfx/frame/frame_loop.h"
 
 #include "core/lib/format.h"
+#include "virtio/queue/perf_line.h"
 
 namespace rota {
 
@@ -110,12 +111,10 @@ FrameLoopStop FrameLoop::run(Scene& scene)
         }
         full = false;
         uint64_t present_end = m_clock.now_ns();
-        PresentCounters counters = display->take_counters();
+        virtio::QueueCounters counters = display->take_counters();
         if (m_options.perframe) {
             char line[128];
-            format(line, sizeof line,
-                "[VIRTIO PERF] fences=%lu spins=%lu completions=%lu notifies=%lu", counters.fences,
-                counters.spins, counters.completions, counters.notifies);
+            virtio::virtio_perf_line(line, sizeof line, counters);
             m_log.report(line);
         }
 
@@ -129,8 +128,7 @@ FrameLoopStop FrameLoop::run(Scene& scene)
             m_clock.idle();
         uint64_t frame_end = m_clock.now_ns();
         m_stats.record({frame_end - frame_start, render_end - render_start,
-            present_end - render_end + render_start - frame_start, counters.fences, counters.spins,
-            counters.completions, counters.notifies});
+            present_end - render_end + render_start - frame_start, counters});
         if (m_options.frame_times) {
             char line[64];
             format(line, sizeof line, "[frametime] n=%lu ms=%s", frame,

@@ -10,20 +10,12 @@ namespace {
 
 constexpr uint64_t bucket_ns = 250'000;
 
-uint64_t per_frame_x100(uint64_t total, uint64_t frames)
-{
-    return frames == 0 ? 0 : total * 100 / frames;
-}
-
-// The means and per-frame rates of a summary, from the sums over `frames`.
+// The means and the counters of a summary, from the sums over `frames`.
 void fill_means(FrameSummary& s, const FrameSample& sum, uint64_t frames)
 {
     s.mean_render_ns = sum.render_ns / frames;
     s.mean_present_ns = sum.present_ns / frames;
-    s.fences_x100 = per_frame_x100(sum.fences, frames);
-    s.spins_x100 = per_frame_x100(sum.spins, frames);
-    s.completions_x100 = per_frame_x100(sum.completions, frames);
-    s.notifies_x100 = per_frame_x100(sum.notifies, frames);
+    s.counters = sum.counters;
 }
 
 } // namespace
@@ -35,10 +27,7 @@ void FrameStats::record(const FrameSample& sample)
     m_sum.frame_ns += sample.frame_ns;
     m_sum.render_ns += sample.render_ns;
     m_sum.present_ns += sample.present_ns;
-    m_sum.fences += sample.fences;
-    m_sum.spins += sample.spins;
-    m_sum.completions += sample.completions;
-    m_sum.notifies += sample.notifies;
+    m_sum.counters += sample.counters;
     size_t bucket = std::min<uint64_t>(sample.frame_ns / bucket_ns, buckets - 1);
     ++m_histogram[bucket];
 }
@@ -57,10 +46,7 @@ FrameSummary FrameStats::recent() const
         times[i] = f.frame_ns;
         sum.render_ns += f.render_ns;
         sum.present_ns += f.present_ns;
-        sum.fences += f.fences;
-        sum.spins += f.spins;
-        sum.completions += f.completions;
-        sum.notifies += f.notifies;
+        sum.counters += f.counters;
     }
     std::sort(times, times + count);
     s.p50_ns = times[count / 2];

@@ -3,6 +3,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "virtio/queue/queue_counters.h"
+
 // Frame-time statistics for the "[frame]" and "[summary]" lines
 // (docs/serial.md): percentiles over the most recent frames and running totals. Pure.
 
@@ -12,15 +14,17 @@ struct FrameSample {
     uint64_t frame_ns; // start of this frame to start of the next
     uint64_t render_ns; // drawing the damage
     uint64_t present_ns; // handing it to the display
-    uint64_t fences, spins, completions, notifies;
+    virtio::QueueCounters counters; // what presenting it cost in virtqueue work
 };
 
 struct FrameSummary {
     uint64_t frames;
     uint64_t p50_ns, p99_ns;
     uint64_t mean_render_ns, mean_present_ns;
-    // Per frame, in hundredths (fences_x100 / 100 = fences per frame).
-    uint64_t fences_x100, spins_x100, completions_x100, notifies_x100;
+    virtio::QueueCounters counters; // summed over the frames summarised
+
+    // One of `counters` per frame, in hundredths (300: 3.00 a frame).
+    uint64_t per_frame_x100(uint64_t total) const { return frames == 0 ? 0 : total * 100 / frames; }
 };
 
 class FrameStats {

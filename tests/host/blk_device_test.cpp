@@ -11,6 +11,7 @@
 #include "blk_fake_disk.h"
 #include "journal/journal.h"
 #include "journal_test_support.h"
+#include "support/virtio_pci_rig.h"
 #include "virtio/blk/blk_device.h"
 #include "virtio/blk/request.h"
 #include "virtio/device/features.h"
@@ -35,23 +36,10 @@ uint64_t bit(unsigned n)
     return rota::virtio::feature_bit(n);
 }
 
-rota::virtio::VirtioPciLayout layout()
-{
-    rota::virtio::VirtioPciLayout l;
-    l.common = {rota::PhysAddr(0xfe000000), 0x1000};
-    l.device = {rota::PhysAddr(0xfe002000), 0x1000};
-    l.notify = {rota::PhysAddr(0xfe003000), 0x1000};
-    l.notify_off_multiplier = 4;
-    return l;
-}
-
 class BlkDeviceTest : public ::testing::Test {
 protected:
     BlkDeviceTest()
-        : notify(common)
-        , config(common, std::vector<uint8_t>(0x1000, 0))
-        , transport(layout(), common, notify, nullptr, &config)
-        , disk(capacity)
+        : disk(capacity)
     {
         common.num_queues = 1;
         common.queues = {FakeQueueRegs {256, 256, 0, 0, 0}};
@@ -65,12 +53,18 @@ protected:
     template<class T>
     void put(uint32_t offset, T value)
     {
-        std::memcpy(config.bytes.data() + offset, &value, sizeof value);
+        rig.put_config(offset, value);
     }
 
     std::unique_ptr<BlkDevice> open(const BlkOptions& options = {})
     {
-        auto created = BlkDevice::create(transport, allocator, clock, sink, "00:04.0", options);
+        return open_with(clock, options);
+    }
+    std::unique_ptr<BlkDevice> open_with(
+        rota::PollClock& with_clock, const BlkOptions& options = {})
+    {
+        auto created
+            = BlkDevice::create(transport, allocator, with_clock, sink, "00:04.0", options);
         if (created.is_error())
             return nullptr;
         return std::make_unique<BlkDevice>(created.release_value());
@@ -107,13 +101,13 @@ protected:
         return data;
     }
 
-    HostDmaAllocator allocator; // first: outlives every device
-    FakeCommonConfig common;
-    FakeNotifyRegion notify;
-    FakeDeviceConfig config;
-    rota::virtio::PciTransport transport;
+    VirtioPciRig rig; // first: outlives every device
+    HostDmaAllocator& allocator = rig.allocator;
+    FakeCommonConfig& common = rig.common;
+    FakeNotifyRegion& notify = rig.notify;
+    rota::virtio::PciTransport& transport = rig.transport;
+    journal_test::LineSink& sink = rig.sink;
     SteadyPollClock clock;
-    journal_test::LineSink sink;
     CountingNotifier unused; // the fake device polls; doorbells go to `notify`
     FakeBlkDisk disk;
 };
@@ -406,6 +400,50 @@ TEST_F(BlkDeviceTest, InitFailuresAreReportedAndFreeEverything)
     EXPECT_FALSE(open());
     EXPECT_TRUE(sink.contains("setup failed: no memory for request headers")) << sink.all();
     EXPECT_EQ(allocator.live(), 0);
+}
+
+TEST_F(BlkDeviceTest, EveryPartialAllocationFailureResetsAndLeaksNothing)
+{
+    rig.require_reset_before_free();
+    const char* reasons[] = {"request queue setup failed: queue 0: no memory",
+        "request queue setup failed: queue 0: no memory",
+        "setup failed: no memory for request headers",
+        "setup failed: no memory for bounce buffers"};
+    for (int n = 1; n <= 4; ++n) { // rings, shadow, request slots, bounce buffers
+        SCOPED_TRACE(n);
+        allocator.allocations = 0;
+        allocator.fail_at = n;
+        EXPECT_FALSE(open());
+        EXPECT_TRUE(sink.contains(reasons[n - 1])) << sink.all();
+        EXPECT_EQ(allocator.live(), 0);
+        if (n > 2) { // the device had the ring addresses
+            EXPECT_EQ(common.status_writes.back(), 0);
+        }
+    }
+    allocator.fail_at = -1;
+    EXPECT_TRUE(open()); // and a device that gets its memory works
+}
+
+// Issue 11, defect 11: after a reset that does not complete, the device may
+// still write its rings, headers, status bytes and bounce buffers, so
+// destroying the driver must not free them.
+TEST_F(BlkDeviceTest, ResetThatNeverCompletesKeepsTheMemoryTheDeviceMayWrite)
+{
+    ManualPollClock manual;
+    auto device = open_with(manual);
+    ASSERT_TRUE(device) << sink.all();
+    auto fake = start(*device);
+    common.reset_reads_before_zero = -1;
+    size_t before = allocator.live_bytes();
+    device.reset();
+    EXPECT_TRUE(sink.contains("[virtio-blk] 00:04.0 reset did not complete in 1000 ms: keeping the "
+        + std::to_string(allocator.live_bytes()) + " bytes of DMA memory it may still write"))
+        << sink.all();
+    EXPECT_EQ(allocator.live(), 3); // ring, headers and status bytes, bounce buffers
+    EXPECT_LT(allocator.live_bytes(), before); // the private shadow was freed
+    // The fake device is still running on that memory: stop it, then free.
+    fake->stop();
+    allocator.reclaim_kept();
 }
 
 namespace {

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <vector>
 
+#include "support/virtio_pci_rig.h"
 #include "virtio/blk/blk_config.h"
 #include "virtio/blk/protocol.h"
 #include "virtio/blk/request.h"
@@ -119,31 +120,13 @@ TEST(BlkSplit, EverySectorOnceInOrder)
 namespace {
 
 // A device configuration structure with the given fields (5.2.4).
-struct ConfigFixture {
-    ConfigFixture()
-        : notify(common)
-        , device(common, std::vector<uint8_t>(0x1000, 0))
-        , transport(layout(), common, notify, nullptr, &device)
-    {
-    }
-    static rota::virtio::VirtioPciLayout layout()
-    {
-        rota::virtio::VirtioPciLayout l;
-        l.common = {rota::PhysAddr(0xfe000000), 0x1000};
-        l.device = {rota::PhysAddr(0xfe002000), 0x1000};
-        l.notify = {rota::PhysAddr(0xfe003000), 0x1000};
-        l.notify_off_multiplier = 4;
-        return l;
-    }
+struct ConfigFixture : virtio_test::VirtioPciRig {
     template<class T>
     void put(uint32_t offset, T value)
     {
-        std::memcpy(device.bytes.data() + offset, &value, sizeof value);
+        put_config(offset, value);
     }
-    virtio_test::FakeCommonConfig common;
-    virtio_test::FakeNotifyRegion notify;
-    virtio_test::FakeDeviceConfig device;
-    rota::virtio::PciTransport transport;
+    virtio_test::FakeDeviceConfig& device = config;
 };
 
 uint64_t bit(unsigned n)

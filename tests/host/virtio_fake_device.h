@@ -60,15 +60,29 @@ struct FakeBehaviour {
     bool notification_driven {false}; // look at the ring only when kicked
 };
 
+// Where a queue's rings are, as the driver told the device (4.1.4.3).
+struct FakeRings {
+    uint64_t desc, driver, device;
+    uint16_t size;
+    bool event_idx;
+};
+
 class FakeQueueDevice {
 public:
     FakeQueueDevice(const rota::virtio::Virtqueue& queue, CountingNotifier& notifier,
         FakeHandler handler, FakeBehaviour behaviour = {})
-        : m_desc(reinterpret_cast<uint8_t*>(queue.descriptor_area().get()))
-        , m_avail(reinterpret_cast<uint8_t*>(queue.driver_area().get()))
-        , m_used(reinterpret_cast<uint8_t*>(queue.device_area().get()))
-        , m_size(queue.size())
-        , m_event_idx(queue.event_idx())
+        : FakeQueueDevice(FakeRings {queue.descriptor_area().get(), queue.driver_area().get(),
+                              queue.device_area().get(), queue.size(), queue.event_idx()},
+            notifier, std::move(handler), behaviour)
+    {
+    }
+    FakeQueueDevice(const FakeRings& rings, CountingNotifier& notifier, FakeHandler handler,
+        FakeBehaviour behaviour = {})
+        : m_desc(reinterpret_cast<uint8_t*>(rings.desc))
+        , m_avail(reinterpret_cast<uint8_t*>(rings.driver))
+        , m_used(reinterpret_cast<uint8_t*>(rings.device))
+        , m_size(rings.size)
+        , m_event_idx(rings.event_idx)
         , m_notifier(notifier)
         , m_handler(std::move(handler))
         , m_behaviour(behaviour)

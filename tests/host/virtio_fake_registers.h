@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,12 @@ public:
     std::vector<FakeQueueRegs> queues {
         FakeQueueRegs {256, 256, 0, 0, 0}, FakeQueueRegs {16, 16, 0, 0, 1}};
     uint8_t generation {0};
+    // Called on the driver's thread when it enables a queue and when a reset
+    // completes (device_status reads 0 again): a fake device thread starts on
+    // the rings it was given, and stops on reset, as a real device stops
+    // using them (4.1.4.3.2).
+    std::function<void(uint16_t index, const FakeQueueRegs& queue)> on_queue_enable;
+    std::function<void()> on_reset;
 
     // What the driver did.
     std::vector<std::string> log;
@@ -61,6 +68,8 @@ public:
                     return m_status_before_reset;
                 }
                 m_pending_reset = false;
+                if (on_reset)
+                    on_reset();
             }
             return status;
         }
@@ -155,6 +164,8 @@ public:
             if (q->halves_written != 0x3f)
                 violations.push_back("queue enabled before all addresses were written");
             q->enable = value;
+            if (on_queue_enable)
+                on_queue_enable(m_queue_select, *q);
         } else {
             bad_access("write16", offset);
         }

@@ -2,181 +2,72 @@
 
 #include <cstdarg>
 
-#include "core/lib/format.h"
 #include "virtio/blk/split.h"
-#include "virtio/device/device_init.h"
 #include "virtio/device/features.h"
 
 namespace rota::blk {
-
-namespace {
-
-// One line on the sink, for the steps before a BlkDevice exists.
-__attribute__((format(printf, 2, 3))) void report_to(
-    DiagnosticSink& sink, const char* format_string, ...)
-{
-    char line[160];
-    va_list args;
-    va_start(args, format_string);
-    vformat(line, sizeof line, format_string, args);
-    va_end(args);
-    sink.report(line);
-}
-
-} // namespace
 
 Expected<BlkDevice> BlkDevice::create(virtio::PciTransport& transport, DmaAllocator& allocator,
     PollClock& clock, DiagnosticSink& sink, const char* name, const BlkOptions& options)
 {
     ROTA_ASSERT(options.bounce_bytes >= 4096 && options.bounce_bytes % 4096 == 0);
-    virtio::DeviceInit init(transport, clock);
-    auto failed = [&](const char* step, Error error) {
-        report_to(sink, "[virtio-blk] %s %s failed: %s", name, step, init.failure());
-        return make_error(error);
-    };
-    if (init.begin().is_error())
-        return failed("reset", Error::DeviceError);
-    auto features = init.negotiate({blk_wanted_features() | virtio::feature::event_idx, 0});
-    if (features.is_error())
-        return failed("feature negotiation", features.error());
-    auto config = read_blk_config(transport, features.value());
-    if (config.is_error()) {
-        init.fail(config.error(), "configuration too short or never consistent");
-        return failed("reading the configuration", config.error());
-    }
-    auto queue = init.setup_queue(0, options.queue_size, allocator);
-    if (queue.is_error())
-        return failed("request queue setup", queue.error());
+    virtio::Device device = TRY(virtio::Device::start(transport, allocator, clock, sink,
+        "[virtio-blk]", name, {blk_wanted_features() | virtio::feature::event_idx, 0}));
+    auto config = read_blk_config(transport, device.features());
+    if (config.is_error())
+        return device.give_up(config.error(), "reading the configuration",
+            "configuration too short or never consistent");
+    TRY(device.setup_queue(request_queue, options.queue_size, "request queue"));
 
-    // From here the device knows the ring addresses: every way out resets it
-    // before the rings are freed.
-    auto give_up = [&](Error error, const char* reason) {
-        init.fail(error, reason);
-        (void)virtio::reset_device(transport, clock);
-        return failed("setup", error);
-    };
+    // Every way out from here drops `device`, which resets the device
+    // before its rings and slots are freed.
+    const virtio::Virtqueue& queue = device.queue(request_queue);
     BlkInfo info;
     info.config = config.value();
-    info.features = features.value();
-    info.queue_size = queue->size();
-    info.event_idx = queue->event_idx();
-    uint32_t slots = queue->size() / 3;
+    info.features = device.features();
+    info.queue_size = queue.size();
+    info.event_idx = queue.event_idx();
+    uint32_t slots = queue.size() / 3; // 5.2.6: three descriptors a request
     if (slots > options.max_slots)
         slots = options.max_slots;
     if (slots > max_slot_capacity)
         slots = max_slot_capacity;
     if (slots == 0)
-        return give_up(Error::Unsupported, "queue too small for one request");
+        return device.give_up(Error::Unsupported, "setup", "queue too small for one request");
     info.slots = uint16_t(slots);
     info.max_request_sectors
         = max_request_sectors(options.bounce_bytes, info.config.size_max, info.config.block_bytes);
     if (info.max_request_sectors == 0)
-        return give_up(Error::Unsupported, "size_max below one block");
+        return device.give_up(Error::Unsupported, "setup", "size_max below one block");
 
-    auto control = allocator.allocate(size_t(slots) * control_stride, 64);
-    if (control.is_error())
-        return give_up(Error::OutOfMemory, "no memory for request headers");
-    auto bounce = allocator.allocate(size_t(slots) * options.bounce_bytes, 4096);
-    if (bounce.is_error()) {
-        allocator.free(control.value());
-        return give_up(Error::OutOfMemory, "no memory for bounce buffers");
-    }
-    if (init.finish().is_error()) {
-        (void)virtio::reset_device(transport, clock);
-        allocator.free(control.value());
-        allocator.free(bounce.value());
-        return failed("DRIVER_OK", Error::DeviceError);
-    }
-    report_to(sink, "[virtio-blk] %s driver_ok features=0x%lx queue=%u slots=%u event_idx=%s", name,
-        info.features, info.queue_size, info.slots, info.event_idx ? "yes" : "no");
-    return BlkDevice(transport, allocator, clock, sink, name, queue.release_value(),
-        control.value(), bounce.value(), info, options);
+    virtio::SlotLayout layout;
+    layout.count = info.slots;
+    layout.request_bytes = sizeof(RequestHeader);
+    layout.response_bytes = 1; // the status byte
+    layout.buffer_bytes = options.bounce_bytes;
+    layout.buffer_align = 4096;
+    layout.control_name = "request headers";
+    layout.buffer_name = "bounce buffers";
+    TRY(device.allocate_slots(layout));
+    TRY(device.finish());
+    device.report("driver_ok features=0x%lx queue=%u slots=%u event_idx=%s", info.features,
+        info.queue_size, info.slots, info.event_idx ? "yes" : "no");
+    return BlkDevice(std::move(device), info, options);
 }
 
-BlkDevice::BlkDevice(virtio::PciTransport& transport, DmaAllocator& allocator, PollClock& clock,
-    DiagnosticSink& sink, const char* name, virtio::Virtqueue queue, DmaBuffer control,
-    DmaBuffer bounce, const BlkInfo& info, const BlkOptions& options)
-    : m_transport(&transport)
-    , m_clock(&clock)
-    , m_sink(&sink)
-    , m_queue(static_cast<virtio::Virtqueue&&>(queue))
-    , m_allocator(&allocator)
-    , m_control(control)
-    , m_bounce(bounce)
+BlkDevice::BlkDevice(virtio::Device device, const BlkInfo& info, const BlkOptions& options)
+    : m_device(std::move(device))
     , m_info(info)
     , m_options(options)
 {
-    format(m_name, sizeof m_name, "%s", name);
-}
-
-BlkDevice::BlkDevice(BlkDevice&& other)
-    : m_transport(other.m_transport)
-    , m_clock(other.m_clock)
-    , m_sink(other.m_sink)
-    , m_queue(static_cast<virtio::Virtqueue&&>(other.m_queue))
-    , m_allocator(other.m_allocator)
-    , m_control(other.m_control)
-    , m_bounce(other.m_bounce)
-    , m_info(other.m_info)
-    , m_options(other.m_options)
-    , m_in_flight(other.m_in_flight)
-    , m_completed(other.m_completed)
-    , m_failed(other.m_failed)
-{
-    for (size_t i = 0; i < max_slot_capacity; ++i)
-        m_slots[i] = other.m_slots[i];
-    format(m_name, sizeof m_name, "%s", other.m_name);
-    other.m_allocator = nullptr;
-}
-
-BlkDevice::~BlkDevice()
-{
-    if (m_allocator == nullptr)
-        return;
-    // The queue's rings are freed after this body: stop the device first.
-    (void)virtio::reset_device(*m_transport, *m_clock);
-    m_allocator->free(m_control);
-    m_allocator->free(m_bounce);
-}
-
-RequestHeader* BlkDevice::header_of(uint16_t slot) const
-{
-    return reinterpret_cast<RequestHeader*>(
-        static_cast<uint8_t*>(m_control.virt) + size_t(slot) * control_stride);
-}
-
-uint8_t* BlkDevice::status_of(uint16_t slot) const
-{
-    return reinterpret_cast<uint8_t*>(header_of(slot)) + sizeof(RequestHeader);
-}
-
-uint8_t* BlkDevice::bounce_of(uint16_t slot) const
-{
-    return static_cast<uint8_t*>(m_bounce.virt) + size_t(slot) * m_options.bounce_bytes;
 }
 
 void BlkDevice::report(const char* format_string, ...)
 {
-    char line[192];
-    size_t prefix = format(line, sizeof line, "[blk] %s ", m_name);
     va_list args;
     va_start(args, format_string);
-    vformat(line + prefix, sizeof line - prefix, format_string, args);
+    m_device.vreport("[blk]", format_string, args);
     va_end(args);
-    m_sink->report(line);
-}
-
-Unexpected BlkDevice::fail(Error error)
-{
-    m_failed = true;
-    return make_error(error);
-}
-
-Expected<void> BlkDevice::usable() const
-{
-    if (m_failed)
-        return make_error(Error::DeviceError);
-    return {};
 }
 
 Expected<void> BlkDevice::read(uint64_t sector, std::span<uint8_t> out, uint16_t max_in_flight)
@@ -197,7 +88,7 @@ Expected<void> BlkDevice::write(
 
 Expected<void> BlkDevice::flush()
 {
-    TRY(usable());
+    TRY(m_device.usable());
     if (!m_info.config.flush)
         return {};
     Transfer transfer;
@@ -206,7 +97,7 @@ Expected<void> BlkDevice::flush()
 
 Expected<void> BlkDevice::get_id(char (&out)[id_bytes + 1])
 {
-    TRY(usable());
+    TRY(m_device.usable());
     for (char& c : out)
         c = 0;
     Transfer transfer;

@@ -10,20 +10,20 @@
 #include "core/time/poll_clock.h"
 #include "virtio/blk/blk_config.h"
 #include "virtio/blk/protocol.h"
-#include "virtio/queue/virtqueue.h"
-#include "virtio/transport/pci_transport.h"
+#include "virtio/device/device.h"
 
-// The virtio-blk driver (virtio 1.2, 5.2), pure: it reaches the device only
-// through the injected transport, DMA allocator and clock, so host tests run
-// it against a fake device thread, and the kernel (virtio/blk/blk_probe.h)
-// against QEMU's.
+// The virtio-blk driver (virtio 1.2, 5.2), a thin driver on the generic device
+// (virtio/device/device.h), which initialises the device, holds its queue and
+// request slots, waits with a deadline and resets the device before its
+// memory goes. Pure: it reaches the device only through the injected
+// transport, DMA allocator and clock, so host tests run it against a fake
+// device thread, and the kernel (virtio/blk/blk_probe.h) against QEMU's.
 //
 // Every request is a chain of three descriptors: header (device-readable),
-// data (readable for a write, writable for a read) and status (writable). Each
-// lives in a slot preallocated at creation: header and status side by side in
-// one DMA area, the data in the slot's own bounce buffer. Nothing is allocated
-// per request. read() and write() take any number of sectors, cut them into
-// requests the limits allow (virtio/blk/split.h) and keep up to
+// data (readable for a write, writable for a read) and status (writable), from
+// one request slot: header and status are its request and response areas, the
+// data its own bounce buffer. Nothing is allocated per request. read() and write() take any number
+// of sectors, cut them into requests the limits allow (virtio/blk/split.h) and keep up to
 // `max_in_flight` of them on the queue at once; flush() and get_id() are one
 // request each.
 //
@@ -63,18 +63,15 @@ public:
     static Expected<BlkDevice> create(virtio::PciTransport& transport, DmaAllocator& allocator,
         PollClock& clock, DiagnosticSink& sink, const char* name, const BlkOptions& options = {});
 
-    BlkDevice(BlkDevice&& other);
-    BlkDevice& operator=(BlkDevice&&) = delete;
-    BlkDevice(const BlkDevice&) = delete;
-    BlkDevice& operator=(const BlkDevice&) = delete;
-    // Resets the device (so it cannot write into freed memory), then frees.
-    ~BlkDevice();
+    // Destroying it resets the device before its memory is freed (or keeps
+    // the memory, when the reset does not complete: virtio/device/device.h).
+    BlkDevice(BlkDevice&&) = default;
 
     const BlkInfo& info() const { return m_info; }
     uint64_t capacity_sectors() const { return m_info.config.capacity_sectors; }
     bool read_only() const { return m_info.config.read_only; }
-    bool failed() const { return m_failed; }
-    const char* name() const { return m_name; }
+    bool failed() const { return m_device.failed(); }
+    const char* name() const { return m_device.name(); }
 
     // `out.size()` / `data.size()` a multiple of 512, the range within the
     // capacity (else Error::InvalidArgument). `max_in_flight` 0: every slot.
@@ -91,17 +88,17 @@ public:
     // VIRTIO_BLK_T_GET_ID: the serial number, NUL-terminated in `out`.
     Expected<void> get_id(char (&out)[id_bytes + 1]);
 
-    virtio::QueueCounters take_counters() { return m_queue.take_counters(); }
+    virtio::QueueCounters take_counters() { return m_device.take_counters(); }
     uint64_t requests_completed() const { return m_completed; }
     // For host tests: where the fake device finds the rings.
-    const virtio::Virtqueue& queue() const { return m_queue; }
+    const virtio::Virtqueue& queue() const { return m_device.queue(request_queue); }
 
 private:
-    static constexpr uint16_t max_slot_capacity = 64;
-    static constexpr size_t control_stride = 32; // header (16), status (1), padding
+    static constexpr uint16_t request_queue = 0; // 5.2.2: one queue, requestq
+    static constexpr uint16_t max_slot_capacity = virtio::RequestSlots::max_slots;
 
+    // What the request in a slot is, for its completion.
     struct Slot {
-        bool busy {false};
         RequestType type {};
         uint64_t sector {0};
         uint32_t sectors {0};
@@ -115,9 +112,7 @@ private:
         Error error {};
     };
 
-    BlkDevice(virtio::PciTransport& transport, DmaAllocator& allocator, PollClock& clock,
-        DiagnosticSink& sink, const char* name, virtio::Virtqueue queue, DmaBuffer control,
-        DmaBuffer bounce, const BlkInfo& info, const BlkOptions& options);
+    BlkDevice(virtio::Device device, const BlkInfo& info, const BlkOptions& options);
 
     Expected<void> transfer(RequestType type, uint64_t sector, std::span<uint8_t> read_into,
         std::span<const uint8_t> write_from, uint16_t max_in_flight);
@@ -127,28 +122,15 @@ private:
     Expected<void> reap_one(Transfer& transfer);
     void finish(uint16_t slot, Transfer& transfer);
 
-    Expected<void> usable() const;
+    uint16_t in_flight() const { return m_device.slots().in_flight(); }
+    // "[blk] 00:04.0 ...": the driver's own lines.
     __attribute__((format(printf, 2, 3))) void report(const char* format, ...);
-    Unexpected fail(Error error);
 
-    RequestHeader* header_of(uint16_t slot) const;
-    uint8_t* status_of(uint16_t slot) const;
-    uint8_t* bounce_of(uint16_t slot) const;
-
-    virtio::PciTransport* m_transport;
-    PollClock* m_clock;
-    DiagnosticSink* m_sink;
-    virtio::Virtqueue m_queue;
-    DmaAllocator* m_allocator {nullptr}; // null once moved from
-    DmaBuffer m_control {};
-    DmaBuffer m_bounce {};
+    virtio::Device m_device;
     BlkInfo m_info {};
     BlkOptions m_options {};
     Slot m_slots[max_slot_capacity] {};
-    uint16_t m_in_flight {0};
     uint64_t m_completed {0};
-    bool m_failed {false};
-    char m_name[16] {};
 };
 
 } // namespace rota::blk

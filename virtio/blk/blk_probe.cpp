@@ -2,23 +2,13 @@
 
 #include "core/lib/format.h"
 #include "core/log/log.h"
-#include "core/mem/page_dma_allocator.h"
 #include "core/pci/pci.h"
-#include "core/time/tsc_poll_clock.h"
+#include "virtio/device/kernel_environment.h"
 #include "virtio/transport/virtio_pci_device.h"
 
 namespace rota::blk {
 
 namespace {
-
-class KlogSink final : public DiagnosticSink {
-public:
-    void report(const char* line) override { klog("%s", line); }
-};
-
-constinit KlogSink g_sink;
-constinit PageDmaAllocator g_dma;
-constinit TscPollClock g_clock;
 
 bool is_virtio_blk(const PciFunction& fn)
 {
@@ -75,8 +65,9 @@ BlkDevice* open_disk(const PciFunction& fn)
     auto pci = virtio::VirtioPciDevice::open(fn);
     if (pci.is_error())
         return nullptr; // open() logged why
-    auto created
-        = BlkDevice::create(pci.value()->transport(), g_dma, g_clock, g_sink, pci.value()->name());
+    virtio::DeviceEnvironment env = virtio::kernel_device_environment();
+    auto created = BlkDevice::create(
+        pci.value()->transport(), env.dma, env.clock, env.sink, pci.value()->name());
     if (created.is_error())
         return nullptr; // create() logged why
     auto* disk = new BlkDevice(created.release_value());
@@ -106,7 +97,7 @@ BlkDevice* open_disk(const PciFunction& fn)
 
 DiagnosticSink& blk_log_sink()
 {
-    return g_sink;
+    return virtio::kernel_device_environment().sink;
 }
 
 BlkDevice* blk_probe(const char*& why)

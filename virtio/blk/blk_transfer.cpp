@@ -1,6 +1,7 @@
 // BlkDevice's request path: one way onto the queue (submit), one way off it
 // (reap_one, finish), and the pipelined loop that keeps several requests in
-// flight for read() and write() (virtio 1.2, 2.7.13, 2.7.14 and 5.2.6).
+// flight for read() and write() (virtio 1.2, 2.7.13, 2.7.14 and 5.2.6). The
+// slots, the queue and the deadline wait are the generic device's.
 
 #include "virtio/blk/blk_device.h"
 #include "virtio/blk/request.h"
@@ -11,7 +12,7 @@ namespace rota::blk {
 Expected<void> BlkDevice::transfer(RequestType type, uint64_t sector, std::span<uint8_t> read_into,
     std::span<const uint8_t> write_from, uint16_t max_in_flight)
 {
-    TRY(usable());
+    TRY(m_device.usable());
     const char* what = request_type_name(type);
     size_t bytes = type == RequestType::In ? read_into.size() : write_from.size();
     if (bytes % sector_bytes != 0) {
@@ -32,10 +33,10 @@ Expected<void> BlkDevice::transfer(RequestType type, uint64_t sector, std::span<
         sector, count, m_info.max_request_sectors, m_info.config.block_bytes / sector_bytes);
     Transfer transfer;
     transfer.read_into = read_into.data();
-    while (!split.done() || m_in_flight > 0) {
+    while (!split.done() || in_flight() > 0) {
         // Fill the pipeline (no more after a failure), publish it with one
         // kick, then take one completion and go round again.
-        while (!transfer.failed && !split.done() && m_in_flight < depth) {
+        while (!transfer.failed && !split.done() && in_flight() < depth) {
             Chunk chunk = split.next();
             const uint8_t* from
                 = type == RequestType::Out ? write_from.data() + chunk.byte_offset : nullptr;
@@ -46,7 +47,7 @@ Expected<void> BlkDevice::transfer(RequestType type, uint64_t sector, std::span<
                 transfer.error = submitted.error();
             }
         }
-        if (m_in_flight == 0)
+        if (in_flight() == 0)
             break;
         TRY(reap_one(transfer));
     }
@@ -58,7 +59,7 @@ Expected<void> BlkDevice::transfer(RequestType type, uint64_t sector, std::span<
 Expected<void> BlkDevice::single(RequestType type, Transfer& transfer, uint32_t data_bytes)
 {
     TRY(submit(type, 0, data_bytes, nullptr, 0));
-    while (m_in_flight > 0)
+    while (in_flight() > 0)
         TRY(reap_one(transfer));
     if (transfer.failed)
         return make_error(transfer.error);
@@ -68,62 +69,53 @@ Expected<void> BlkDevice::single(RequestType type, Transfer& transfer, uint32_t 
 Expected<uint16_t> BlkDevice::submit(RequestType type, uint64_t sector, uint32_t data_bytes,
     const uint8_t* write_from, uint64_t byte_offset)
 {
-    // The callers keep m_in_flight below m_info.slots: a slot is free.
-    uint16_t slot = 0;
-    while (slot < m_info.slots && m_slots[slot].busy)
-        ++slot;
-    ROTA_ASSERT(slot < m_info.slots);
-
-    *header_of(slot) = make_request_header(type, sector);
-    *status_of(slot) = status_unwritten;
+    // The callers keep fewer than info().slots requests in flight: a slot is free.
+    uint16_t slot = TRY(m_device.acquire_slot());
+    virtio::RequestSlots& slots = m_device.slots();
+    *reinterpret_cast<RequestHeader*>(slots.request(slot)) = make_request_header(type, sector);
+    *slots.response(slot) = status_unwritten;
     if (write_from != nullptr)
-        __builtin_memcpy(bounce_of(slot), write_from, data_bytes);
-    PhysAddr header_phys = m_control.phys.offset(size_t(slot) * control_stride);
-    PhysAddr data_phys = m_bounce.phys.offset(size_t(slot) * m_options.bounce_bytes);
-    virtio::Segment header {header_phys, sizeof(RequestHeader)};
-    virtio::Segment data {data_phys, data_bytes};
-    virtio::Segment status {header_phys.offset(sizeof(RequestHeader)), 1};
+        __builtin_memcpy(slots.buffer(slot), write_from, data_bytes);
     // 5.2.6: header, data, status; the data is readable for a write only.
-    virtio::Segment readable[2] = {header, data};
-    virtio::Segment writable[2] = {data, status};
-    bool device_writes_data = type != RequestType::Out && data_bytes > 0;
+    virtio::Segment data {slots.buffer_phys(slot), data_bytes};
     bool device_reads_data = type == RequestType::Out;
-    auto added = m_queue.add(std::span(readable, device_reads_data ? 2 : 1),
-        device_writes_data ? std::span(writable, 2) : std::span(writable + 1, 1), slot);
-    if (added.is_error()) {
+    bool device_writes_data = type != RequestType::Out && data_bytes > 0;
+    virtio::SlotChain chain;
+    chain.request_bytes = sizeof(RequestHeader);
+    if (device_reads_data)
+        chain.readable = std::span(&data, 1);
+    if (device_writes_data)
+        chain.writable = std::span(&data, 1);
+    chain.response_bytes = 1;
+    if (auto added = m_device.submit(request_queue, slot, chain); added.is_error()) {
+        const virtio::Virtqueue& queue = m_device.queue(request_queue);
         report("%s sector=%lu: the queue refused the request (%s)", request_type_name(type), sector,
-            m_queue.broken() ? m_queue.broken_reason() : error_name(added.error()));
-        return fail(Error::DeviceError);
+            queue.broken() ? queue.broken_reason() : error_name(added.error()));
+        return m_device.fail(Error::DeviceError, "the request queue refused a request");
     }
-    m_slots[slot] = Slot {true, type, sector, data_bytes / sector_bytes, byte_offset};
-    ++m_in_flight;
+    m_slots[slot] = Slot {type, sector, data_bytes / sector_bytes, byte_offset};
     return slot;
 }
 
 Expected<void> BlkDevice::reap_one(Transfer& transfer)
 {
-    auto kicked = m_queue.kick();
-    if (kicked.is_error()) {
-        report("request queue broken: %s", m_queue.broken_reason());
-        return fail(Error::DeviceError);
-    }
-    auto completion = m_queue.wait(*m_clock, m_options.timeout_ns);
-    if (completion.is_error()) {
-        if (completion.error() == Error::Timeout) {
-            report("%u requests unanswered after %lu ms: device abandoned", m_in_flight,
-                m_options.timeout_ns / 1'000'000);
-            return fail(Error::Timeout);
-        }
-        report("request queue broken: %s", m_queue.broken_reason());
-        return fail(Error::DeviceError);
-    }
-    // The queue checked that the id heads a chain in flight; the token is ours.
-    uint64_t token = completion->token;
-    ROTA_ASSERT(token < m_info.slots && m_slots[token].busy);
-    finish(uint16_t(token), transfer);
-    if (m_failed)
+    const virtio::Virtqueue& queue = m_device.queue(request_queue);
+    if (m_device.kick(request_queue).is_error()) {
+        report("request queue broken: %s", queue.broken_reason());
         return make_error(Error::DeviceError);
-    return {};
+    }
+    uint64_t completed_before = m_completed;
+    auto waited = m_device.wait(
+        request_queue, m_options.timeout_ns, [&] { return m_completed != completed_before; },
+        [&](uint16_t slot, const virtio::Completion&) { finish(slot, transfer); });
+    if (waited.has_value())
+        return {};
+    if (waited.error() == Error::Timeout)
+        report("%s: device abandoned", m_device.failure());
+    else if (queue.broken())
+        report("request queue broken: %s", queue.broken_reason());
+    // Otherwise finish() found a status no device may write, and said so.
+    return waited;
 }
 
 // The used element's len is not consulted: the status byte says whether the
@@ -131,18 +123,16 @@ Expected<void> BlkDevice::reap_one(Transfer& transfer)
 // (5.2.6.1), as Linux's driver also assumes.
 void BlkDevice::finish(uint16_t index, Transfer& transfer)
 {
-    Slot& slot = m_slots[index];
-    slot.busy = false;
-    --m_in_flight;
+    const Slot& slot = m_slots[index];
     ++m_completed;
-    uint8_t status = *reinterpret_cast<volatile uint8_t*>(status_of(index));
+    uint8_t status = *reinterpret_cast<volatile uint8_t*>(m_device.slots().response(index));
     if (status != status_ok) {
         const char* what = request_type_name(slot.type);
         if (status_is_protocol_violation(status)) {
             report("%s sector=%lu sectors=%u: status byte 0x%02x (%s) is no virtio-blk status: "
                    "device abandoned",
                 what, slot.sector, slot.sectors, status, status_name(status));
-            m_failed = true;
+            (void)m_device.fail(Error::DeviceError, "status byte 0x%02x", status);
         } else {
             report("%s sector=%lu sectors=%u failed: status=%s", what, slot.sector, slot.sectors,
                 status_name(status));
@@ -153,11 +143,12 @@ void BlkDevice::finish(uint16_t index, Transfer& transfer)
         }
         return;
     }
+    const uint8_t* bounce = m_device.slots().buffer(index);
     if (slot.type == RequestType::In)
-        __builtin_memcpy(transfer.read_into + slot.byte_offset, bounce_of(index),
-            size_t(slot.sectors) * sector_bytes);
+        __builtin_memcpy(
+            transfer.read_into + slot.byte_offset, bounce, size_t(slot.sectors) * sector_bytes);
     else if (slot.type == RequestType::GetId && transfer.id_into != nullptr)
-        __builtin_memcpy(transfer.id_into, bounce_of(index), id_bytes);
+        __builtin_memcpy(transfer.id_into, bounce, id_bytes);
 }
 
 } // namespace rota::blk

@@ -3,6 +3,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "core/pci/virtio_ids.h"
+
 // The virtio-blk wire format, virtio 1.2 section 5.2. Little-endian, as on
 // x86; every struct is static_asserted to the size the spec's C layout gives.
 // Sector numbers are always in 512-byte units, whatever blk_size says (5.2.5).
@@ -11,9 +13,9 @@ namespace rota::blk {
 
 inline constexpr uint32_t sector_bytes = 512;
 
-// 5.2.2 PCI device IDs: 0x1040 + type 2 (modern), and the transitional ID.
-inline constexpr uint16_t pci_vendor_virtio = 0x1af4;
-inline constexpr uint16_t pci_device_modern = 0x1042;
+// 5.2.2 PCI device IDs: 0x1040 + type 2 (modern, core/pci/virtio_ids.h), and
+// the transitional ID (4.1.2.3).
+inline constexpr uint16_t pci_device_modern = virtio_modern_device_id(VirtioDeviceType::Block);
 inline constexpr uint16_t pci_device_transitional = 0x1001;
 
 // 5.2.3 Feature bits rota knows about (the others are never accepted).

@@ -23,13 +23,9 @@ uint16_t round_down_to_power_of_two(uint16_t value)
 Expected<void> reset_device(PciTransport& transport, PollClock& clock, uint64_t timeout_ns)
 {
     transport.set_status(0);
-    uint64_t start = clock.now_ns();
-    while (transport.status() != 0) {
-        if (clock.now_ns() - start >= timeout_ns)
-            return make_error(Error::Timeout);
-        clock.relax();
-    }
-    return {};
+    return poll_until(clock, timeout_ns, [&]() -> Expected<PollStep> {
+        return transport.status() == 0 ? PollStep::Done : PollStep::Idle;
+    });
 }
 
 DeviceInit::DeviceInit(PciTransport& transport, PollClock& clock)
@@ -83,6 +79,7 @@ Expected<uint64_t> DeviceInit::negotiate(const FeatureRequest& request)
     ROTA_ASSERT((asked & ~(device_specific_features | core_features)) == 0);
 
     uint64_t offered = m_transport.device_features();
+    m_offered = offered;
     if ((offered & feature::version_1) == 0)
         return failf(Error::Unsupported, "VERSION_1 not offered (features 0x%lx)", offered);
     uint64_t missing = request.required & ~offered;

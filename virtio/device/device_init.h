@@ -25,7 +25,8 @@
 //
 // A device that was given ring addresses keeps them until it is reset: before
 // dropping the Virtqueues of a device that failed or is being abandoned, call
-// reset_device() so it cannot write into freed memory.
+// reset_device() so it cannot write into freed memory. Drivers get this from
+// virtio::Device (virtio/device/device.h), which runs these steps for them.
 
 namespace rota::virtio {
 
@@ -56,6 +57,8 @@ public:
     // Gives up on the device: sets FAILED and records `reason`.
     Unexpected fail(Error error, const char* reason);
 
+    // What the device offered (read by negotiate()), and what was accepted.
+    uint64_t offered_features() const { return m_offered; }
     uint64_t features() const { return m_features; }
     bool has(uint64_t feature_mask) const { return (m_features & feature_mask) == feature_mask; }
     const char* failure() const { return m_failure; }
@@ -70,6 +73,7 @@ private:
     PollClock& m_clock;
     Stage m_stage {Stage::Start};
     uint8_t m_status {0};
+    uint64_t m_offered {0};
     uint64_t m_features {0};
     char m_failure[96] {};
 };

@@ -1,10 +1,9 @@
 #include "virtio/gpu/gpu_device.h"
 
+#include <array>
 #include <cstring>
 
 #include "core/display/edid.h"
-#include "core/log/log.h"
-#include "virtio/device/device_init.h"
 #include "virtio/device/features.h"
 #include "virtio/gpu/commands.h"
 #include "virtio/transport/config_read.h"
@@ -13,68 +12,57 @@ namespace rota::gpu {
 
 namespace {
 
-constinit PageDmaAllocator g_dma;
-
 // Device configuration offsets (5.7.4).
 constexpr uint32_t config_num_scanouts = 8;
 constexpr uint32_t config_num_capsets = 12;
 
+// 5.7.6.7: the error responses are VIRTIO_GPU_RESP_ERR_UNSPEC (0x1200) and up.
+bool is_error_response(CommandType type)
+{
+    return (static_cast<uint32_t>(type) & 0xff00) == 0x1200;
+}
+
 } // namespace
 
-Expected<GpuDevice*> GpuDevice::create(virtio::VirtioPciDevice& pci, bool want_virgl)
+Expected<GpuDevice> GpuDevice::create(virtio::PciTransport& transport, DmaAllocator& allocator,
+    PollClock& clock, DiagnosticSink& sink, const char* name, bool want_virgl)
 {
-    static constinit TscPollClock clock;
-    virtio::DeviceInit init(pci.transport(), clock);
-    auto report = [&](const char* step) {
-        klog("[virtio-gpu] %s %s failed: %s", pci.name(), step, init.failure());
-    };
-    if (init.begin().is_error()) {
-        report("reset");
-        return make_error(Error::DeviceError);
-    }
-    uint64_t offered = pci.transport().device_features();
     uint64_t wanted = virtio::feature_bit(feature_edid) | virtio::feature::event_idx;
     if (want_virgl)
         wanted |= virtio::feature_bit(feature_virgl);
-    auto features = init.negotiate({wanted, 0});
-    if (features.is_error()) {
-        report("feature negotiation");
-        return make_error(features.error());
-    }
-    auto controlq = init.setup_queue(0, queue_size, g_dma);
-    if (controlq.is_error()) {
-        report("control queue setup");
-        return make_error(controlq.error());
-    }
-    auto slots
-        = g_dma.allocate(size_t(slot_count) * (slot_request_bytes + slot_response_bytes), 64);
-    auto large = g_dma.allocate(large_response_bytes, 64);
-    if (slots.is_error() || large.is_error()) {
-        init.fail(Error::OutOfMemory, "no memory for command slots");
-        report("allocation");
-        return make_error(Error::OutOfMemory);
-    }
-    if (init.finish().is_error()) {
-        report("DRIVER_OK");
-        return make_error(Error::DeviceError);
-    }
+    virtio::Device device = TRY(virtio::Device::start(
+        transport, allocator, clock, sink, "[virtio-gpu]", name, {wanted, 0}));
+    TRY(device.setup_queue(control_queue, queue_size, "control queue"));
 
-    auto* device = new GpuDevice(pci, controlq.release_value(), slots.value(), large.value());
-    device->m_info.virgl_offered = (offered & virtio::feature_bit(feature_virgl)) != 0;
-    device->m_info.virgl_negotiated = init.has(virtio::feature_bit(feature_virgl));
-    device->m_info.edid_offered = init.has(virtio::feature_bit(feature_edid));
-    klog("[virtio-gpu] %s driver_ok features=0x%lx queue=%u event_idx=%s", pci.name(),
-        init.features(), device->m_controlq.size(), device->m_controlq.event_idx() ? "yes" : "no");
-    TRY(device->query());
-    return device;
+    // Every way out from here drops `device`, which resets the device
+    // before its rings and slots are freed.
+    virtio::SlotLayout layout;
+    // Two descriptors a command: the request, the response.
+    auto slots = static_cast<uint16_t>(device.queue(control_queue).size() / 2);
+    layout.count = slots < slot_count ? slots : slot_count;
+    layout.request_bytes = slot_request_bytes;
+    layout.response_bytes = slot_response_bytes;
+    layout.buffer_bytes = large_response_bytes;
+    layout.control_name = "command slots";
+    layout.buffer_name = "command slots";
+    if (layout.count == 0)
+        return device.give_up(Error::Unsupported, "setup", "control queue too small");
+    TRY(device.allocate_slots(layout));
+    TRY(device.finish());
+
+    GpuDevice gpu(std::move(device));
+    gpu.m_info.virgl_offered
+        = (gpu.m_device.offered_features() & virtio::feature_bit(feature_virgl)) != 0;
+    gpu.m_info.virgl_negotiated = gpu.m_device.has(virtio::feature_bit(feature_virgl));
+    gpu.m_info.edid_offered = gpu.m_device.has(virtio::feature_bit(feature_edid));
+    gpu.m_device.report("driver_ok features=0x%lx queue=%u event_idx=%s", gpu.m_device.features(),
+        gpu.queue().size(), gpu.queue().event_idx() ? "yes" : "no");
+    TRY(gpu.query());
+    return gpu;
 }
 
-GpuDevice::GpuDevice(
-    virtio::VirtioPciDevice& pci, virtio::Virtqueue controlq, DmaBuffer slots, DmaBuffer large)
-    : m_pci(pci)
-    , m_controlq(static_cast<virtio::Virtqueue&&>(controlq))
-    , m_slot_memory(slots)
-    , m_large_response(large)
+GpuDevice::GpuDevice(virtio::Device device)
+    : m_device(std::move(device))
 {
 }
 
@@ -86,7 +74,7 @@ Expected<void> GpuDevice::query()
     TRY(call(make_header(CommandType::GetDisplayInfo), &m_info.display_info,
         CommandType::OkDisplayInfo));
 
-    auto& transport = m_pci.transport();
+    auto& transport = m_device.transport();
     if (transport.device_config_length() >= sizeof(DeviceConfig)) {
         auto counts = virtio::read_config_stable(transport, [&] {
             return std::array<uint32_t, 2> {transport.read_config32(config_num_scanouts),
@@ -100,9 +88,16 @@ Expected<void> GpuDevice::query()
 
     if (m_info.edid_offered) {
         ResponseEdid edid {};
-        if (call(make_get_edid({0}), &edid, CommandType::OkEdid).has_value()
-            && edid.size <= sizeof edid.edid)
+        GetEdid request = make_get_edid({0});
+        Command command {&request, sizeof request, CommandType::GetEdid, CommandType::OkEdid};
+        command.response = &edid;
+        command.response_length = sizeof edid;
+        command.optional = true;
+        auto got = call_raw(command);
+        if (got.has_value() && edid.size <= sizeof edid.edid)
             m_info.edid_mode = edid_preferred_mode(std::span(edid.edid, edid.size));
+        else if (got.is_error() && got.error() != Error::Unsupported)
+            return got; // not a refusal: the device failed
     }
     for (uint32_t i = 0; i < m_info.num_capsets && i < 4; ++i) {
         ResponseCapsetInfo capset {};
@@ -114,205 +109,140 @@ Expected<void> GpuDevice::query()
     return {};
 }
 
-uint8_t* GpuDevice::request_area(uint16_t slot) const
+Expected<uint16_t> GpuDevice::submit(const Command& command, bool* refused)
 {
-    return static_cast<uint8_t*>(m_slot_memory.virt)
-        + size_t(slot) * (slot_request_bytes + slot_response_bytes);
-}
-uint8_t* GpuDevice::response_area(uint16_t slot) const
-{
-    return request_area(slot) + slot_request_bytes;
-}
-PhysAddr GpuDevice::request_phys(uint16_t slot) const
-{
-    return m_slot_memory.phys.offset(size_t(slot) * (slot_request_bytes + slot_response_bytes));
-}
-PhysAddr GpuDevice::response_phys(uint16_t slot) const
-{
-    return request_phys(slot).offset(slot_request_bytes);
-}
-
-Unexpected GpuDevice::fail(Error error)
-{
-    m_failed = true;
-    return make_error(error);
-}
-
-Expected<uint16_t> GpuDevice::submit_slot(const void* request, size_t length, CommandType command,
-    CommandType expected, size_t expected_size, const virtio::Segment* payload, bool large_response)
-{
-    if (m_failed)
-        return make_error(Error::DeviceError);
-    if (m_in_flight == slot_count)
-        return make_error(Error::Busy);
-    // Slots are used round-robin; a free one is found within slot_count steps.
-    uint16_t slot = m_next_slot;
-    while (m_slots[slot].state != SlotState::Free)
-        slot = static_cast<uint16_t>((slot + 1) % slot_count);
-    m_next_slot = static_cast<uint16_t>((slot + 1) % slot_count);
-
-    bool large = large_response || expected_size > slot_response_bytes;
-    memcpy(request_area(slot), request, length);
-    virtio::Segment readable[2] {{request_phys(slot), static_cast<uint32_t>(length)}};
-    if (payload != nullptr)
-        readable[1] = *payload;
-    virtio::Segment writable {large ? m_large_response.phys : response_phys(slot),
-        static_cast<uint32_t>(large ? large_response_bytes : slot_response_bytes)};
-    if (auto added = m_controlq.add(
-            std::span(readable, payload != nullptr ? 2 : 1), std::span(&writable, 1), slot);
-        added.is_error()) {
-        if (added.error() != Error::OutOfMemory)
-            klog("[virtio-gpu] %s %s: control queue refused the request (%s)", name(),
-                command_name(command),
-                m_controlq.broken() ? m_controlq.broken_reason() : error_name(added.error()));
-        return added.error() == Error::OutOfMemory ? make_error(Error::Busy) : fail(added.error());
+    uint16_t slot = TRY(m_device.acquire_slot());
+    virtio::RequestSlots& slots = m_device.slots();
+    bool variable = command.written != nullptr;
+    bool large = variable || command.response_length > slot_response_bytes;
+    memcpy(slots.request(slot), command.request, command.length);
+    // 5.7.6: the request and its payload (device-readable), then room for
+    // the response.
+    virtio::Segment large_response {slots.buffer_phys(slot), uint32_t(large_response_bytes)};
+    virtio::SlotChain chain;
+    chain.request_bytes = static_cast<uint32_t>(command.length);
+    if (command.payload != nullptr)
+        chain.readable = std::span(command.payload, 1);
+    if (large)
+        chain.writable = std::span(&large_response, 1);
+    else
+        chain.response_bytes = slot_response_bytes;
+    if (auto added = m_device.submit(control_queue, slot, chain); added.is_error()) {
+        if (added.error() != Error::Busy)
+            m_device.report("%s: control queue refused the request (%s)",
+                command_name(command.type),
+                queue().broken() ? queue().broken_reason() : error_name(added.error()));
+        return make_error(added.error());
     }
-    m_slots[slot]
-        = {SlotState::InFlight, command, expected, static_cast<uint16_t>(expected_size), large, 0};
-    ++m_in_flight;
+    // A variable response need only be a header; the device says how long it is.
+    size_t expected_size = variable ? sizeof(ControlHeader) : command.response_length;
+    m_slots[slot] = {command.type, command.expected, static_cast<uint16_t>(expected_size), large,
+        command.response, command.response_length, command.written, refused};
     ++m_commands;
     return slot;
 }
 
-Expected<void> GpuDevice::complete(const virtio::Completion& completion)
+void GpuDevice::complete(uint16_t index, const virtio::Completion& completion)
 {
-    if (completion.token >= slot_count || m_slots[completion.token].state != SlotState::InFlight)
-        return fail(Error::DeviceError); // the queue validates ids; this would be our own bug
-    Slot& slot = m_slots[completion.token];
-    slot.state = SlotState::Free;
-    slot.written = completion.written;
-    --m_in_flight;
-    auto slot_index = static_cast<uint16_t>(completion.token);
-    std::span<const uint8_t> response(
-        slot.large ? static_cast<const uint8_t*>(m_large_response.virt) : response_area(slot_index),
+    const Slot& slot = m_slots[index];
+    const virtio::RequestSlots& slots = m_device.slots();
+    std::span<const uint8_t> response(slot.large ? slots.buffer(index) : slots.response(index),
         slot.large ? large_response_bytes : slot_response_bytes);
     CommandType said {};
     if (check_response(response, completion.written, slot.expected, slot.expected_size, &said)
-            .is_error()) {
-        if (completion.written < sizeof(ControlHeader))
-            klog("[virtio-gpu] %s %s failed: response of %u bytes, shorter than its header", name(),
-                command_name(slot.command), completion.written);
-        else
-            klog("[virtio-gpu] %s %s failed: device answered %s (0x%x), expected %s", name(),
-                command_name(slot.command), command_name(said), static_cast<uint32_t>(said),
-                command_name(slot.expected));
-        return fail(Error::DeviceError);
+            .has_value()) {
+        size_t copy = slot.copy_bytes;
+        if (slot.written != nullptr) {
+            *slot.written = completion.written;
+            copy = completion.written < copy ? completion.written : copy;
+        }
+        if (slot.copy_to != nullptr)
+            memcpy(slot.copy_to, response.data(), copy);
+        return;
     }
-    return {};
+    if (completion.written < sizeof(ControlHeader)) {
+        m_device.report("%s failed: response of %u bytes, shorter than its header",
+            command_name(slot.command), completion.written);
+    } else if (slot.refused != nullptr && is_error_response(said)) {
+        m_device.report("%s failed: device answered %s (0x%x), expected %s: going on without it",
+            command_name(slot.command), command_name(said), static_cast<uint32_t>(said),
+            command_name(slot.expected));
+        *slot.refused = true;
+        return;
+    } else {
+        m_device.report("%s failed: device answered %s (0x%x), expected %s",
+            command_name(slot.command), command_name(said), static_cast<uint32_t>(said),
+            command_name(slot.expected));
+    }
+    (void)m_device.fail(
+        Error::DeviceError, "%s answered %s", command_name(slot.command), command_name(said));
+}
+
+void GpuDevice::report_queue_failure()
+{
+    if (queue().broken())
+        m_device.report("control queue broken: %s", queue().broken_reason());
 }
 
 Expected<void> GpuDevice::kick()
 {
-    if (m_failed)
-        return make_error(Error::DeviceError);
-    auto kicked = m_controlq.kick();
-    if (kicked.is_error())
-        return fail(kicked.error());
-    return {};
+    return m_device.kick(control_queue);
 }
 
 Expected<void> GpuDevice::reap()
 {
-    // Poll only while something is in flight: an empty poll is a spin, and a
-    // reap that finds everything done should not count one.
-    while (m_in_flight > 0) {
-        auto polled = m_controlq.poll();
-        if (polled.is_error()) {
-            klog("[virtio-gpu] %s control queue broken: %s", name(), m_controlq.broken_reason());
-            return fail(polled.error());
-        }
-        if (!polled.value().has_value())
-            break;
-        TRY(complete(*polled.value()));
-    }
-    return m_failed ? make_error(Error::DeviceError) : Expected<void>();
+    auto reaped = m_device.reap(control_queue, completion_handler());
+    if (reaped.is_error())
+        report_queue_failure();
+    return reaped;
 }
 
 Expected<void> GpuDevice::drain(uint64_t timeout_ns)
 {
-    uint64_t deadline = m_clock.now_ns() + timeout_ns;
-    while (m_in_flight > 0) {
-        TRY(reap());
-        if (m_in_flight == 0)
-            break;
-        if (m_clock.now_ns() > deadline) {
-            klog("[virtio-gpu] %s device did not answer %u commands in %lu ms", name(), m_in_flight,
-                timeout_ns / 1'000'000);
-            return fail(Error::Timeout);
-        }
-        m_clock.relax();
-    }
-    return {};
+    auto drained = m_device.wait(
+        control_queue, timeout_ns, [this] { return in_flight() == 0; }, completion_handler());
+    if (drained.has_value())
+        return {};
+    if (drained.error() == Error::Timeout)
+        m_device.report(
+            "device did not answer %u commands in %lu ms", in_flight(), timeout_ns / 1'000'000);
+    else
+        report_queue_failure();
+    return drained;
 }
 
 void GpuDevice::shut_down()
 {
-    m_failed = true;
-    if (virtio::reset_device(m_pci.transport(), m_clock).is_error())
-        klog("[virtio-gpu] %s did not complete its reset", name());
+    if (m_device.shut_down().is_error())
+        m_device.report("did not complete its reset");
     else
-        klog("[virtio-gpu] %s reset", name());
+        m_device.report("reset");
 }
 
-Expected<uint16_t> GpuDevice::wait_slot(uint16_t slot, CommandType command)
+Expected<void> GpuDevice::call_raw(const Command& command)
 {
+    bool refused = false;
+    uint16_t slot = TRY(submit(command, command.optional ? &refused : nullptr));
     TRY(kick());
-    uint64_t deadline = m_clock.now_ns() + command_timeout_ns;
-    while (m_slots[slot].state == SlotState::InFlight) {
-        TRY(reap());
-        if (m_slots[slot].state != SlotState::InFlight)
-            break;
-        if (m_clock.now_ns() > deadline) {
-            klog("[virtio-gpu] %s %s: no answer in %lu ms", name(), command_name(command),
+    auto waited = m_device.wait(
+        control_queue, command_timeout_ns, [&] { return !m_device.slots().busy(slot); },
+        completion_handler());
+    if (waited.is_error()) {
+        if (waited.error() == Error::Timeout)
+            m_device.report("%s: no answer in %lu ms", command_name(command.type),
                 command_timeout_ns / 1'000'000);
-            return fail(Error::Timeout);
-        }
-        m_clock.relax();
+        else
+            report_queue_failure();
+        return waited;
     }
-    return slot;
-}
-
-Expected<void> GpuDevice::call_raw(const void* request, size_t length, CommandType command,
-    CommandType expected, void* response, size_t response_length)
-{
-    uint16_t slot = TRY(submit_slot(request, length, command, expected, response_length));
-    TRY(wait_slot(slot, command));
-    if (response != nullptr) {
-        const void* source
-            = response_length > slot_response_bytes ? m_large_response.virt : response_area(slot);
-        memcpy(response, source, response_length);
-    }
+    if (refused)
+        return make_error(Error::Unsupported);
     return {};
 }
 
-Expected<size_t> GpuDevice::call_variable_raw(const void* request, size_t length,
-    CommandType command, CommandType expected, std::span<uint8_t> response)
+Expected<void> GpuDevice::enqueue_raw(const Command& command)
 {
-    uint16_t slot = TRY(submit_slot(
-        request, length, command, expected, sizeof(ControlHeader), nullptr, /*large*/ true));
-    TRY(wait_slot(slot, command));
-    // The device wrote `written` bytes of the large response area; no more
-    // than that area (the queue clamps `written` to the writable length).
-    size_t written = m_slots[slot].written;
-    size_t copied = written < response.size() ? written : response.size();
-    memcpy(response.data(), m_large_response.virt, copied);
-    return written;
-}
-
-Expected<void> GpuDevice::call_payload_raw(
-    const void* request, size_t length, CommandType command, virtio::Segment payload)
-{
-    uint16_t slot = TRY(submit_slot(
-        request, length, command, CommandType::OkNodata, sizeof(ControlHeader), &payload));
-    TRY(wait_slot(slot, command));
-    return {};
-}
-
-Expected<void> GpuDevice::enqueue_raw(
-    const void* request, size_t length, CommandType command, const virtio::Segment* payload)
-{
-    TRY(submit_slot(
-        request, length, command, CommandType::OkNodata, sizeof(ControlHeader), payload));
+    TRY(submit(command, nullptr));
     return {};
 }
 

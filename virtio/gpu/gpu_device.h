@@ -7,19 +7,28 @@
 
 #include "core/display/display_mode.h"
 #include "core/lib/expected.h"
-#include "core/mem/page_dma_allocator.h"
-#include "core/time/tsc_poll_clock.h"
+#include "core/log/diagnostic_sink.h"
+#include "core/mem/dma.h"
+#include "core/time/poll_clock.h"
+#include "virtio/device/device.h"
 #include "virtio/gpu/protocol.h"
-#include "virtio/queue/virtqueue.h"
-#include "virtio/transport/virtio_pci_device.h"
+#include "virtio/transport/pci_transport.h"
 
-// The virtio-gpu device (virtio 1.2, 5.7), 2D only: initialised from reset (OVMF
-// reset it at ExitBootServices and rota rebuilds everything), its control queue,
-// and one command path for every request. Commands live in preallocated slots
-// (request and response side by side in DMA memory): nothing is allocated per
-// command. A request may be waited for at once (call) or left in flight and
-// reaped later (the frame path), and every response's type is checked; an error
-// response is logged with the command and the code and makes the device failed.
+// The virtio-gpu device (virtio 1.2, 5.7), 2D only, a thin driver on the
+// generic device (virtio/device/device.h): initialised from reset (OVMF reset
+// it at ExitBootServices and rota rebuilds everything), its control queue,
+// and one command path for every request. Commands live in the device's
+// preallocated request slots (request and response side by side in DMA
+// memory, and a buffer of 2048 bytes for the larger responses): nothing is
+// allocated per command. A request may be waited for at once (call) or left
+// in flight and reaped later (the frame path), and every response's type is
+// checked; an error response is logged with the command and the code and
+// makes the device failed. The one exception is GET_EDID: EDID is optional
+// (5.7.3), so a refusal is logged and the device goes on without it.
+//
+// Pure: it reaches the device only through the injected transport, DMA
+// allocator, clock and sink, so host tests run it against a fake device
+// thread, and the kernel (virtio/gpu/gpu_probe.h) against QEMU's.
 
 namespace rota::gpu {
 
@@ -46,13 +55,19 @@ public:
     static constexpr uint64_t command_timeout_ns = 1'000'000'000;
 
     // Resets and initialises the device to DRIVER_OK, then reads its display
-    // information, EDID and capsets. Every failure is logged. With
-    // `want_virgl`, VIRTIO_GPU_F_VIRGL is negotiated when the device offers it.
-    static Expected<GpuDevice*> create(virtio::VirtioPciDevice& pci, bool want_virgl = false);
+    // information, EDID and capsets. Every failure is one line on `sink`;
+    // `name` ("00:01.0") is in every line. With `want_virgl`,
+    // VIRTIO_GPU_F_VIRGL is negotiated when the device offers it.
+    static Expected<GpuDevice> create(virtio::PciTransport& transport, DmaAllocator& allocator,
+        PollClock& clock, DiagnosticSink& sink, const char* name, bool want_virgl = false);
+
+    // Destroying it resets the device before its memory is freed (or keeps
+    // the memory, when the reset does not complete: virtio/device/device.h).
+    GpuDevice(GpuDevice&&) = default;
 
     const GpuInfo& info() const { return m_info; }
-    const char* name() const { return m_pci.name(); }
-    bool failed() const { return m_failed; }
+    const char* name() const { return m_device.name(); }
+    bool failed() const { return m_device.failed(); }
 
     // Submits one request and waits for its response, whose type must be
     // `expected`. The response (when the caller wants more than the header)
@@ -63,8 +78,10 @@ public:
     {
         static_assert(sizeof(Request) <= slot_request_bytes);
         static_assert(sizeof(Response) <= large_response_bytes);
-        return call_raw(
-            &request, sizeof request, request_type(request), expected, response, sizeof(Response));
+        Command command {&request, sizeof request, request_type(request), expected};
+        command.response = response;
+        command.response_length = sizeof(Response);
+        return call_raw(command);
     }
 
     // Submits one request whose response has a variable length (GET_CAPSET),
@@ -75,8 +92,13 @@ public:
         const Request& request, CommandType expected, std::span<uint8_t> response)
     {
         static_assert(sizeof(Request) <= slot_request_bytes);
-        return call_variable_raw(
-            &request, sizeof request, request_type(request), expected, response);
+        size_t written = 0;
+        Command command {&request, sizeof request, request_type(request), expected};
+        command.response = response.data();
+        command.response_length = response.size();
+        command.written = &written;
+        TRY(call_raw(command));
+        return written;
     }
 
     // A request followed on the wire by `payload`, device-readable memory the
@@ -86,13 +108,17 @@ public:
     Expected<void> call_with_payload(const Request& request, virtio::Segment payload)
     {
         static_assert(sizeof(Request) <= slot_request_bytes);
-        return call_payload_raw(&request, sizeof request, request_type(request), payload);
+        Command command {&request, sizeof request, request_type(request), CommandType::OkNodata};
+        command.payload = &payload;
+        return call_raw(command);
     }
     template<class Request>
     Expected<void> enqueue_with_payload(const Request& request, virtio::Segment payload)
     {
         static_assert(sizeof(Request) <= slot_request_bytes);
-        return enqueue_raw(&request, sizeof request, request_type(request), &payload);
+        Command command {&request, sizeof request, request_type(request), CommandType::OkNodata};
+        command.payload = &payload;
+        return enqueue_raw(command);
     }
 
     // The frame path: queue a request expecting OK_NODATA, without waiting.
@@ -101,7 +127,8 @@ public:
     Expected<void> enqueue(const Request& request)
     {
         static_assert(sizeof(Request) <= slot_request_bytes);
-        return enqueue_raw(&request, sizeof request, request_type(request));
+        return enqueue_raw(
+            {&request, sizeof request, request_type(request), CommandType::OkNodata});
     }
     // Rings the doorbell for everything enqueued (at most once).
     Expected<void> kick();
@@ -109,29 +136,52 @@ public:
     Expected<void> reap();
     // Waits until nothing is in flight (or Error::Timeout).
     Expected<void> drain(uint64_t timeout_ns = command_timeout_ns);
-    uint16_t in_flight() const { return m_in_flight; }
-    uint16_t free_slots() const { return static_cast<uint16_t>(slot_count - m_in_flight); }
+    uint16_t in_flight() const { return m_device.slots().in_flight(); }
+    uint16_t free_slots() const
+    {
+        return static_cast<uint16_t>(m_device.slots().count() - in_flight());
+    }
 
-    virtio::QueueCounters take_counters() { return m_controlq.take_counters(); }
+    virtio::QueueCounters take_counters() { return m_device.take_counters(); }
     // Resets the device (virtio 1.2, 2.1.1): it stops using the rings and the
     // backing. Used when the display is abandoned; a virtio-vga then shows its
     // VGA framebuffer again.
     void shut_down();
     uint64_t commands_submitted() const { return m_commands; }
+    // For host tests: where the fake device finds the rings.
+    const virtio::Virtqueue& queue() const { return m_device.queue(control_queue); }
 
 private:
-    enum class SlotState : uint8_t { Free, InFlight };
+    static constexpr uint16_t control_queue = 0; // 5.7.2: controlq, then cursorq
+
+    // One command as call(), call_variable(), the payload calls and
+    // enqueue() submit it.
+    struct Command {
+        const void* request;
+        size_t length;
+        CommandType type;
+        CommandType expected;
+        void* response {nullptr}; // where the response goes once checked (calls only)
+        size_t response_length {sizeof(ControlHeader)};
+        // call_variable(): the response is as long as the device says, up to
+        // response_length (into the large area); its length goes here.
+        size_t* written {nullptr};
+        const virtio::Segment* payload {nullptr}; // device-readable, after the request
+        bool optional {false}; // an error answer fails this call only (Error::Unsupported)
+    };
+    // What the command in a slot is, for its completion.
     struct Slot {
-        SlotState state {SlotState::Free};
         CommandType command {};
         CommandType expected {};
         uint16_t expected_size {0};
         bool large {false};
-        uint32_t written {0}; // what the device wrote, once complete
+        void* copy_to {nullptr};
+        size_t copy_bytes {0};
+        size_t* written {nullptr}; // a variable response: its length, and copy at most that
+        bool* refused {nullptr}; // set for an optional command the device refused
     };
 
-    GpuDevice(
-        virtio::VirtioPciDevice& pci, virtio::Virtqueue controlq, DmaBuffer slots, DmaBuffer large);
+    explicit GpuDevice(virtio::Device device);
 
     template<class Request>
     static CommandType request_type(const Request& request)
@@ -142,36 +192,22 @@ private:
     }
 
     Expected<void> query();
-    Expected<void> call_raw(const void* request, size_t length, CommandType command,
-        CommandType expected, void* response, size_t response_length);
-    Expected<void> enqueue_raw(const void* request, size_t length, CommandType command,
-        const virtio::Segment* payload = nullptr);
-    Expected<size_t> call_variable_raw(const void* request, size_t length, CommandType command,
-        CommandType expected, std::span<uint8_t> response);
-    Expected<void> call_payload_raw(
-        const void* request, size_t length, CommandType command, virtio::Segment payload);
-    Expected<uint16_t> submit_slot(const void* request, size_t length, CommandType command,
-        CommandType expected, size_t expected_size, const virtio::Segment* payload = nullptr,
-        bool large_response = false);
-    Expected<uint16_t> wait_slot(uint16_t slot, CommandType command);
-    Expected<void> complete(const virtio::Completion& completion);
-    Unexpected fail(Error error);
+    Expected<void> call_raw(const Command& command);
+    Expected<void> enqueue_raw(const Command& command);
+    Expected<uint16_t> submit(const Command& command, bool* refused);
+    void complete(uint16_t slot, const virtio::Completion& completion);
+    // What the device tier's reap and wait hand each completion to.
+    auto completion_handler()
+    {
+        return [this](uint16_t slot, const virtio::Completion& completion) {
+            complete(slot, completion);
+        };
+    }
+    void report_queue_failure();
 
-    uint8_t* request_area(uint16_t slot) const;
-    uint8_t* response_area(uint16_t slot) const;
-    PhysAddr request_phys(uint16_t slot) const;
-    PhysAddr response_phys(uint16_t slot) const;
-
-    virtio::VirtioPciDevice& m_pci;
-    virtio::Virtqueue m_controlq;
-    DmaBuffer m_slot_memory;
-    DmaBuffer m_large_response; // one at a time: only call() uses it
-    TscPollClock m_clock;
+    virtio::Device m_device;
     Slot m_slots[slot_count] {};
-    uint16_t m_in_flight {0};
-    uint16_t m_next_slot {0};
     uint64_t m_commands {0};
-    bool m_failed {false};
     GpuInfo m_info {};
 };
 

@@ -6,6 +6,9 @@
 // barrier executed, every poll of the used ring that found nothing, every
 // completion consumed, every doorbell write. `len_overreports` counts used
 // elements whose len exceeded the chain's writable bytes (clamped, 2.7.8).
+// The one type for these counts wherever they travel: a queue's, a device's
+// (summed over its queues), a display's per present, and a frame's and a
+// run's in the frame statistics; virtio_perf_line() is their one formatter.
 
 namespace rota::virtio {
 

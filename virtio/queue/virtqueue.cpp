@@ -18,35 +18,30 @@ Expected<Virtqueue> Virtqueue::create(
     RingLayout layout = RingLayout::for_size(config.size);
     // Aligned for the descriptor table (16) and so the used ring's cache-line
     // placement holds in memory too.
-    DmaBuffer ring = TRY(allocator.allocate(layout.total_bytes, RingLayout::used_placement));
+    DmaRegion ring = TRY(allocator.allocate(layout.total_bytes, RingLayout::used_placement));
     size_t shadow_bytes = config.size * (sizeof(ShadowDesc) + sizeof(ChainState));
-    auto shadow = allocator.allocate(shadow_bytes, alignof(ShadowDesc));
-    if (shadow.is_error()) {
-        allocator.free(ring);
-        return make_error(shadow.error());
-    }
-    return Virtqueue(allocator, notifier, config, ring, shadow.release_value());
+    DmaRegion shadow = TRY(allocator.allocate(shadow_bytes, alignof(ShadowDesc)));
+    return Virtqueue(notifier, config, std::move(ring), std::move(shadow));
 }
 
-Virtqueue::Virtqueue(DmaAllocator& allocator, Notifier& notifier, const VirtqueueConfig& config,
-    DmaBuffer ring, DmaBuffer shadow)
-    : m_allocator(&allocator)
-    , m_notifier(&notifier)
+Virtqueue::Virtqueue(
+    Notifier& notifier, const VirtqueueConfig& config, DmaRegion ring, DmaRegion shadow)
+    : m_notifier(&notifier)
     , m_config(config)
     , m_layout(RingLayout::for_size(config.size))
-    , m_ring(ring)
-    , m_shadow(shadow)
-    , m_desc(static_cast<ShadowDesc*>(shadow.virt))
-    , m_chains(reinterpret_cast<ChainState*>(m_desc + config.size))
+    , m_ring(std::move(ring))
+    , m_shadow(std::move(shadow))
     , m_free_count(config.size)
 {
-    ROTA_ASSERT(ring.phys.get() % RingLayout::used_placement == 0);
-    auto* bytes = static_cast<uint8_t*>(ring.virt);
+    ROTA_ASSERT(m_ring.phys().get() % RingLayout::used_placement == 0);
+    uint8_t* bytes = m_ring.bytes();
     for (size_t i = 0; i < m_layout.total_bytes; ++i)
         bytes[i] = 0; // 2.7.10: used.flags starts at 0; every index starts at 0
+    ShadowDesc* desc = shadow_desc();
+    ChainState* chain = chains();
     for (uint16_t i = 0; i < config.size; ++i) {
-        m_desc[i] = ShadowDesc {0, 0, 0, uint16_t(i + 1)};
-        m_chains[i] = ChainState {0, 0, 0, 0, 0};
+        desc[i] = ShadowDesc {0, 0, 0, uint16_t(i + 1)};
+        chain[i] = ChainState {0, 0, 0, 0, 0};
     }
     // rota polls: ask the device never to interrupt. Without EVENT_IDX that is
     // the NO_INTERRUPT flag (2.7.7); with it the flag must stay 0 and used_event
@@ -58,73 +53,19 @@ Virtqueue::Virtqueue(DmaAllocator& allocator, Notifier& notifier, const Virtqueu
         store_relaxed(avail_field(RingLayout::avail_flags), avail_flag_no_interrupt);
 }
 
-Virtqueue::Virtqueue(Virtqueue&& other)
-{
-    take(other);
-}
-
-Virtqueue& Virtqueue::operator=(Virtqueue&& other)
-{
-    if (this != &other) {
-        release();
-        take(other);
-    }
-    return *this;
-}
-
-void Virtqueue::take(Virtqueue& other)
-{
-    m_allocator = other.m_allocator;
-    m_notifier = other.m_notifier;
-    m_config = other.m_config;
-    m_layout = other.m_layout;
-    m_ring = other.m_ring;
-    m_shadow = other.m_shadow;
-    m_desc = other.m_desc;
-    m_chains = other.m_chains;
-    m_free_head = other.m_free_head;
-    m_free_count = other.m_free_count;
-    m_in_flight = other.m_in_flight;
-    m_avail_idx = other.m_avail_idx;
-    m_unpublished = other.m_unpublished;
-    m_kicks = other.m_kicks;
-    m_last_used = other.m_last_used;
-    m_seen_used = other.m_seen_used;
-    m_counters = other.m_counters;
-    for (size_t i = 0; i < sizeof(m_broken_reason); ++i)
-        m_broken_reason[i] = other.m_broken_reason[i];
-    other.m_allocator = nullptr; // the rings are ours now
-}
-
-Virtqueue::~Virtqueue()
-{
-    release();
-}
-
-void Virtqueue::release()
-{
-    if (m_allocator == nullptr)
-        return;
-    m_allocator->free(m_ring);
-    m_allocator->free(m_shadow);
-    m_allocator = nullptr;
-}
-
 VirtqDesc* Virtqueue::shared_desc(uint16_t i) const
 {
-    return static_cast<VirtqDesc*>(m_ring.virt) + i;
+    return m_ring.as<VirtqDesc>() + i;
 }
 
 uint16_t* Virtqueue::avail_field(size_t offset) const
 {
-    return reinterpret_cast<uint16_t*>(
-        static_cast<uint8_t*>(m_ring.virt) + m_layout.avail_offset + offset);
+    return m_ring.as<uint16_t>(m_layout.avail_offset + offset);
 }
 
 uint16_t* Virtqueue::used_field(size_t offset) const
 {
-    return reinterpret_cast<uint16_t*>(
-        static_cast<uint8_t*>(m_ring.virt) + m_layout.used_offset + offset);
+    return m_ring.as<uint16_t>(m_layout.used_offset + offset);
 }
 
 void Virtqueue::write_barrier()
@@ -184,7 +125,7 @@ Expected<void> Virtqueue::add(
     for (size_t i = 0; i < count; ++i) {
         bool is_writable = i >= readable.size();
         const Segment& s = is_writable ? writable[i - readable.size()] : readable[i];
-        ShadowDesc& d = m_desc[current];
+        ShadowDesc& d = shadow_desc()[current];
         uint16_t next_free = d.next;
         bool last = i + 1 == count;
         d.addr = s.address.get();
@@ -194,7 +135,7 @@ Expected<void> Virtqueue::add(
         *shared_desc(current) = VirtqDesc {d.addr, d.len, d.flags, d.next};
         if (last) {
             m_free_head = next_free;
-            m_chains[head] = ChainState {token,
+            chains()[head] = ChainState {token,
                 uint32_t(writable_bytes > UINT32_MAX ? UINT32_MAX : writable_bytes),
                 uint16_t(count), current, m_kicks};
         }
@@ -266,14 +207,13 @@ Expected<std::optional<Completion>> Virtqueue::poll()
 Expected<std::optional<Completion>> Virtqueue::consume_one()
 {
     uint16_t slot = m_last_used & uint16_t(m_config.size - 1);
-    auto* elem = reinterpret_cast<VirtqUsedElem*>(
-        static_cast<uint8_t*>(m_ring.virt) + m_layout.used_offset + RingLayout::used_ring(slot));
+    auto* elem = m_ring.as<VirtqUsedElem>(m_layout.used_offset + RingLayout::used_ring(slot));
     // Copied once; only the copies are checked and used.
     uint32_t id = elem->id;
     uint32_t len = elem->len;
     if (id >= m_config.size)
         return mark_broken("used id %u out of range (size %u)", id, m_config.size);
-    ChainState& chain = m_chains[id];
+    ChainState& chain = chains()[id];
     if (chain.length == 0)
         return mark_broken("used id %u is not the head of a chain in flight", id);
     // Its head is in the available ring already, but not below avail.idx: the
@@ -289,7 +229,7 @@ Expected<std::optional<Completion>> Virtqueue::consume_one()
         ++m_counters.len_overreports;
     }
     // The chain goes back on the free list as it was built: by the shadow's links.
-    m_desc[chain.tail].next = m_free_head;
+    shadow_desc()[chain.tail].next = m_free_head;
     m_free_head = uint16_t(id);
     m_free_count = uint16_t(m_free_count + chain.length);
     chain.length = 0;
@@ -303,15 +243,17 @@ Expected<std::optional<Completion>> Virtqueue::consume_one()
 
 Expected<Completion> Virtqueue::wait(PollClock& clock, uint64_t timeout_ns)
 {
-    uint64_t start = clock.now_ns();
-    for (;;) {
+    Completion completion {};
+    auto waited = poll_until(clock, timeout_ns, [&]() -> Expected<PollStep> {
         auto result = TRY(poll());
-        if (result.has_value())
-            return *result;
-        if (clock.now_ns() - start >= timeout_ns)
-            return make_error(Error::Timeout);
-        clock.relax();
-    }
+        if (!result.has_value())
+            return PollStep::Idle;
+        completion = *result;
+        return PollStep::Done;
+    });
+    if (waited.is_error())
+        return make_error(waited.error());
+    return completion;
 }
 
 QueueCounters Virtqueue::take_counters()

@@ -33,7 +33,8 @@
 //
 // Not internally locked: its owner serialises calls. Kick only after the
 // device is DRIVER_OK (3.1.1); adds before that are fine. Destroying it frees
-// the rings: reset the device first (reset_device() in virtio/device/device_init.h).
+// the rings: the device must be reset first, which virtio::Device
+// (virtio/device/device.h) does for the queues it holds.
 
 namespace rota::virtio {
 
@@ -62,11 +63,9 @@ public:
     static Expected<Virtqueue> create(
         DmaAllocator& allocator, Notifier& notifier, const VirtqueueConfig& config);
 
-    Virtqueue(Virtqueue&& other);
-    Virtqueue& operator=(Virtqueue&& other);
-    Virtqueue(const Virtqueue&) = delete;
-    Virtqueue& operator=(const Virtqueue&) = delete;
-    ~Virtqueue();
+    // The rings move with their DmaRegions; a moved-from queue owns nothing.
+    Virtqueue(Virtqueue&&) = default;
+    Virtqueue& operator=(Virtqueue&&) = default;
 
     // 2.7.13 steps 1-2: one chain, readable segments first. Error::InvalidArgument
     // for an empty chain, a zero-length segment or more segments than the queue
@@ -94,11 +93,17 @@ public:
     uint16_t in_flight() const { return m_in_flight; }
     bool event_idx() const { return m_config.event_idx; }
     bool broken() const { return m_broken_reason[0] != 0; }
+    // Whether the rings are allocated (false once moved from, or kept).
+    bool owns_rings() const { return m_ring.owns_memory(); }
+    // For a device that did not complete its reset: the rings it may still
+    // write stay allocated for good; the private shadow is freed. Returns the
+    // bytes kept.
+    size_t keep_rings_forever() { return m_ring.keep_forever(); }
     const char* broken_reason() const { return m_broken_reason; }
     // For the transport (4.1.5.1.3): queue_desc, queue_driver, queue_device.
-    PhysAddr descriptor_area() const { return m_ring.phys.offset(m_layout.desc_offset); }
-    PhysAddr driver_area() const { return m_ring.phys.offset(m_layout.avail_offset); }
-    PhysAddr device_area() const { return m_ring.phys.offset(m_layout.used_offset); }
+    PhysAddr descriptor_area() const { return m_ring.phys(m_layout.desc_offset); }
+    PhysAddr driver_area() const { return m_ring.phys(m_layout.avail_offset); }
+    PhysAddr device_area() const { return m_ring.phys(m_layout.used_offset); }
 
 private:
     // The private copy of one descriptor: what the device was told, and the
@@ -120,13 +125,16 @@ private:
         uint64_t batch;
     };
 
-    Virtqueue(DmaAllocator& allocator, Notifier& notifier, const VirtqueueConfig& config,
-        DmaBuffer ring, DmaBuffer shadow);
-    void release();
-    void take(Virtqueue& other);
+    Virtqueue(Notifier& notifier, const VirtqueueConfig& config, DmaRegion ring, DmaRegion shadow);
     Expected<std::optional<Completion>> consume_one();
     __attribute__((format(printf, 2, 3))) Unexpected mark_broken(const char* format, ...);
 
+    // The shadow region holds the descriptors' copies, then the chains.
+    ShadowDesc* shadow_desc() const { return m_shadow.as<ShadowDesc>(); }
+    ChainState* chains() const
+    {
+        return m_shadow.as<ChainState>(m_config.size * sizeof(ShadowDesc));
+    }
     VirtqDesc* shared_desc(uint16_t i) const;
     uint16_t* avail_field(size_t offset) const;
     uint16_t* used_field(size_t offset) const;
@@ -136,14 +144,11 @@ private:
     void full_barrier();
     void read_barrier();
 
-    DmaAllocator* m_allocator {nullptr};
     Notifier* m_notifier {nullptr};
     VirtqueueConfig m_config {};
     RingLayout m_layout {};
-    DmaBuffer m_ring {}; // shared with the device
-    DmaBuffer m_shadow {}; // private: m_desc then m_chains
-    ShadowDesc* m_desc {nullptr};
-    ChainState* m_chains {nullptr};
+    DmaRegion m_ring; // shared with the device
+    DmaRegion m_shadow; // private: shadow_desc() then chains()
 
     uint16_t m_free_head {0};
     uint16_t m_free_count {0};

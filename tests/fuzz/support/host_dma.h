@@ -15,9 +15,10 @@ namespace rota::fuzz {
 
 class HostDma final : public DmaAllocator {
 public:
-    ~HostDma() { FUZZ_CHECK(m_live == 0); }
+    ~HostDma() override { FUZZ_CHECK(m_live == 0); }
 
-    Expected<DmaBuffer> allocate(size_t bytes, size_t align) override
+private:
+    Expected<DmaBuffer> allocate_buffer(size_t bytes, size_t align) override
     {
         size_t rounded = (bytes + align - 1) / align * align;
         void* memory = std::aligned_alloc(align, rounded == 0 ? align : rounded);
@@ -28,13 +29,12 @@ public:
         return DmaBuffer {PhysAddr(reinterpret_cast<uintptr_t>(memory)), memory, bytes};
     }
 
-    void free(const DmaBuffer& buffer) override
+    void free_buffer(const DmaBuffer& buffer) override
     {
         std::free(buffer.virt);
         --m_live;
     }
 
-private:
     int m_live {0};
 };
 

@@ -35,7 +35,7 @@ public:
         presented.push_back(damage);
         return {};
     }
-    rota::PresentCounters take_counters() override
+    rota::virtio::QueueCounters take_counters() override
     {
         ++counters_taken;
         return counters_each_frame;
@@ -44,7 +44,7 @@ public:
 
     // Present number N (1-based) and every later one fail; 0: never.
     uint64_t fail_at_present {0};
-    rota::PresentCounters counters_each_frame {3, 0, 2, 1, 2};
+    rota::virtio::QueueCounters counters_each_frame {3, 0, 2, 1};
     uint64_t present_calls {0};
     uint64_t counters_taken {0};
     int abandoned {0};
