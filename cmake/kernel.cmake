@@ -79,12 +79,13 @@ add_custom_command(OUTPUT ${ROTA_USB}
         ${CMAKE_SOURCE_DIR}/image/make_esp.sh ${CMAKE_SOURCE_DIR}/image/rota.cfg
     COMMENT "Making the USB stick image rota-usb.img")
 
+# The images are made from BOOTX64.EFI, which rota_kernel makes. Without the
+# target dependency both targets would carry the rules for rota.so and
+# BOOTX64.EFI, and a parallel build could run the link twice at once and
+# convert a half-written rota.so (CMake's add_custom_command: an output must
+# not be listed by two targets that may build in parallel).
 add_custom_target(rota_kernel ALL DEPENDS ${ROTA_EFI})
 add_custom_target(rota_images ALL DEPENDS ${ROTA_ESP} ${ROTA_USB})
-# Both targets reach the link through BOOTX64.EFI; the Makefile generator gives
-# each its own copy of the rule, and run in parallel the two copies link and
-# convert rota.so at the same time (objcopy then reads a half-written file).
-# Images strictly after the kernel.
 add_dependencies(rota_images rota_kernel)
 
 # The image's protected parts each on pages of their own (cmake/rota.lds).

@@ -15,7 +15,10 @@ set(ROTA_PURE_SOURCES
     core/cpu/panic_stop.cpp
     core/cpu/stack_walk.cpp
     core/lib/format.cpp
+    core/log/diagnostic_sink.cpp
     core/lib/math.cpp
+    core/lib/parse_number.cpp
+    core/lib/text_builder.cpp
     core/lib/ucs2.cpp
     core/time/tsc_math.cpp
     gfx/canvas/damage.cpp
@@ -43,6 +46,8 @@ set(ROTA_PURE_SOURCES
     virtio/gpu/virgl/encoder.cpp
     virtio/gpu/virgl/encoder_state.cpp
     core/config/config.cpp
+    core/config/config_keys.cpp
+    core/config/key_syntax.cpp
     core/mem/address_space_plan.cpp
     core/mem/firmware_regions.cpp
     core/mem/kernel_address_space.cpp
@@ -61,6 +66,7 @@ set(ROTA_PURE_SOURCES
     virtio/blk/selftest_pattern.cpp
     virtio/blk/split.cpp
     journal/crc32.cpp
+    smp/ap_sequence.cpp
     journal/journal.cpp
     journal/journal_format.cpp
     journal/record_scan.cpp

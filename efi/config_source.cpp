@@ -1,6 +1,7 @@
 #include "efi/config_source.h"
 
 #include "core/lib/ucs2.h"
+#include "core/log/klog_sink.h"
 #include "core/log/log.h"
 
 namespace rota::efi {
@@ -8,11 +9,6 @@ namespace rota::efi {
 namespace {
 
 constexpr UINTN max_config_bytes = 64 * 1024;
-
-class LogSink final : public DiagnosticSink {
-public:
-    void report(const char* line) override { klog("%s", line); }
-};
 
 // Reads \rota.cfg into a pool buffer; returns its length, 0 when absent.
 UINTN read_config_file(EFI_BOOT_SERVICES* bs, EFI_HANDLE device, char* buffer, UINTN capacity)
@@ -55,37 +51,57 @@ UINTN read_config_file(EFI_BOOT_SERVICES* bs, EFI_HANDLE device, char* buffer, U
     return total;
 }
 
-void apply_options(EFI_LOADED_IMAGE* image, Config& config, LogSink& sink)
+// Boot entries may carry options of any length (LoadOptionsSize is a UINT32 of
+// bytes, UEFI 2.10 9.1), so the text gets a pool buffer of the size it needs,
+// up to max_load_option_chars. Beyond that the options are cut, said so, and
+// the option the cut falls in is dropped rather than applied in part.
+void apply_options(EFI_BOOT_SERVICES* bs, EFI_LOADED_IMAGE* image, Config& config)
 {
     if (image->LoadOptions == nullptr || image->LoadOptionsSize < 2)
         return;
-    char text[1024];
-    auto converted = ucs2_to_ascii_strict(static_cast<const uint16_t*>(image->LoadOptions),
-        image->LoadOptionsSize / 2, text, sizeof text);
+    UINTN units = image->LoadOptionsSize / 2;
+    UINTN used = units < max_load_option_chars ? units : max_load_option_chars;
+    void* pool = nullptr;
+    if (EFI_ERROR(bs->AllocatePool(EfiLoaderData, used + 1, &pool))) {
+        klog("[config] no memory for the load options (%lu characters): ignored", units);
+        return;
+    }
+    char* text = static_cast<char*>(pool);
+    const auto* units_in = static_cast<const uint16_t*>(image->LoadOptions);
+    auto converted = ucs2_to_ascii_strict(units_in, used, text, used + 1);
     // The boot manager passes binary optional data for some boot entries: only
     // text is configuration.
     if (converted.is_error()) {
         klog("[config] load options are not text (%u bytes): ignored", image->LoadOptionsSize);
+        bs->FreePool(pool);
         return;
     }
-    apply_load_options(config, StringView(text, converted.value()), sink);
+    StringView options(text, converted.value());
+    // Cut only if the text runs on past the limit (its NUL not yet reached).
+    if (units > used && options.size() == used && units_in[used] != 0) {
+        klog("[config] load options are longer than %lu characters: using the first, without "
+             "the option cut there",
+            max_load_option_chars);
+        options = drop_cut_option(options);
+    }
+    apply_load_options(config, options, klog_sink());
+    bs->FreePool(pool);
 }
 
 } // namespace
 
 void load_configuration(EFI_BOOT_SERVICES* bs, EFI_LOADED_IMAGE* image, Config& config)
 {
-    LogSink sink;
     void* pool = nullptr;
     if (EFI_ERROR(bs->AllocatePool(EfiLoaderData, max_config_bytes, &pool))) {
         klog("[config] no memory to read rota.cfg: using defaults");
     } else {
         UINTN length
             = read_config_file(bs, image->DeviceHandle, static_cast<char*>(pool), max_config_bytes);
-        apply_config_file(config, StringView(static_cast<char*>(pool), length), sink);
+        apply_config_file(config, StringView(static_cast<char*>(pool), length), klog_sink());
         bs->FreePool(pool);
     }
-    apply_options(image, config, sink);
+    apply_options(bs, image, config);
 }
 
 } // namespace rota::efi

@@ -9,6 +9,9 @@
 
 namespace rota::efi {
 
+// The most load-option characters the configuration reads.
+inline constexpr UINTN max_load_option_chars = 64 * 1024;
+
 void load_configuration(EFI_BOOT_SERVICES* boot_services, EFI_LOADED_IMAGE* image, Config& config);
 
 } // namespace rota::efi

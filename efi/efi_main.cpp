@@ -5,6 +5,7 @@
 #include <new>
 
 #include "core/boot_info.h"
+#include "core/cpu/stack_sizes.h"
 #include "core/cpu/x86.h"
 #include "core/lib/assert.h"
 #include "core/lib/ucs2.h"
@@ -25,8 +26,6 @@ namespace rota::efi {
 
 namespace {
 
-constexpr UINTN kernel_stack_pages = 16; // 64 KiB
-constexpr UINTN ist_stack_pages = 4; // 16 KiB each
 constexpr UINTN memory_map_slack = 32; // descriptors of headroom for the final map
 constexpr uint32_t max_exit_attempts = 8;
 

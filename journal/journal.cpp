@@ -28,16 +28,6 @@ Journal::Journal(BlockDevice& disk, DiagnosticSink& sink, std::span<uint8_t> scr
     ROTA_ASSERT(scratch.size() >= min_scratch_bytes && scratch.size() % 4096 == 0);
 }
 
-void Journal::report(const char* format_string, ...)
-{
-    char line[192];
-    va_list args;
-    va_start(args, format_string);
-    vformat(line, sizeof line, format_string, args);
-    va_end(args);
-    m_sink.report(line);
-}
-
 void Journal::turn_off(const char* format_string, ...)
 {
     va_list args;
@@ -45,7 +35,7 @@ void Journal::turn_off(const char* format_string, ...)
     vformat(m_off_reason, sizeof m_off_reason, format_string, args);
     va_end(args);
     m_mode = JournalMode::Off;
-    report("[journal] off: %s", m_off_reason);
+    m_sink.reportf("[journal] off: %s", m_off_reason);
 }
 
 void Journal::open()
@@ -60,8 +50,9 @@ void Journal::open()
         return;
     }
     m_io_bytes = block < journal_sector_bytes ? journal_sector_bytes : block;
+    m_shape = block_shape();
     JournalGeometry fallback;
-    if (!default_geometry(capacity, m_disk.block_bytes(), fallback)) {
+    if (!default_geometry(capacity, m_shape, fallback)) {
         turn_off("disk too small (%lu sectors; the journal needs %lu)", capacity,
             journal_region_sectors);
         return;
@@ -87,13 +78,14 @@ void Journal::open()
     case HeaderCheck::BadCrc:
         // The magic says the disk is rota's; only the header's numbers are
         // lost. Records carry their own CRCs, so they survive a new header.
-        m_geometry = fallback;
+        m_geometry = likelier_geometry(fallback);
         m_mode = usable;
         if (usable == JournalMode::ReadWrite && write_header().has_value())
-            report("[journal] header damaged (crc mismatch): rewritten with the default "
-                   "geometry; records kept");
+            m_sink.reportf("[journal] header damaged (crc mismatch): rewritten with the default "
+                           "geometry; records kept");
         else
-            report("[journal] header damaged (crc mismatch): reading with the default geometry");
+            m_sink.reportf(
+                "[journal] header damaged (crc mismatch): reading with the default geometry");
         break;
     case HeaderCheck::Valid:
         m_geometry = header.geometry;
@@ -101,21 +93,92 @@ void Journal::open()
         if (usable == JournalMode::ReadWrite && m_geometry.record_bytes % m_io_bytes != 0) {
             // Formatted on a device with smaller blocks: a record could only be
             // written by rewriting its neighbours too.
-            report("[journal] records of %u bytes are smaller than the device's %u-byte "
-                   "blocks: read-only",
+            m_sink.reportf("[journal] records of %u bytes are smaller than the device's %u-byte "
+                           "blocks: read-only",
                 m_geometry.record_bytes, m_io_bytes);
             m_mode = JournalMode::ReadOnly;
+        } else if (usable == JournalMode::ReadWrite
+            && m_geometry.area_start * journal_sector_bytes % m_io_bytes != 0) {
+            // Slots that straddle device blocks: the same problem, shifted.
+            m_sink.reportf(
+                "[journal] record area at sector %lu is not aligned to the device's %u-byte "
+                "blocks: read-only",
+                m_geometry.area_start, m_io_bytes);
+            m_mode = JournalMode::ReadOnly;
         }
+        report_torn_write_cost();
         break;
     }
     replay();
+}
+
+BlockShape Journal::block_shape() const
+{
+    BlockShape shape {m_io_bytes, m_io_bytes, 0};
+    uint32_t physical = m_disk.physical_block_bytes();
+    // Only a power of two of whole logical blocks is a physical block.
+    if (physical > m_io_bytes && (physical & (physical - 1)) == 0) {
+        shape.physical = physical;
+        shape.physical_offset = m_disk.physical_offset_bytes() % physical;
+    }
+    return shape;
+}
+
+// Says so when a torn write can damage more than one record: a journal
+// formatted before the disk's topology was known (or physical blocks larger
+// than the largest slot). It still works; only that promise is weaker.
+void Journal::report_torn_write_cost()
+{
+    uint32_t records = records_per_torn_block(m_geometry, m_shape);
+    if (records <= 1)
+        return;
+    if (m_geometry.record_bytes < m_shape.physical)
+        m_sink.reportf(
+            "[journal] records of %u bytes share the disk's %u-byte physical blocks: a torn "
+            "write can damage up to %u records",
+            m_geometry.record_bytes, m_shape.physical, records);
+    else
+        m_sink.reportf(
+            "[journal] records are not aligned to the disk's %u-byte physical blocks: a torn "
+            "write can damage up to %u records",
+            m_shape.physical, records);
+}
+
+namespace {
+
+class ValidCount final : public RecordVisitor {
+public:
+    void visit(uint32_t, RecordCheck check, const SpinRecord&) override
+    {
+        count += check == RecordCheck::Valid ? 1 : 0;
+    }
+    uint32_t count {0};
+};
+
+} // namespace
+
+// With the header's numbers lost: the default geometry, unless the one rota
+// formatted with before it knew the physical block (slots of one logical
+// block) finds more valid records on the disk.
+JournalGeometry Journal::likelier_geometry(const JournalGeometry& fallback)
+{
+    JournalGeometry logical;
+    if (!default_geometry(m_disk.sector_count(), m_io_bytes, logical)
+        || (logical.record_bytes == fallback.record_bytes
+            && logical.area_start == fallback.area_start))
+        return fallback;
+    ValidCount in_fallback, in_logical;
+    if (scan_records(m_disk, fallback, m_scratch, in_fallback).is_error()
+        || scan_records(m_disk, logical, m_scratch, in_logical).is_error())
+        return fallback;
+    return in_logical.count > in_fallback.count ? logical : fallback;
 }
 
 // No journal magic: a blank disk is formatted, anything else left alone.
 void Journal::open_blank()
 {
     JournalGeometry geometry;
-    default_geometry(m_disk.sector_count(), m_disk.block_bytes(), geometry);
+    default_geometry(m_disk.sector_count(), m_shape, geometry);
     size_t chunk_sectors = m_scratch.size() / journal_sector_bytes;
     for (uint64_t sector = 0; sector < journal_region_sectors; sector += chunk_sectors) {
         uint64_t sectors = journal_region_sectors - sector;
@@ -146,8 +209,11 @@ void Journal::open_blank()
         return;
     }
     m_mode = JournalMode::ReadWrite;
-    report("[journal] formatted a blank disk: slots=%u record_bytes=%u region_sectors=%u",
-        m_geometry.record_count, m_geometry.record_bytes, m_geometry.region_sectors);
+    m_sink.reportf("[journal] formatted a blank disk: slots=%u record_bytes=%u region_sectors=%u "
+                   "area_start=%lu physical_block=%u",
+        m_geometry.record_count, m_geometry.record_bytes, m_geometry.region_sectors,
+        m_geometry.area_start, m_shape.physical);
+    report_torn_write_cost();
     replay();
 }
 
@@ -174,8 +240,8 @@ public:
         if (check != RecordCheck::Valid) {
             j.m_slots[slot] = SlotState::Corrupt;
             if (j.m_corrupt++ < corrupt_lines)
-                j.report("[journal] corrupt record slot=%u sector=%lu reason=%s: skipped", slot,
-                    j.m_geometry.slot_sector(slot), record_check_name(check));
+                j.m_sink.reportf("[journal] corrupt record slot=%u sector=%lu reason=%s: skipped",
+                    slot, j.m_geometry.slot_sector(slot), record_check_name(check));
             return;
         }
         j.m_slots[slot] = SlotState::Valid;
@@ -191,6 +257,8 @@ private:
 
 void Journal::replay()
 {
+    // decode_header() refuses more slots than max_record_slots, and the
+    // default geometry has fewer: the disk cannot make this fail.
     ROTA_ASSERT(m_geometry.record_count <= max_slots);
     ReplayVisitor visitor(*this);
     if (auto scanned = scan_records(m_disk, m_geometry, m_scratch, visitor); scanned.is_error()) {
@@ -198,8 +266,8 @@ void Journal::replay()
         return;
     }
     if (m_corrupt > corrupt_lines)
-        report("[journal] %u more corrupt records skipped", m_corrupt - corrupt_lines);
-    report("[journal] records=%u last_seq=%lu corrupt=%u mode=%s slots=%u record_bytes=%u",
+        m_sink.reportf("[journal] %u more corrupt records skipped", m_corrupt - corrupt_lines);
+    m_sink.reportf("[journal] records=%u last_seq=%lu corrupt=%u mode=%s slots=%u record_bytes=%u",
         m_records, m_last_sequence, m_corrupt, journal_mode_name(m_mode), m_geometry.record_count,
         m_geometry.record_bytes);
 }
@@ -229,7 +297,7 @@ Expected<uint64_t> Journal::append(SpinRecord record)
     if (m_last_sequence >= max_sequence) {
         // A record numbered past it would be written and acknowledged, then
         // refused as corrupt by the next boot's replay.
-        report("[journal] append refused: sequence numbers exhausted at last_seq=%lu",
+        m_sink.reportf("[journal] append refused: sequence numbers exhausted at last_seq=%lu",
             m_last_sequence);
         return make_error(Error::Corrupt);
     }
@@ -241,7 +309,7 @@ Expected<uint64_t> Journal::append(SpinRecord record)
     if (written.has_value())
         written = m_disk.flush();
     if (written.is_error()) {
-        report("[journal] append seq=%lu slot=%u failed (%s)", record.sequence, slot,
+        m_sink.reportf("[journal] append seq=%lu slot=%u failed (%s)", record.sequence, slot,
             error_name(written.error()));
         return make_error(written.error());
     }

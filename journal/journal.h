@@ -37,7 +37,8 @@ const char* journal_mode_name(JournalMode mode);
 class Journal {
 public:
     static constexpr size_t recent_capacity = 32;
-    static constexpr uint32_t max_slots = uint32_t(journal_region_sectors - default_area_start);
+    // Every geometry decode_header() accepts fits (docs/journal.md "Header").
+    static constexpr uint32_t max_slots = max_record_slots;
     static constexpr size_t min_scratch_bytes = max_record_bytes;
     static constexpr uint32_t corrupt_lines = 8; // corrupt slots reported one by one
 
@@ -69,9 +70,11 @@ private:
     enum class SlotState : uint8_t { Empty, Valid, Corrupt };
     class ReplayVisitor;
 
-    __attribute__((format(printf, 2, 3))) void report(const char* format, ...);
     __attribute__((format(printf, 2, 3))) void turn_off(const char* format, ...);
     void open_blank();
+    BlockShape block_shape() const;
+    void report_torn_write_cost();
+    JournalGeometry likelier_geometry(const JournalGeometry& fallback);
     Expected<void> write_header();
     void replay();
     void remember(const SpinRecord& record);
@@ -82,6 +85,7 @@ private:
     JournalMode m_mode {JournalMode::Off};
     JournalGeometry m_geometry {};
     uint32_t m_io_bytes {journal_sector_bytes}; // the smallest read or write: one device block
+    BlockShape m_shape {};
     uint32_t m_records {0};
     uint32_t m_corrupt {0};
     uint64_t m_last_sequence {0};

@@ -52,19 +52,55 @@ bool bytes_equal(std::span<const uint8_t> bytes, size_t offset, const char* text
 
 } // namespace
 
-bool default_geometry(uint64_t capacity_sectors, uint32_t block_bytes, JournalGeometry& out)
+bool default_geometry(uint64_t capacity_sectors, BlockShape shape, JournalGeometry& out)
 {
     if (capacity_sectors < journal_region_sectors)
         return false;
-    uint32_t record_bytes = block_bytes < journal_sector_bytes ? journal_sector_bytes : block_bytes;
+    uint32_t unit = shape.physical > shape.logical ? shape.physical : shape.logical;
+    uint32_t record_bytes = unit < journal_sector_bytes ? journal_sector_bytes : unit;
     if (record_bytes > max_record_bytes || !is_power_of_two(record_bytes))
         record_bytes = max_record_bytes;
     out.record_bytes = record_bytes;
-    out.area_start = default_area_start;
-    out.record_count
-        = uint32_t((journal_region_sectors - default_area_start) / out.record_sectors());
-    out.region_sectors = uint32_t(journal_region_sectors);
+    // Slot 0 starts where a physical block does (at or after sector 8);
+    // physical blocks larger than a slot cannot be matched, only started on.
+    uint64_t boundary = shape.physical_offset % record_bytes;
+    uint64_t start = default_area_start * journal_sector_bytes;
+    uint64_t misfit = (start + record_bytes - boundary) % record_bytes;
+    if (misfit != 0)
+        start += record_bytes - misfit;
+    out.area_start = start / journal_sector_bytes;
+    out.record_count = uint32_t((journal_region_sectors - out.area_start) / out.record_sectors());
+    out.region_sectors
+        = uint32_t(out.area_start + uint64_t(out.record_count) * out.record_sectors());
     return true;
+}
+
+bool default_geometry(uint64_t capacity_sectors, uint32_t block_bytes, JournalGeometry& out)
+{
+    return default_geometry(capacity_sectors, BlockShape {block_bytes, block_bytes, 0}, out);
+}
+
+uint32_t records_per_torn_block(const JournalGeometry& g, BlockShape shape)
+{
+    // The most slots any one physical block of the region overlaps.
+    int64_t physical
+        = shape.physical < journal_sector_bytes ? journal_sector_bytes : shape.physical;
+    int64_t area = int64_t(g.area_start * journal_sector_bytes);
+    int64_t area_end = area + int64_t(g.record_count) * g.record_bytes;
+    int64_t slot = g.record_bytes;
+    uint32_t worst = 0;
+    for (int64_t block = int64_t(shape.physical_offset % uint64_t(physical)) - physical;
+         block < area_end; block += physical) {
+        int64_t from = block > area ? block : area;
+        int64_t to = block + physical < area_end ? block + physical : area_end;
+        if (to <= from)
+            continue;
+        int64_t first = (from - area) / slot;
+        int64_t last = (to - 1 - area) / slot;
+        uint32_t count = uint32_t(last - first + 1);
+        worst = count > worst ? count : worst;
+    }
+    return worst;
 }
 
 void encode_header(const JournalGeometry& geometry, std::span<uint8_t> sector)
@@ -109,7 +145,8 @@ DecodedHeader decode_header(std::span<const uint8_t> sector, uint64_t capacity_s
         && g.record_bytes >= journal_sector_bytes && g.record_bytes <= max_record_bytes
         && is_power_of_two(g.record_bytes) && g.area_start >= 1
         && g.area_start < journal_region_sectors && g.record_count >= 2
-        && g.region_sectors <= journal_region_sectors && g.region_sectors <= capacity_sectors
+        && g.record_count <= max_record_slots && g.region_sectors <= journal_region_sectors
+        && g.region_sectors <= capacity_sectors
         && g.area_start + uint64_t(g.record_count) * g.record_sectors() == g.region_sectors
         && all_zero(std::span(wire.reserved));
     result.check = sane ? HeaderCheck::Valid : HeaderCheck::BadGeometry;
@@ -151,7 +188,7 @@ RecordCheck decode_record(std::span<const uint8_t> slot, uint32_t slot_index,
         return RecordCheck::BadVersion;
     bool fields = wire.sequence != 0 && wire.sequence <= max_sequence
         && (wire.result == uint8_t(SpinResult::Lose) || wire.result == uint8_t(SpinResult::Win))
-        && wire.wedge < wheel_wedges && wire.reserved0 == 0 && all_zero(std::span(wire.reserved));
+        && wire.wedge < wedge_count && wire.reserved0 == 0 && all_zero(std::span(wire.reserved));
     if (!fields)
         return RecordCheck::BadField;
     if (!all_zero(slot.subspan(sizeof(RecordWire))))

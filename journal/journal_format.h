@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <span>
 
+#include "journal/disk_layout.h"
 #include "journal/spin_record.h"
 
 // The spin journal's on-disk format, version 1 (docs/journal.md is the
@@ -33,6 +34,10 @@ inline constexpr uint64_t max_sequence = (uint64_t(1) << 63) - 1;
 inline constexpr uint32_t journal_sector_bytes = 512;
 inline constexpr uint32_t default_area_start = 8; // one 4 KiB block for the header
 inline constexpr uint32_t max_record_bytes = 4096;
+// The most slots a valid header can describe: 512-byte slots filling the
+// region from the sector after the header (area_start = 1). rota formats
+// fewer (area_start 8), but it reads and appends to any valid journal.
+inline constexpr uint32_t max_record_slots = uint32_t(journal_region_sectors - 1);
 
 // docs/journal.md "Header".
 struct HeaderWire {
@@ -82,11 +87,27 @@ struct JournalGeometry {
     uint32_t slot_of(uint64_t sequence) const { return uint32_t((sequence - 1) % record_count); }
 };
 
-// The geometry rota formats with: the whole journal region (disk_layout.h),
-// one slot per max(512, blk_size) bytes (so a torn write of one device block
-// never touches two records), capped at 4096. false if the disk is smaller
-// than the region.
+// A disk's blocks as the journal sees them (BlockDevice): the smallest
+// request, the unit a torn write damages, and where the first such unit
+// starts on the disk (bytes).
+struct BlockShape {
+    uint32_t logical {journal_sector_bytes};
+    uint32_t physical {journal_sector_bytes};
+    uint32_t physical_offset {0};
+};
+
+// The geometry rota formats with: the journal region (disk_layout.h), one
+// slot per physical block (so a torn write of one physical block never
+// touches two records), at least 512 and at most 4096 bytes, the record area
+// starting at sector 8 or the first physical block boundary after it. false
+// if the disk is smaller than the region.
+bool default_geometry(uint64_t capacity_sectors, BlockShape shape, JournalGeometry& out);
+// The same for a disk whose physical block is its logical one.
 bool default_geometry(uint64_t capacity_sectors, uint32_t block_bytes, JournalGeometry& out);
+
+// How many records a torn write of one physical block of `shape` can damage
+// in `geometry`: 1 when slots are whole, aligned physical blocks (or larger).
+uint32_t records_per_torn_block(const JournalGeometry& geometry, BlockShape shape);
 
 // Writes the header into `sector` (>= 64 bytes; the rest is zeroed).
 void encode_header(const JournalGeometry& geometry, std::span<uint8_t> sector);

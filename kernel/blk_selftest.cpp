@@ -1,9 +1,8 @@
 #include "kernel/blk_selftest.h"
 
-#include <algorithm>
-
 #include "core/cpu/x86.h"
 #include "core/lib/format.h"
+#include "core/lib/percentile.h"
 #include "core/log/log.h"
 #include "core/mem/kernel_memory.h"
 #include "core/time/clock.h"
@@ -165,9 +164,9 @@ Expected<void> SelfTest::latency_4k(uint64_t& p50_ns, uint64_t& p99_ns)
         TRY(m_disk.read(sector, block, 1));
         g_latency_ns[i] = clock_now_ns() - start;
     }
-    std::sort(g_latency_ns, g_latency_ns + latency_samples);
-    p50_ns = g_latency_ns[latency_samples / 2];
-    p99_ns = g_latency_ns[latency_samples * 99 / 100];
+    Percentiles latency = median_and_p99(g_latency_ns);
+    p50_ns = latency.p50;
+    p99_ns = latency.p99;
     return {};
 }
 

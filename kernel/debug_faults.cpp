@@ -3,6 +3,8 @@
 #include <cstdint>
 
 #include "core/cpu/cpu_local.h"
+#include "core/cpu/idt.h"
+#include "core/cpu/local_apic.h"
 #include "core/cpu/x86.h"
 #include "core/log/log.h"
 #include "core/time/clock.h"
@@ -95,6 +97,19 @@ void run_faults(uint32_t flags)
     }
 }
 
+// A vector nobody handles, in the nap timer's priority class: until it is
+// acknowledged, no nap (and so no device wait) can end.
+void stray_irq()
+{
+    constexpr uint8_t stray = 0xe4;
+    klog("[debug] sending a self-IPI on vector 0x%x, which has no handler", stray);
+    (void)local_apic_send({IpiDelivery::Fixed, stray, 0, true, false, IpiShorthand::Self});
+    local_apic_nap(1000); // takes the stray interrupt, then waits for the timer
+    local_apic_nap(1000);
+    klog("[debug] the nap timer still works: unexpected_interrupts=%lu",
+        idt_unexpected_interrupts());
+}
+
 struct ApFault {
     uint32_t flags;
     uint32_t target;
@@ -128,6 +143,8 @@ void run_debug_faults(const Config& config)
     constexpr uint32_t all = DebugFaultPageFault | DebugFaultGeneralProtection
         | DebugFaultInvalidOpcode | DebugFaultDivide | DebugFaultNull | DebugFaultWriteText
         | DebugFaultExecData | DebugFaultStackOverflow;
+    if (config.debug & DebugStrayIrq)
+        stray_irq();
     uint32_t flags = config.debug & all;
     if (flags == 0)
         return;

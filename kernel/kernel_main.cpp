@@ -7,6 +7,7 @@
 #include "core/cpu/exception.h"
 #include "core/cpu/idt.h"
 #include "core/cpu/legacy_pic.h"
+#include "core/cpu/local_apic.h"
 #include "core/cpu/x86.h"
 #include "core/log/klog_sink.h"
 #include "core/log/log.h"
@@ -95,6 +96,30 @@ void print_summary(FrameLoop& loop, const Screen& screen)
         ms_text(s.mean_present_ns).text, log_dropped_lines(), screen.backend_name(), cpu_count());
 }
 
+// `layout`, or when the memory for its wheel cannot be had, the largest
+// smaller one whose wheel fits (in the end one with no wheel at all). The
+// pages are `pages` (none for a layout without a wheel).
+RouletteLayout allocate_wheel(RouletteLayout layout, PhysAddr& memory, size_t& pages)
+{
+    for (;;) {
+        size_t bytes = RouletteScene::memory_needed(layout);
+        pages = (bytes + page_size - 1) / page_size;
+        if (pages == 0) {
+            memory = PhysAddr(0);
+            return layout;
+        }
+        auto allocated = allocate_pages(pages);
+        if (allocated.has_value()) {
+            memory = *allocated;
+            return layout;
+        }
+        RouletteLayout smaller = smaller_layout(layout);
+        klog("[roulette] no memory for a wheel of radius %d (%zu KiB): trying radius %d",
+            layout.wheel_radius, bytes / 1024, smaller.wheel_radius);
+        layout = smaller;
+    }
+}
+
 // The Wheel of Fate until the gate decides or frames= runs out; then power off,
 // or reboot after a loss with gate=on. A fail-over to a display of another
 // size lays the table out again for it (the spin in progress starts over).
@@ -106,29 +131,34 @@ void print_summary(FrameLoop& loop, const Screen& screen)
     for (FrameLoopStop stop = FrameLoopStop::DisplayChanged;
          stop == FrameLoopStop::DisplayChanged;) {
         DisplayMode mode = screen.mode();
-        size_t bytes = RouletteScene::memory_needed(int32_t(mode.width), int32_t(mode.height));
-        size_t pages = (bytes + page_size - 1) / page_size;
-        auto memory = allocate_pages(pages);
-        if (memory.is_error())
-            panic("no memory for the wheel (%zu KiB)", bytes / 1024);
+        RouletteLayout wanted = compute_layout(int32_t(mode.width), int32_t(mode.height));
+        if (wanted.fit != LayoutFit::Spec)
+            klog("[roulette] small screen %ux%u: %s (radius %d; 0.35 x min(width, height) is "
+                 "%d)",
+                mode.width, mode.height, layout_fit_reason(wanted.fit), wanted.wheel_radius,
+                wanted.spec_radius);
+        PhysAddr memory;
+        size_t pages = 0;
+        RouletteLayout layout = allocate_wheel(wanted, memory, pages);
         klog("[roulette] seed=%lu gate=%s wheel_kib=%zu", seed, info.config.gate ? "on" : "off",
-            bytes / 1024);
+            pages * page_size / 1024);
 
         uint64_t start = x86::rdtsc();
-        RouletteScene scene(host, int32_t(mode.width), int32_t(mode.height), seed,
-            reinterpret_cast<void*>(memory->get()));
+        RouletteScene scene(host, layout, seed, reinterpret_cast<void*>(memory.get()));
         const RouletteLayout& l = scene.layout();
         klog("[roulette] wheel ready radius=%d texture_rows=%d build_ms=%lu", l.wheel_radius,
             scene.wheel().texture_rows(), clock_ticks_to_ns(x86::rdtsc() - start) / 1'000'000);
-        klog("[roulette] layout wheel=%d,%d,%d box=%d,%d,%d,%d banner=%d,%d,%d,%d hud=%d,%d,%d,%d",
+        klog("[roulette] layout wheel=%d,%d,%d box=%d,%d,%d,%d banner=%d,%d,%d,%d hud=%d,%d,%d,%d "
+             "fit=%s spec_radius=%d",
             l.wheel_cx, l.wheel_cy, l.wheel_radius, l.fate_box.x, l.fate_box.y, l.fate_box.width,
             l.fate_box.height, l.banner.x, l.banner.y, l.banner.width, l.banner.height, l.hud.x,
-            l.hud.y, l.hud.width, l.hud.height);
+            l.hud.y, l.hud.width, l.hud.height, layout_fit_name(l.fit), l.spec_radius);
         stop = run_scene(loop, scene);
         if (stop == FrameLoopStop::DisplayChanged)
             klog("[roulette] the display is now %ux%u: laying the table out again",
                 screen.mode().width, screen.mode().height);
-        free_pages(*memory, pages);
+        if (pages != 0)
+            free_pages(memory, pages);
     }
     print_summary(loop, screen);
     if (host.reboot_requested())

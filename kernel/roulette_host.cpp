@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/lib/format.h"
+#include "core/lib/percentile.h"
 #include "core/log/log.h"
 #include "kernel/spin_journal.h"
 #include "smp/parallel.h"
@@ -43,9 +44,7 @@ void KernelRouletteHost::landed(const SpinOutcome& outcome)
     size_t count = std::min<uint64_t>(frames, FrameStats::window);
     for (size_t i = 0; i < count; ++i)
         times[i] = m_stats.recent_frame_ns(i);
-    std::sort(times, times + count);
-    uint64_t p50 = count ? times[count / 2] : 0;
-    uint64_t p99 = count ? times[std::min(count - 1, count * 99 / 100)] : 0;
+    Percentiles spin = median_and_p99(std::span(times, count));
     uint64_t fps_x10 = elapsed ? frames * 10'000'000'000ull / elapsed : 0;
 
     klog("[roulette] spin=%u fate=%u segment=%d result=%s frames=%lu fps=%lu.%lu", outcome.spin,
@@ -58,8 +57,8 @@ void KernelRouletteHost::landed(const SpinOutcome& outcome)
     record.result = outcome.win ? SpinResult::Win : SpinResult::Lose;
     record.frames = uint32_t(frames);
     record.fps_x10 = uint32_t(fps_x10);
-    record.p50_us = uint32_t(p50 / 1000);
-    record.p99_us = uint32_t(p99 / 1000);
+    record.p50_us = uint32_t(spin.p50 / 1000);
+    record.p99_us = uint32_t(spin.p99 / 1000);
     uint64_t sequence = 0;
     if (journal_enabled()) {
         auto appended = journal_append(record);

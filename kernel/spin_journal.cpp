@@ -5,6 +5,7 @@
 #include "core/log/log.h"
 #include "core/mem/kernel_memory.h"
 #include "core/time/clock.h"
+#include "gfx/roulette/fate.h"
 #include "journal/block_device.h"
 #include "journal/journal.h"
 #include "kernel/blk_selftest.h"
@@ -26,6 +27,14 @@ public:
     }
     uint64_t sector_count() const override { return m_device.capacity_sectors(); }
     uint32_t block_bytes() const override { return m_device.info().config.block_bytes; }
+    uint32_t physical_block_bytes() const override
+    {
+        return m_device.info().config.physical_block_bytes;
+    }
+    uint32_t physical_offset_bytes() const override
+    {
+        return m_device.info().config.alignment_offset_bytes;
+    }
     bool read_only() const override { return m_device.read_only(); }
     Expected<void> read(uint64_t sector, std::span<uint8_t> out) override
     {
@@ -68,23 +77,17 @@ Journal* open_journal(blk::BlkDevice& device)
     return journal;
 }
 
-// Made-up spins for the tests until the roulette appends real ones: fates
-// from splitmix64 over the seed, the wedge chosen as docs/roulette.md says.
+// Made-up spins for the tests until the roulette appends real ones: the
+// fates the roulette draws from the same seed, each on the wedge the rules
+// give it (gfx/roulette/fate.h, docs/roulette.md).
 void append_test_records(const Config& config)
 {
-    uint64_t state = config.seed.has_value() ? *config.seed : x86::rdtsc();
+    FateGenerator fates(config.seed.has_value() ? *config.seed : x86::rdtsc());
     for (uint32_t i = 0; i < journal_test_records; ++i) {
-        uint64_t z = (state += 0x9e3779b97f4a7c15ull);
-        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-        z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
         SpinRecord record;
-        record.fate = uint32_t(z ^ (z >> 31));
-        record.result = (record.fate & 1) != 0 ? SpinResult::Win : SpinResult::Lose;
-        // Coloured wedges are even and win; move forward to the matching kind.
-        uint8_t wedge = uint8_t(record.fate % wheel_wedges);
-        if ((wedge % 2 == 0) != (record.result == SpinResult::Win))
-            wedge = uint8_t((wedge + 1) % wheel_wedges);
-        record.wedge = wedge;
+        record.fate = fates.next_fate();
+        record.result = fate_wins(record.fate) ? SpinResult::Win : SpinResult::Lose;
+        record.wedge = uint8_t(target_wedge(record.fate));
         record.frames = 432;
         record.fps_x10 = 600;
         record.p50_us = 16'667;

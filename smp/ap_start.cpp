@@ -5,12 +5,14 @@
 #include "core/cpu/idt.h"
 #include "core/cpu/local_apic.h"
 #include "core/cpu/panic_stop.h"
+#include "core/cpu/stack_sizes.h"
 #include "core/cpu/x86.h"
 #include "core/log/log.h"
 #include "core/mem/guarded_stack.h"
 #include "core/mem/kernel_memory.h"
 #include "core/mem/paging.h"
 #include "core/time/clock.h"
+#include "smp/ap_sequence.h"
 #include "smp/per_cpu.h"
 #include "smp/trampoline_layout.h"
 #include "smp/worker.h"
@@ -24,10 +26,7 @@ namespace rota {
 
 namespace {
 
-constexpr size_t stack_pages = 16; // 64 KiB kernel stack per CPU
-constexpr size_t ist_stack_pages = 4; // 16 KiB per IST stack
 constexpr uint64_t online_timeout_ns = 1'000'000'000;
-constexpr uint64_t sipi_gap_ns = 200'000;
 
 struct [[gnu::packed]] FarPointer {
     uint32_t offset;
@@ -87,13 +86,6 @@ bool cpu_needs_init_delay()
     return !((intel && family >= 6) || (amd && family >= 0xf));
 }
 
-void delay_ns(uint64_t ns)
-{
-    uint64_t end = x86::rdtsc() + clock_ns_to_ticks(ns);
-    while (x86::rdtsc() < end)
-        x86::pause();
-}
-
 bool prepare_page(PhysAddr page)
 {
     size_t code_size = static_cast<size_t>(ap_trampoline_end - ap_trampoline_start);
@@ -137,68 +129,130 @@ bool prepare_page(PhysAddr page)
     return true;
 }
 
-// A stack with its guard page (core/mem/guarded_stack.h); invalid on failure.
-StackRegion allocate_stack(size_t pages)
+// One AP's stacks, each with its guard page (core/mem/guarded_stack.h).
+struct ApStacks {
+    StackRegion kernel;
+    StackRegion ist[ist::count];
+};
+
+// Only before any AP runs (guarded_stack.h). A partial set is not given back:
+// a stack whose guard is unmapped would fault for the next owner of the guard.
+Expected<ApStacks> allocate_ap_stacks()
 {
-    auto stack = allocate_guarded_stack(pages);
-    return stack.is_error() ? StackRegion {} : *stack;
+    ApStacks stacks {};
+    stacks.kernel = TRY(allocate_guarded_stack(kernel_stack_pages));
+    for (auto& ist : stacks.ist)
+        ist = TRY(allocate_guarded_stack(ist_stack_pages));
+    return stacks;
 }
 
-PerCpu* make_cpu(uint32_t apic_id)
-{
-    auto* cpu = new PerCpu();
-    cpu->apic_id = apic_id;
-    StackRegion stack = allocate_stack(stack_pages);
-    cpu->stack_bottom = stack.bottom;
-    cpu->stack_top = stack.top;
-    bool ok = stack.valid();
-    for (auto& ist : cpu->ist_stacks) {
-        ist = allocate_stack(ist_stack_pages);
-        ok = ok && ist.valid();
+// The hardware behind the start-up sequence (smp/ap_sequence.h): the local
+// APIC's IPIs, the trampoline page's data block and counter, the TSC.
+class KernelApPort final : public ApStartPort {
+public:
+    KernelApPort(TrampolineData& data, PhysAddr page, std::span<const ApStacks> stacks)
+        : m_data(data)
+        , m_page(page)
+        , m_started(reinterpret_cast<volatile uint32_t*>(page.get() + TRAMP_STARTED))
+        , m_stacks(stacks)
+    {
     }
-    return ok ? cpu : nullptr;
-}
 
-// INIT, then SIPI (and a second SIPI if the first did not take), then wait for
-// the AP to say it is online. Intel SDM vol. 3, 9.4.4.1; Linux
-// wakeup_secondary_cpu_via_init.
-bool start_one(PerCpu& cpu, TrampolineData& data, PhysAddr page, bool init_delay)
-{
-    data.stack_top = cpu.stack_top;
-    data.per_cpu = reinterpret_cast<uint64_t>(&cpu);
-    auto* started = reinterpret_cast<volatile uint32_t*>(page.get() + TRAMP_STARTED);
-    *started = 0;
-    asm volatile("mfence" ::: "memory"); // the data is in memory before the AP can look
+    Expected<void> send_init(uint32_t apic_id) override
+    {
+        TRY(local_apic_send({IpiDelivery::Init, 0, apic_id, true, true}));
+        if (local_apic_mode() == ApicMode::XApic) // de-assert (SDM vol. 3, 9.4.4.1)
+            TRY(local_apic_send({IpiDelivery::Init, 0, apic_id, false, true}));
+        return {};
+    }
+    Expected<void> send_startup(uint32_t apic_id) override
+    {
+        auto vector = static_cast<uint8_t>(m_page.get() >> 12);
+        return local_apic_send({IpiDelivery::Startup, vector, apic_id});
+    }
+    bool reached_long_mode() override { return *m_started != 0; }
+    bool online(uint32_t) override { return m_cpu->online.load(std::memory_order_acquire); }
+    uint64_t now_ns() override { return clock_ticks_to_ns(x86::rdtsc()); }
+    void delay_ns(uint64_t ns) override
+    {
+        uint64_t end = x86::rdtsc() + clock_ns_to_ticks(ns);
+        while (x86::rdtsc() < end)
+            x86::pause();
+    }
 
-    uint64_t begin = x86::rdtsc();
-    auto sent = local_apic_send({IpiDelivery::Init, 0, cpu.apic_id, true, true});
-    if (sent.has_value() && local_apic_mode() == ApicMode::XApic)
-        sent = local_apic_send({IpiDelivery::Init, 0, cpu.apic_id, false, true}); // de-assert
-    if (sent.has_value() && init_delay)
-        delay_ns(10'000'000);
-    auto vector = static_cast<uint8_t>(page.get() >> 12);
-    for (int attempt = 0; attempt < 2 && sent.has_value() && *started == 0; ++attempt) {
-        sent = local_apic_send({IpiDelivery::Startup, vector, cpu.apic_id});
-        delay_ns(sipi_gap_ns);
-    }
-    if (sent.is_error()) {
-        klog("[smp] apic=%u: the local APIC did not send the start-up IPIs", cpu.apic_id);
-        return false;
-    }
-    uint64_t deadline = begin + clock_ns_to_ticks(online_timeout_ns);
-    while (!cpu.online.load(std::memory_order_acquire)) {
-        if (x86::rdtsc() > deadline) {
-            klog("[smp] apic=%u did not come online in %lu ms (reached long mode: %s): skipped",
-                cpu.apic_id, online_timeout_ns / 1'000'000, *started != 0 ? "yes" : "no");
-            // Park it again, so that it cannot wake later on the next CPU's stack.
-            (void)local_apic_send({IpiDelivery::Init, 0, cpu.apic_id, true, true});
+    bool prepare(uint32_t apic_id) override
+    {
+        if (m_next_stacks == m_stacks.size()) {
+            klog("[smp] no stacks were set aside for apic=%u: stopping here", apic_id);
             return false;
         }
-        x86::pause();
+        const ApStacks& stacks = m_stacks[m_next_stacks];
+        m_cpu = new PerCpu();
+        m_cpu->apic_id = apic_id;
+        m_cpu->stack_bottom = stacks.kernel.bottom;
+        m_cpu->stack_top = stacks.kernel.top;
+        for (size_t i = 0; i < ist::count; ++i)
+            m_cpu->ist_stacks[i] = stacks.ist[i];
+        cpu_register(*m_cpu);
+        m_data.stack_top = m_cpu->stack_top;
+        m_data.per_cpu = reinterpret_cast<uint64_t>(m_cpu);
+        *m_started = 0;
+        asm volatile("mfence" ::: "memory"); // the data is in memory before the AP can look
+        m_begin = x86::rdtsc();
+        return true;
     }
-    cpu.start_ticks = x86::rdtsc() - begin;
-    return true;
-}
+
+    void finished(uint32_t apic_id, const ApOutcome& outcome) override
+    {
+        if (outcome.start == ApStart::Online) {
+            m_cpu->start_ticks = x86::rdtsc() - m_begin;
+            m_total_ticks += m_cpu->start_ticks;
+            ++m_started_count;
+            ++m_next_stacks;
+            klog("[smp] cpu=%u apic=%u online start_us=%lu", m_cpu->index, apic_id,
+                clock_ticks_to_ns(m_cpu->start_ticks) / 1000);
+            return;
+        }
+        // Its index is taken: the table stays dense by giving it back. Its
+        // per-CPU block is not freed: the AP may have used it. Its stacks go
+        // to the next AP: this one is parked or never started (a Loose one
+        // ends the starting), so it can no longer run on them (ap_sequence.h).
+        cpu_unregister_last();
+        const char* long_mode = outcome.reached_long_mode ? "yes" : "no";
+        switch (outcome.start) {
+        case ApStart::NotStarted:
+            klog("[smp] apic=%u: the local APIC did not send the INIT IPI: skipped", apic_id);
+            break;
+        case ApStart::Parked:
+            klog("[smp] apic=%u did not come online in %lu ms (reached long mode: %s%s): parked "
+                 "again with INIT, skipped",
+                apic_id, online_timeout_ns / 1'000'000, long_mode,
+                outcome.startup_failed ? "; a start-up IPI was not sent" : "");
+            break;
+        case ApStart::Loose:
+            klog("[smp] apic=%u did not come online (reached long mode: %s) and could not be "
+                 "parked: it may still run the trampoline, so no further CPU is started",
+                apic_id, long_mode);
+            break;
+        case ApStart::Online:
+            break;
+        }
+    }
+
+    uint64_t total_ticks() const { return m_total_ticks; }
+    uint32_t started() const { return m_started_count; }
+
+private:
+    TrampolineData& m_data;
+    PhysAddr m_page;
+    volatile uint32_t* m_started;
+    std::span<const ApStacks> m_stacks;
+    size_t m_next_stacks {0};
+    PerCpu* m_cpu {nullptr};
+    uint64_t m_begin {0};
+    uint64_t m_total_ticks {0};
+    uint32_t m_started_count {0};
+};
 
 } // namespace
 
@@ -243,15 +297,12 @@ SmpResult smp_start_aps(
     if (!usable && wanted > 1)
         klog("[smp] no trampoline page: running on the boot CPU only");
     auto& data = *reinterpret_cast<TrampolineData*>(trampoline.get() + TRAMP_DATA);
-    bool init_delay = cpu_needs_init_delay();
 
-    // Every AP's block and stacks first, while the boot CPU is the only one
-    // running: unmapping the stacks' guard pages edits page tables that a
-    // running AP could hold in its TLB (core/mem/guarded_stack.h).
-    static PerCpu* prepared[per_cpu_capacity];
-    uint32_t prepared_count = 0;
+    // The APs to start, in MADT order.
+    uint32_t candidates[per_cpu_capacity];
+    uint32_t count = 0;
     for (const auto& p : processors) {
-        if (!usable || 1 + prepared_count >= wanted)
+        if (!usable || count == per_cpu_capacity)
             break;
         if (!p.enabled || p.apic_id == bsp_apic)
             continue;
@@ -259,30 +310,31 @@ SmpResult smp_start_aps(
             klog("[smp] apic=%u needs x2APIC mode: skipped", p.apic_id);
             continue;
         }
-        PerCpu* cpu = make_cpu(p.apic_id);
-        if (cpu == nullptr) {
-            klog("[smp] out of memory for CPU apic=%u: stopping here", p.apic_id);
+        candidates[count++] = p.apic_id;
+    }
+    uint32_t more = wanted > cpu_count() ? wanted - cpu_count() : 0;
+
+    // The stacks of every AP to start first, while the boot CPU is the only
+    // one running: unmapping their guard pages edits page tables that a
+    // running AP could hold in its TLB (core/mem/guarded_stack.h). One set per
+    // AP that comes online: a failed start hands its set to the next.
+    static ApStacks stacks[per_cpu_capacity];
+    uint32_t stack_sets = 0;
+    while (stack_sets < count && stack_sets < more) {
+        auto allocated = allocate_ap_stacks();
+        if (allocated.is_error()) {
+            klog("[smp] out of memory for the stacks of a CPU: %u more at most", stack_sets);
             break;
         }
-        prepared[prepared_count++] = cpu;
+        stacks[stack_sets++] = *allocated;
     }
     paging_aps_starting();
 
-    uint64_t total_ticks = 0;
-    uint32_t started = 0;
-    for (uint32_t i = 0; i < prepared_count; ++i) {
-        PerCpu* cpu = prepared[i];
-        cpu_register(*cpu);
-        if (!start_one(*cpu, data, trampoline, init_delay)) {
-            // Its index is taken: the table stays dense by giving it back.
-            cpu_unregister_last();
-            continue;
-        }
-        total_ticks += cpu->start_ticks;
-        ++started;
-        klog("[smp] cpu=%u apic=%u online start_us=%lu", cpu->index, cpu->apic_id,
-            clock_ticks_to_ns(cpu->start_ticks) / 1000);
-    }
+    KernelApPort port(data, trampoline, std::span(stacks, stack_sets));
+    ApTiming timing {cpu_needs_init_delay(), 200'000, online_timeout_ns};
+    start_aps(port, std::span(candidates, count), more, timing);
+    uint64_t total_ticks = port.total_ticks();
+    uint32_t started = port.started();
 
     if (started > 0) {
         // From now on a panic on one CPU halts them all (core/cpu/panic_stop.h).

@@ -123,6 +123,8 @@ ParallelStats parallel_for(
     job.state.store(
         (static_cast<uint64_t>(generation) << 32) | open_bit | 1, std::memory_order_release);
     g_generation.store(generation, std::memory_order_release);
+    // The job must be visible before the wake-up IPI: local_apic_send orders
+    // the stores before an x2APIC ICR write, which is not serialising.
     if (g_idle_mode.load(std::memory_order_relaxed) == IdleMode::Halt)
         (void)local_apic_send({IpiDelivery::Fixed, apic_vector::wakeup, 0, true, false,
             IpiShorthand::AllExcludingSelf});

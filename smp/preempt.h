@@ -10,7 +10,8 @@
 // CPU's identity cannot change under it and work deferred to this CPU waits.
 // When the outermost guard is dropped, the deferred work runs (still inside the
 // guard, so what it defers in turn joins the same drain) and then the count
-// returns to zero.
+// returns to zero, with interrupts off between the last look at the queue and
+// the decrement.
 //
 // Written against a Cpu policy, like the spinlock (core/sync/spinlock.h):
 //   static PreemptState& preempt_state();   // this CPU's (this thread's) state
@@ -49,8 +50,9 @@ public:
     {
         std::atomic_signal_fence(std::memory_order_seq_cst);
         if (m_state.count.load(std::memory_order_relaxed) == 1)
-            run_deferred(m_state);
-        m_state.count.fetch_sub(1, std::memory_order_release);
+            drain_and_release(m_state);
+        else
+            m_state.count.fetch_sub(1, std::memory_order_release);
     }
     BasicPreemptGuard(const BasicPreemptGuard&) = delete;
     BasicPreemptGuard& operator=(const BasicPreemptGuard&) = delete;
@@ -78,19 +80,27 @@ public:
     }
 
 private:
-    static void run_deferred(PreemptState& state)
+    // The outermost guard's exit: runs the queue until it is empty and drops
+    // the count to zero in the same interrupts-off section as the last look
+    // at the queue. An interrupt that defers work after that look sees the
+    // count at zero and runs it at once; one that came before it left its
+    // work in the queue for the look to find. (Checking, enabling interrupts
+    // and only then decrementing left a window in which deferred work stayed
+    // queued until some later guard.)
+    static void drain_and_release(PreemptState& state)
     {
         for (;;) {
             bool interrupts = Cpu::save_and_disable_interrupts();
             DeferredWork* work = state.head;
-            if (work != nullptr) {
-                state.head = work->next;
-                if (state.head == nullptr)
-                    state.tail = nullptr;
-            }
-            Cpu::restore_interrupts(interrupts);
-            if (work == nullptr)
+            if (work == nullptr) {
+                state.count.fetch_sub(1, std::memory_order_release);
+                Cpu::restore_interrupts(interrupts);
                 return;
+            }
+            state.head = work->next;
+            if (state.head == nullptr)
+                state.tail = nullptr;
+            Cpu::restore_interrupts(interrupts);
             work->function(work->argument);
         }
     }

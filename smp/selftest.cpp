@@ -1,7 +1,7 @@
 #include "smp/selftest.h"
 
-#include <algorithm>
-
+#include "core/lib/format.h"
+#include "core/lib/percentile.h"
 #include "core/log/log.h"
 #include "core/sync/spinlock.h"
 #include "core/time/clock.h"
@@ -52,12 +52,19 @@ bool check_counters()
 
     uint64_t per_cpu_sum = 0;
     uint32_t cpus_that_counted = 0;
+    // Each CPU's share, so a reader can tell that the sum is not one CPU's:
+    // exact sums alone would pass if no AP did any work.
+    char shares[8 * per_cpu_capacity] = "";
+    size_t used = 0;
     for (uint32_t i = 0; i < cpus; ++i) {
         uint64_t count = cpu_by_index(i)->selftest_counter;
         per_cpu_sum += count;
         cpus_that_counted += count > 0 ? 1 : 0;
+        if (used < sizeof shares)
+            used += format(shares + used, sizeof shares - used, i == 0 ? "%lu" : ",%lu", count);
     }
     bool pass = per_cpu_sum == total && counters.shared == locked_total;
+    klog("[smp] selftest shares %s", shares);
     klog("[smp] selftest counters cpus=%u participants=%u cpus_counted=%u per_cpu_sum=%lu/%lu "
          "locked_sum=%lu/%lu elapsed_us=%lu %s",
         cpus, stats.participants, cpus_that_counted, per_cpu_sum, total, counters.shared,
@@ -84,13 +91,12 @@ void measure_dispatch(IdleMode mode, const char* name)
         participants += stats.participants;
         all_joined += stats.participants == cpu_count() ? 1 : 0;
     }
-    std::sort(samples, samples + sampled);
+    Percentiles dispatch = median_and_p99(std::span(samples, size_t(sampled)));
     klog("[smp] selftest dispatch idle=%s rounds=%d all_joined=%d mean_participants=%lu.%02lu "
          "p50_us=%lu "
          "p99_us=%lu",
         name, dispatch_rounds, all_joined, participants / dispatch_rounds,
-        participants * 100 / dispatch_rounds % 100, sampled ? samples[sampled / 2] : 0,
-        sampled ? samples[sampled * 99 / 100] : 0);
+        participants * 100 / dispatch_rounds % 100, dispatch.p50, dispatch.p99);
     parallel_set_idle_mode(IdleMode::Halt);
 }
 

@@ -30,6 +30,8 @@ struct Config {
     std::optional<uint32_t> cpus; // empty: every enabled CPU
     bool journal = true;
     uint32_t debug = 0; // DebugFlag bits
+
+    bool operator==(const Config&) const = default;
 };
 
 // Applies `rota.cfg`: `key=value` lines; `#` starts a comment (whole-line or
@@ -41,6 +43,11 @@ void apply_config_file(Config& config, StringView text, DiagnosticSink& sink);
 // spaces or tabs. Tokens without '=' are ignored (the first is usually the
 // image's path); `key=value` tokens are parsed as in the file and override it.
 void apply_load_options(Config& config, StringView options, DiagnosticSink& sink);
+
+// Load options cut at a length limit may end in part of a token (`frames=600`
+// read as `frames=6`): returns `options` without whatever follows the last
+// separator, so only whole tokens are applied.
+StringView drop_cut_option(StringView options);
 
 // Writes the one-line summary of `config`, e.g.
 // "[config] video=auto mode=preferred frames=0 gate=on seed=tsc perframe=on fps=60

@@ -29,10 +29,11 @@ enum DebugFlag : uint32_t {
     DebugFaultWriteText = 1u << 26, // write to the kernel's own code (read-only)
     DebugFaultExecData = 1u << 27, // jump into the kernel's data (no-execute)
     DebugFaultOnAp = 1u << 28, // run the fault-* keys on the last CPU started, not the boot CPU
-    DebugDumpMemoryMap = 1u << 23, // hex-dump the UEFI memory map and memory attributes table
+    DebugDumpMemoryMap = 1u << 29, // hex-dump the UEFI memory map and memory attributes table
     DebugVirglFault = 1u << 20, // virgl: send a shader the host rejects at frame 30 (fail-over)
     DebugDumpCapset = 1u << 21, // hex-dump the virgl capset the device returns (test fixtures)
     DebugVirglNoFlush = 1u << 22, // virgl: no RESOURCE_FLUSH, so no display copy (measurements)
+    DebugStrayIrq = 1u << 23, // a self-IPI on a vector with no handler, then a nap (tests)
 };
 
 } // namespace rota

@@ -4,6 +4,7 @@
 
 #include "core/cpu/exception.h"
 #include "core/cpu/gdt.h"
+#include "core/cpu/local_apic.h"
 #include "core/lib/assert.h"
 #include "core/log/log.h"
 
@@ -36,6 +37,8 @@ constexpr uint8_t present_interrupt_gate = 0x8e; // P=1, DPL=0, type 0xE
 
 alignas(16) constinit IdtGate g_idt[256] {};
 constinit std::atomic<InterruptHandler> g_handlers[256] {};
+constinit std::atomic<uint64_t> g_unexpected {0};
+constexpr uint64_t unexpected_lines = 8; // then only the count grows
 
 IdtGate make_gate(uint64_t target, uint8_t ist_slot)
 {
@@ -93,7 +96,23 @@ extern "C" void interrupt_dispatch(InterruptFrame* frame)
         handler(*frame);
         return;
     }
-    klog("[cpu] unexpected interrupt vector=%lu rip=0x%lx", frame->vector, frame->rip);
+    // No handler will acknowledge it, so acknowledge it here: an ISR bit left
+    // set masks its priority class and every lower one (SDM vol. 3, 11.8.3).
+    // Only what the APIC has in service gets the EOI: an EOI clears the
+    // highest ISR bit whatever it is, and an interrupt the APIC did not
+    // deliver as fixed (the spurious vector, an 8259's) sets none (11.9).
+    bool in_service = local_apic_in_service(uint8_t(frame->vector));
+    if (in_service)
+        local_apic_eoi();
+    uint64_t count = g_unexpected.fetch_add(1, std::memory_order_relaxed) + 1;
+    if (count <= unexpected_lines)
+        klog("[cpu] unexpected interrupt vector=0x%lx rip=0x%lx eoi=%s unexpected_interrupts=%lu",
+            frame->vector, frame->rip, in_service ? "yes" : "no", count);
+}
+
+uint64_t idt_unexpected_interrupts()
+{
+    return g_unexpected.load(std::memory_order_relaxed);
 }
 
 } // namespace rota

@@ -18,4 +18,10 @@ void idt_load();
 // Installs a handler for a vector >= 32; returns false if the vector is taken.
 bool idt_set_handler(uint8_t vector, InterruptHandler handler);
 
+// Interrupts taken on a vector >= 32 with no handler, on every CPU since boot.
+// Each is logged (the first few) and, if the local APIC has it in service,
+// acknowledged: an unacknowledged vector would block every interrupt of its
+// priority class and below, the nap timer's among them.
+uint64_t idt_unexpected_interrupts();
+
 } // namespace rota

@@ -18,6 +18,7 @@ namespace reg {
 constexpr uint32_t id = 0x20;
 constexpr uint32_t eoi = 0xb0;
 constexpr uint32_t spurious = 0xf0;
+constexpr uint32_t in_service = 0x100; // ISR: eight 32-bit registers, 0x10 apart
 constexpr uint32_t error_status = 0x280;
 constexpr uint32_t icr_low = 0x300;
 constexpr uint32_t icr_high = 0x310;
@@ -110,13 +111,25 @@ void local_apic_eoi()
     write(reg::eoi, 0);
 }
 
+bool local_apic_in_service(uint8_t vector)
+{
+    return (read(reg::in_service + 0x10 * (vector / 32)) >> (vector % 32) & 1) != 0;
+}
+
 Expected<void> local_apic_send(const Ipi& ipi)
 {
     if (g_mode == ApicMode::X2Apic) {
+        // WRMSR to the x2APIC's registers is not serialising, so the IPI can
+        // leave before this CPU's earlier stores are globally visible: the
+        // woken CPU could miss the work the IPI announces (parallel_for's job).
+        // MFENCE then LFENCE orders them, as SDM vol. 3, 11.12.3 recommends.
+        asm volatile("mfence; lfence" ::: "memory");
         // One MSR write; no delivery-status bit to wait for (SDM 11.12.9).
         x86::wrmsr(x2apic_icr_msr, icr_x2apic(ipi));
         return {};
     }
+    // The xAPIC's registers are uncached memory: x86 does not reorder a store
+    // to them with earlier stores (SDM vol. 3, 9.2.2), so no fence is needed.
     write(reg::icr_high, icr_high_xapic(ipi));
     write(reg::icr_low, icr_low(ipi));
     uint64_t deadline = x86::rdtsc() + clock_ns_to_ticks(100'000'000);

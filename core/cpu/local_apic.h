@@ -30,6 +30,9 @@ void local_apic_init_ap();
 ApicMode local_apic_mode();
 uint32_t local_apic_id();
 void local_apic_eoi();
+// Whether `vector` is in service at this CPU's local APIC (its ISR bit, SDM
+// vol. 3, 11.8.4): delivered by the APIC and not yet acknowledged by an EOI.
+bool local_apic_in_service(uint8_t vector);
 
 // Sends an IPI; for the xAPIC, waits (bounded) until the APIC has accepted it.
 // Error::Timeout if the delivery-status bit never cleared.

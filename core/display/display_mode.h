@@ -13,6 +13,8 @@ namespace rota {
 struct DisplayMode {
     uint32_t width;
     uint32_t height;
+
+    bool operator==(const DisplayMode&) const = default;
 };
 
 inline constexpr uint32_t min_mode_side = 16;

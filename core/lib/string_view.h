@@ -20,6 +20,17 @@ constexpr StringView slice(StringView text, size_t begin, size_t count = StringV
     return StringView(text.data() + begin, count < available ? count : available);
 }
 
+// The index of the first `wanted` in `text`, or StringView::npos. (StringView's
+// own find would call memchr, which the kernel does not provide.)
+constexpr size_t find_char(StringView text, char wanted)
+{
+    for (size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == wanted)
+            return i;
+    }
+    return StringView::npos;
+}
+
 constexpr StringView trim(StringView text)
 {
     auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };

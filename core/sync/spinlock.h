@@ -62,6 +62,13 @@ public:
         return m_owner.load(std::memory_order_relaxed) == Cpu::current_id();
     }
 
+    // CPUs that hold the lock or have taken a ticket for it (a snapshot, for
+    // tests and diagnostics).
+    uint32_t contenders() const
+    {
+        return m_next.load(std::memory_order_acquire) - m_serving.load(std::memory_order_acquire);
+    }
+
 private:
     std::atomic<uint32_t> m_next {0};
     std::atomic<uint32_t> m_serving {0};

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/lib/format.h"
+#include "core/lib/percentile.h"
 
 namespace rota {
 
@@ -48,9 +49,9 @@ FrameSummary FrameStats::recent() const
         sum.present_ns += f.present_ns;
         sum.counters += f.counters;
     }
-    std::sort(times, times + count);
-    s.p50_ns = times[count / 2];
-    s.p99_ns = times[std::min(count - 1, count * 99 / 100)];
+    Percentiles p = median_and_p99(std::span(times, count));
+    s.p50_ns = p.p50;
+    s.p99_ns = p.p99;
     fill_means(s, sum, count);
     return s;
 }
@@ -72,8 +73,8 @@ FrameSummary FrameStats::total() const
         }
         return buckets * bucket_ns;
     };
-    s.p50_ns = percentile(m_frames / 2);
-    s.p99_ns = percentile(std::min(m_frames - 1, m_frames * 99 / 100));
+    s.p50_ns = percentile(percentile_rank(m_frames, 50));
+    s.p99_ns = percentile(percentile_rank(m_frames, 99));
     fill_means(s, m_sum, m_frames);
     return s;
 }

@@ -2,6 +2,9 @@
 
 #include <cstdint>
 
+#include "core/lib/splitmix64.h"
+#include "core/roulette/wedges.h"
+
 // The rules of the Wheel of Fate (docs/roulette.md), as pure functions of a seed:
 // the fate numbers, which wedge each lands on, and where the wheel is at any
 // moment of a spin. Angles are in turns (1.0 = a full revolution), measured
@@ -9,31 +12,26 @@
 
 namespace rota {
 
-inline constexpr int wedge_count = 12;
 inline constexpr double spin_seconds = 7.2;
 inline constexpr int full_turns_per_spin = 4;
 
-// Splitmix64: small, fast and well mixed; the same seed gives the same fates.
+// Fates from SplitMix64 (core/lib/splitmix64.h): the same seed gives the
+// same fates.
 class FateGenerator {
 public:
     constexpr explicit FateGenerator(uint64_t seed)
-        : m_state(seed)
+        : m_random(seed)
     {
     }
     uint32_t next_fate();
 
 private:
-    uint64_t m_state;
+    SplitMix64 m_random;
 };
 
 constexpr bool fate_wins(uint32_t fate)
 {
     return (fate & 1) != 0;
-}
-// Even wedges are "coloured", odd ones "blank".
-constexpr bool wedge_is_coloured(int wedge)
-{
-    return wedge % 2 == 0;
 }
 
 // fate mod 12, moved forward to the nearest wedge of the right kind: coloured

@@ -34,19 +34,34 @@ void draw_centred(
 
 } // namespace
 
-size_t RouletteScene::memory_needed(int32_t width, int32_t height)
+size_t RouletteScene::memory_needed(const RouletteLayout& l)
 {
-    RouletteLayout l = compute_layout(width, height);
+    if (l.wheel_radius == 0)
+        return 0;
     return WheelRenderer::memory_needed(
         WheelGeometry::for_radius(l.wheel_cx, l.wheel_cy, l.wheel_radius));
 }
 
+size_t RouletteScene::memory_needed(int32_t width, int32_t height)
+{
+    return memory_needed(compute_layout(width, height));
+}
+
 RouletteScene::RouletteScene(
     RouletteHost& host, int32_t width, int32_t height, uint64_t seed, void* memory)
+    : RouletteScene(host, compute_layout(width, height), seed, memory)
+{
+}
+
+RouletteScene::RouletteScene(
+    RouletteHost& host, const RouletteLayout& layout, uint64_t seed, void* memory)
     : m_host(host)
-    , m_layout(compute_layout(width, height))
+    , m_layout(layout)
+    , m_has_wheel(layout.wheel_radius > 0)
     , m_fates(seed)
 {
+    if (!m_has_wheel)
+        return;
     m_wheel.init(
         WheelGeometry::for_radius(m_layout.wheel_cx, m_layout.wheel_cy, m_layout.wheel_radius),
         memory);
@@ -111,7 +126,7 @@ void RouletteScene::draw(
     }
 
     int highlight = phase == SpinPhase::Highlight ? m_outcome.wedge : -1;
-    if (m_rotation != m_drawn_rotation || highlight != m_drawn_highlight) {
+    if (m_has_wheel && (m_rotation != m_drawn_rotation || highlight != m_drawn_highlight)) {
         m_wheel.set_highlight(highlight);
         if (m_layer != nullptr) {
             // The display turns the ring; only a new highlight changes its picture.
@@ -131,14 +146,14 @@ void RouletteScene::draw(
         box = flash_lit(t) ? BoxState::Lit : BoxState::Dark;
     else if (phase == SpinPhase::Result)
         box = BoxState::Shown;
-    if (box != m_box_state) {
+    if (box != m_box_state && !m_layout.fate_box.empty()) {
         draw_box(target, box);
         m_box_state = box;
         damage.add(m_layout.fate_box);
     }
 
     int banner = phase == SpinPhase::Result ? 1 : 0;
-    if (banner != m_banner_state) {
+    if (banner != m_banner_state && !m_layout.banner.empty()) {
         draw_banner(target, banner == 1);
         m_banner_state = banner;
         damage.add(m_layout.banner);
@@ -155,12 +170,16 @@ void RouletteScene::draw_background(Surface& target)
 {
     Rect all = target.bounds();
     fill_rect(target, all, all, 0x000000);
-    draw_centred(target, all, m_layout.width / 2, m_layout.title_y, "THE WHEEL OF FATE",
-        title_color, m_layout.title_scale);
-    draw_centred(target, all, m_layout.width / 2, m_layout.subtitle_y,
-        "The wheel chooses your destiny...", subtitle_color, m_layout.subtitle_scale);
-    m_wheel.draw_static(target, all);
-    draw_pointer(target);
+    if (m_layout.titles) {
+        draw_centred(target, all, m_layout.width / 2, m_layout.title_y, "THE WHEEL OF FATE",
+            title_color, m_layout.title_scale);
+        draw_centred(target, all, m_layout.width / 2, m_layout.subtitle_y,
+            "The wheel chooses your destiny...", subtitle_color, m_layout.subtitle_scale);
+    }
+    if (m_has_wheel) {
+        m_wheel.draw_static(target, all);
+        draw_pointer(target);
+    }
 }
 
 void RouletteScene::draw_wheel_turning(Surface& target)
@@ -260,7 +279,7 @@ void RouletteScene::draw_hud(Surface& target)
         int32_t h = int32_t(ns * (graph.height - 4) / 50'000'000);
         h = h > graph.height - 4 ? graph.height - 4 : h;
         Rect bar {graph.right() - 3 - i, graph.bottom() - 2 - h, 1, h};
-        fill_rect(target, graph, bar, hud_graph);
+        fill_rect(target, graph.intersect(r), bar, hud_graph);
     }
     y = graph.bottom() + 10;
     draw_text(target, r, r.x + 10, y, "last results", hud_text, 1);

@@ -60,7 +60,13 @@ protected:
 
 class RouletteScene final : public Scene {
 public:
-    // `memory` holds memory_needed(width, height) bytes.
+    // `memory` holds memory_needed(layout) bytes (16-byte aligned; none for a
+    // layout without a wheel). The layout comes from compute_layout() for the
+    // screen the scene draws on.
+    static size_t memory_needed(const RouletteLayout& layout);
+    RouletteScene(RouletteHost& host, const RouletteLayout& layout, uint64_t seed, void* memory);
+
+    // The same with compute_layout(width, height).
     static size_t memory_needed(int32_t width, int32_t height);
     RouletteScene(RouletteHost& host, int32_t width, int32_t height, uint64_t seed, void* memory);
 
@@ -87,6 +93,7 @@ private:
     RouletteHost& m_host;
     RotatingLayer* m_layer {nullptr}; // the display turns the ring (null: we draw it)
     RouletteLayout m_layout;
+    bool m_has_wheel;
     WheelRenderer m_wheel;
     FateGenerator m_fates;
     SpinOutcome m_outcome {};

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cstring>
 
+#include "core/lib/assert.h"
 #include "core/lib/format.h"
 #include "core/lib/math.h"
+#include "core/roulette/wedges.h"
 #include "gfx/text/text.h"
 
 namespace rota {
@@ -12,7 +14,6 @@ namespace rota {
 namespace {
 
 constexpr int supersample = 4; // 4×4 samples per edge pixel
-constexpr int label_count = 12;
 
 size_t align16(size_t bytes)
 {
@@ -53,27 +54,72 @@ uint32_t screen_angle(double dx, double dy)
 
 WheelGeometry WheelGeometry::for_radius(int32_t cx, int32_t cy, int32_t radius)
 {
+    ROTA_ASSERT(radius >= min_radius && radius <= max_radius);
     WheelGeometry g {};
     g.cx = cx;
     g.cy = cy;
     g.radius = radius;
-    g.rim_inner = radius - std::max(3, radius / 20);
-    g.hub_radius = std::max(6, radius * 15 / 100);
-    g.hub_hole = std::max(2, g.hub_radius * 2 / 5);
-    g.spoke_half_width = std::max(0.75, radius / 180.0);
+    // From radius 60 (hub and rim) and 24 (hole, spokes, numbers) up, the
+    // proportions the roulette was designed with; below, parts shrink with
+    // the wheel instead of swallowing it.
+    int32_t rim = radius >= 60 ? std::max(3, radius / 20) : std::clamp(radius / 8, 1, 3);
+    g.rim_inner = radius - rim;
+    g.hub_radius = radius >= 24 ? std::max(6, radius * 15 / 100) : std::max(1, radius / 4);
+    g.hub_hole = g.hub_radius >= 6 ? std::max(2, g.hub_radius * 2 / 5) : g.hub_radius / 2;
+    g.spoke_half_width = radius >= 24 ? std::max(0.75, radius / 180.0) : 0.0; // 0: no spokes
     g.label_radius = g.hub_radius + (g.rim_inner - g.hub_radius) * 72 / 100;
-    g.label_scale = std::max(1, radius / 110);
+    g.label_scale = std::clamp(radius / 110, 1, max_text_scale);
+    g.labels = radius >= 24;
+    ROTA_ASSERT(g.hub_hole < g.hub_radius && g.hub_radius < g.rim_inner && g.rim_inner < radius);
     return g;
 }
 
+namespace {
+
+// Where each of the renderer's arrays lives in its memory, computed once for
+// both memory_needed() and init(), so the two cannot disagree.
+struct MemoryPlan {
+    size_t map, still, alpha, texture, runs, labels, columns, total;
+};
+
+int32_t label_width(const WheelGeometry& g)
+{
+    return g.labels ? text_width("00", g.label_scale) + 8 : 0;
+}
+
+int32_t label_height(const WheelGeometry& g)
+{
+    return g.labels ? 16 * g.label_scale + 8 : 0;
+}
+
+template<class Runs>
+MemoryPlan plan_memory(const WheelGeometry& g)
+{
+    size_t box = size_t(2 * g.radius + 3);
+    size_t rows = size_t(g.rim_inner - g.hub_radius + 1);
+    size_t label_bytes = wedge_count * size_t(label_width(g)) * size_t(label_height(g));
+    MemoryPlan p {};
+    size_t at = 0;
+    auto take = [&](size_t& field, size_t bytes) {
+        field = at;
+        at += align16(bytes);
+    };
+    take(p.map, box * box * 4);
+    take(p.still, box * box * 4);
+    take(p.alpha, box * box);
+    take(p.texture, rows * WheelRenderer::angle_steps * 4);
+    take(p.runs, box * sizeof(Runs));
+    take(p.labels, label_bytes);
+    take(p.columns, 2 * WheelRenderer::angle_steps * sizeof(double));
+    p.total = at;
+    return p;
+}
+
+} // namespace
+
 size_t WheelRenderer::memory_needed(const WheelGeometry& g)
 {
-    size_t box = static_cast<size_t>(2 * g.radius + 3);
-    size_t rows = static_cast<size_t>(g.rim_inner - g.hub_radius + 1);
-    size_t label_bytes = label_count * size_t(text_width("00", g.label_scale) + 8)
-        * size_t(16 * g.label_scale + 8);
-    return align16(box * box * 4) * 2 + align16(box * box) + align16(rows * angle_steps * 4)
-        + align16(box * sizeof(RowRuns)) + align16(label_bytes) + 2 * angle_steps * sizeof(double);
+    return plan_memory<RowRuns>(g).total;
 }
 
 void WheelRenderer::init(const WheelGeometry& g, void* memory)
@@ -81,21 +127,16 @@ void WheelRenderer::init(const WheelGeometry& g, void* memory)
     m_geometry = g;
     m_box = 2 * g.radius + 3;
     m_rows = g.rim_inner - g.hub_radius + 1;
-    size_t box_pixels = size_t(m_box) * size_t(m_box);
+    ROTA_ASSERT(m_rows >= 1);
+    MemoryPlan plan = plan_memory<RowRuns>(g);
     auto* bytes = static_cast<uint8_t*>(memory);
-    m_map = reinterpret_cast<uint32_t*>(bytes);
-    bytes += align16(box_pixels * 4);
-    m_static = reinterpret_cast<uint32_t*>(bytes);
-    bytes += align16(box_pixels * 4);
-    m_alpha = bytes;
-    bytes += align16(box_pixels);
-    m_texture = reinterpret_cast<uint32_t*>(bytes);
-    bytes += align16(size_t(m_rows) * angle_steps * 4);
-    m_runs = reinterpret_cast<RowRuns*>(bytes);
-    bytes += align16(size_t(m_box) * sizeof(RowRuns));
-    m_labels = bytes;
-    bytes += align16(
-        label_count * size_t(text_width("00", g.label_scale) + 8) * size_t(16 * g.label_scale + 8));
+    m_map = reinterpret_cast<uint32_t*>(bytes + plan.map);
+    m_static = reinterpret_cast<uint32_t*>(bytes + plan.still);
+    m_alpha = bytes + plan.alpha;
+    m_texture = reinterpret_cast<uint32_t*>(bytes + plan.texture);
+    m_runs = reinterpret_cast<RowRuns*>(bytes + plan.runs);
+    m_labels = bytes + plan.labels;
+    bytes += plan.columns;
     m_column_sin = reinterpret_cast<double*>(bytes);
     m_column_cos = m_column_sin + angle_steps;
     for (int32_t column = 0; column < angle_steps; ++column) {
@@ -180,9 +221,10 @@ void WheelRenderer::init(const WheelGeometry& g, void* memory)
     }
 
     // The numbers, upright, as coverage bitmaps (rendered white on black).
-    m_label_width = text_width("00", g.label_scale) + 8;
-    m_label_height = 16 * g.label_scale + 8;
-    for (int wedge = 0; wedge < label_count; ++wedge) {
+    m_label_width = label_width(g);
+    m_label_height = label_height(g);
+    ROTA_ASSERT(size_t(m_label_width) * size_t(m_label_height) <= size_t(m_rows) * angle_steps);
+    for (int wedge = 0; g.labels && wedge < wedge_count; ++wedge) {
         // Render into the texture's memory (not built yet) as scratch.
         Surface scratch {m_texture, m_label_width, m_label_height, m_label_width};
         memset(m_texture, 0, size_t(m_label_width) * size_t(m_label_height) * 4);
@@ -219,8 +261,8 @@ Color WheelRenderer::texel(int32_t row, int32_t column, int highlight) const
     const WheelGeometry& g = m_geometry;
     double r = g.hub_radius + row + 0.5;
     double turns = (column + 0.5) / angle_steps;
-    int wedge = static_cast<int>(turns * 12) % 12;
-    bool coloured = wedge % 2 == 0;
+    int wedge = static_cast<int>(turns * wedge_count) % wedge_count;
+    bool coloured = wedge_is_coloured(wedge);
     Color base = coloured ? wheel_colors::coloured : wheel_colors::blank;
     if (wedge == highlight)
         base = coloured ? wheel_colors::highlight_coloured : wheel_colors::highlight_blank;
@@ -229,9 +271,9 @@ Color WheelRenderer::texel(int32_t row, int32_t column, int highlight) const
     // texels within the label's reach need the (costlier) lookup.
     Color color = base;
     double reach = m_label_width > m_label_height ? m_label_width : m_label_height;
-    if (r > g.label_radius - reach && r < g.label_radius + reach) {
+    if (g.labels && r > g.label_radius - reach && r < g.label_radius + reach) {
         // The wedge's middle column holds the sine and cosine of its middle angle.
-        int32_t mid_column = (2 * wedge + 1) * angle_steps / 24;
+        int32_t mid_column = (2 * wedge + 1) * angle_steps / (2 * wedge_count);
         double mid_sin = m_column_sin[mid_column], mid_cos = m_column_cos[mid_column];
         double px = r * m_column_sin[column], py = -r * m_column_cos[column];
         double dx = px - g.label_radius * mid_sin, dy = py + g.label_radius * mid_cos;
@@ -243,10 +285,10 @@ Color WheelRenderer::texel(int32_t row, int32_t column, int highlight) const
     }
 
     // The spoke on the nearest wedge boundary: coverage by distance in pixels.
-    double nearest = floor_double(turns * 12 + 0.5) / 12;
+    double nearest = floor_double(turns * wedge_count + 0.5) / wedge_count;
     double distance = (turns > nearest ? turns - nearest : nearest - turns) * 2 * pi * r;
     double spoke = g.spoke_half_width + 0.5 - distance;
-    if (spoke > 0)
+    if (g.spoke_half_width > 0 && spoke > 0)
         color = blend(color, wheel_colors::light,
             spoke >= 1 ? 255u : static_cast<uint32_t>(spoke * 255 + 0.5));
     return color;
@@ -281,7 +323,7 @@ void WheelRenderer::set_highlight(int wedge)
     for (int w : {previous, wedge}) {
         if (w < 0)
             continue;
-        build_columns(w * angle_steps / 12 - 1, (w + 1) * angle_steps / 12 + 2);
+        build_columns(w * angle_steps / wedge_count - 1, (w + 1) * angle_steps / wedge_count + 2);
     }
 }
 

@@ -31,14 +31,23 @@ inline constexpr Color background = 0x000000;
 } // namespace wheel_colors
 
 struct WheelGeometry {
+    // The smallest wheel that still has a rim, a turning ring and a hub, and
+    // the largest whose square fits the 16-bit runs of WheelRenderer.
+    static constexpr int32_t min_radius = 3;
+    static constexpr int32_t max_radius = 8191;
+
     int32_t cx, cy, radius;
     int32_t rim_inner; // the turning ring is [hub_radius, rim_inner]
     int32_t hub_radius;
     int32_t hub_hole; // the hub's black centre
-    double spoke_half_width;
+    double spoke_half_width; // 0 on wheels too small for spokes
     int32_t label_radius;
     int32_t label_scale;
+    bool labels; // the wedge numbers (none on wheels too small to read them)
 
+    // radius in [min_radius, max_radius]. Proportions follow the radius, with
+    // floors that keep small wheels legible and every part at least a pixel:
+    // hub_hole < hub_radius < rim_inner < radius always.
     static WheelGeometry for_radius(int32_t cx, int32_t cy, int32_t radius);
     // The square the wheel (with its anti-aliased edge) occupies.
     Rect bounds() const

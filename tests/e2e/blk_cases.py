@@ -6,9 +6,16 @@ Until the roulette appends real spins, debug=journal-test makes the kernel appen
 three made-up records at boot (kernel/spin_journal.h)."""
 import hashlib
 import os
+import random
 import re
 import subprocess
+import time
 
+import display_cases
+import journal_image
+import qemu
+import write_log
+import screen_checks
 from cases import BOOT_S, STEP_S, SUMMARY, check, expect_no_panic
 
 HEADLESS = ["frames=30", "gate=off", "seed=1", "perframe=off"]
@@ -42,9 +49,13 @@ def drive_args(path, readonly=False, legacy=False, modern_only=False, drive_id="
     return ["-drive", drive, "-device", device]
 
 
-def boot(ctx, cfg=(), display="none", finish=True, **options):
-    """One boot to the summary; the machine has powered off when this returns."""
-    m = ctx.machine(display=display, cfg=HEADLESS + list(cfg), **options)
+def boot(ctx, cfg=(), display="none", finish=True, watch=False, **options):
+    """One boot to the summary; the machine has powered off when this returns.
+    watch=True runs the roulette long enough to check it on the screen, and does."""
+    extra = screen_checks.WATCHED_RUN if watch else []
+    m = ctx.machine(display=display, cfg=HEADLESS + list(cfg) + extra, **options)
+    if watch:
+        screen_checks.expect_roulette_on_screen(ctx, m)
     if finish:
         m.wait_for_line(SUMMARY, 90)
         status = m.wait_exit(STEP_S)
@@ -98,13 +109,14 @@ def corrupt_byte(path, offset):
 
 def virtio_devices(ctx, machine, extra_args=(), blk_id="1001", legacy_refused=False):
     """virtio-gpu-pci and virtio-blk-pci together: both found on PCI, both at
-    DRIVER_OK, a first request completed on each (GET_DISPLAY_INFO, GET_ID)."""
+    DRIVER_OK, a first request completed on each (GET_DISPLAY_INFO, GET_ID), and
+    the virtio-gpu showing the test scene, its bar moving (two screenshots)."""
     disk = blank_disk(ctx)
     m = ctx.machine(
         display="virtio-gpu",
         machine=machine,
         journal=None if extra_args else disk,
-        cfg=HEADLESS + ["debug=test-scene"],
+        cfg=HEADLESS + ["debug=test-scene", "frames=150", "fps=30"],
         extra_args=[a.replace("DISK", disk) for a in extra_args],
     )
     gpu = m.wait_for_line(r"^\[pci\] (\S+) 1af4:1050 virtio-gpu", BOOT_S, from_start=True).group(1)
@@ -119,6 +131,11 @@ def virtio_devices(ctx, machine, extra_args=(), blk_id="1001", legacy_refused=Fa
     m.wait_for_line(rf"^\[virtio-gpu\] {re.escape(gpu)} driver_ok ", STEP_S, from_start=True)
     m.wait_for_line(r"^PCI: virtio-gpu driver probe succeeded$", STEP_S, from_start=True)
     m.wait_for_line(r"^\[video\] backend=virtio-gpu ", STEP_S, from_start=True)
+    m.wait_for_line(r"^\[frame\] ", 60)
+    first = display_cases.check_scene(ctx.screendump(m, "scene-1.ppm"), 1280, 800, "first")
+    time.sleep(1.0)
+    second = display_cases.check_scene(ctx.screendump(m, "scene-2.ppm"), 1280, 800, "second")
+    check(first != second, f"the test scene's bar did not move: x={first} in both")
     m.wait_for_line(SUMMARY + r".*backend=virtio-gpu", 90)
     check(m.wait_exit(STEP_S) == 0, "QEMU exit status")
     expect_no_panic(m)
@@ -151,7 +168,7 @@ def virtio_legacy_refused(ctx):
     """A legacy-only virtio-blk (disable-modern=on) is refused with a reason; the
     boot goes on without a journal."""
     disk = blank_disk(ctx)
-    m = boot(ctx, display="std", machine="pc", extra_args=drive_args(disk, legacy=True))
+    m = boot(ctx, display="std", machine="pc", watch=True, extra_args=drive_args(disk, legacy=True))
     line = lines(m, r"^\[virtio\] \S+ 1af4:1001 legacy-only virtio device refused")
     check(len(line) == 1, f"no refusal line: {line}")
     check(lines(m, r"^\[journal\] off: no usable virtio-blk disk$"), "journal not off")
@@ -269,8 +286,9 @@ def journal_readonly(ctx):
 
 
 def journal_no_disk(ctx):
-    """No virtio-blk at all: the journal is off and everything else works."""
-    m = boot(ctx, ["debug=journal-test"], display="std")
+    """No virtio-blk at all: the journal is off and everything else works, the
+    roulette on the screen included."""
+    m = boot(ctx, ["debug=journal-test"], display="std", watch=True)
     check(lines(m, r"^\[journal\] off: no virtio-blk disk$"), "no '[journal] off' line")
     check(not lines(m, r"^\[(blk|virtio-blk)\] "), "blk lines without a disk")
     check(lines(m, r"^\[video\] backend=gop "), "display not up")
@@ -283,6 +301,272 @@ def journal_off_config(ctx):
     check(lines(m, BLK_LINE), "no [blk] line")
     check(lines(m, r"^\[journal\] off: journal=off in the configuration$"), "journal not off")
     check(sha256(disk) == sha256(blank_disk(ctx, "zeros.img")), "the disk was written")
+
+
+def journal_widest_header(ctx):
+    """Issue 11, defect 1: a header with a valid CRC and the most slots the format
+    allows (area_start=1, record_count=2047, region_sectors=2048) used to end every
+    boot in an assertion. It is a journal like any other: replayed (its last slot
+    included), appended to (wrapping to slot 0), with the wheel on the screen."""
+    disk = blank_disk(ctx)
+    widest = journal_image.header(area_start=1, record_count=2047, region_sectors=2048)
+    journal_image.write_at(disk, 0, widest)
+    journal_image.write_at(disk, 2047 * 512, journal_image.record(2047, 4243, True, 8))
+    m = ctx.machine(
+        display="virtio-gpu",
+        journal=disk,
+        cfg=["seed=7", "gate=off", "fps=30", "perframe=off", "frames=300"],
+    )
+    m.wait_for_line(
+        r"^\[journal\] records=1 last_seq=2047 corrupt=0 mode=read-write slots=2047 "
+        r"record_bytes=512$",
+        BOOT_S,
+    )
+    m.wait_for_line(r"^\[journal\] record seq=2047 fate=4243 result=win wedge=8 ", STEP_S)
+    lay = screen_checks.layout(m)
+    shot = screen_checks.expect_wheel_turning(ctx, m, lay, "spinning")
+    screen_checks.expect_fate_box(shot, lay, "spinning")
+    m.wait_for_line(rf"^\[journal\] append seq=2048 fate=\d+ .* slot=0 write_us=\d+$", 60)
+    m.wait_for_line(SUMMARY, 60)
+    check(m.wait_exit(STEP_S) == 0, "QEMU exit status")
+    expect_no_panic(m)
+    output = journal_tool(ctx, disk)
+    check(
+        output[0].startswith("journal version=1 slots=2047 record_bytes=512 area_start=1"), output
+    )
+    check(output[-1] == "records=2 last_seq=2048 corrupt=0", output[-1])
+
+
+def journal_512e_topology(ctx):
+    """Issue 11, defect 9: on a 512e disk (512-byte logical, 4096-byte physical
+    blocks) the journal used 512-byte slots, so one torn physical block could hold
+    eight records. VIRTIO_BLK_F_TOPOLOGY is now negotiated and every slot is one
+    physical block: the three records land in three different 4 KiB blocks."""
+    disk = blank_disk(ctx)
+    drive = f"if=none,id=disk,file={disk},format=raw"
+    device = "virtio-blk-pci,drive=disk,physical_block_size=4096,logical_block_size=512"
+    m = boot(
+        ctx, ["debug=journal-test", "seed=41"], extra_args=["-drive", drive, "-device", device]
+    )
+    check(
+        lines(
+            m,
+            r"^\[journal\] formatted a blank disk: slots=255 record_bytes=4096 region_sectors=2048 "
+            r"area_start=8 physical_block=4096$",
+        ),
+        "not formatted with one slot per physical block",
+    )
+    appended = lines(m, rf"^\[journal\] append ({FIELDS}) slot=\d+ write_us=\d+$")
+    check(len(appended) == 3, f"appends: {appended}")
+    check(not lines(m, r"^\[journal\] .*torn write can damage"), "a torn-write warning")
+    with open(disk, "rb") as f:
+        region = f.read(2048 * 512)
+    blocks = [k for k in range(1, 256) if region[k * 4096 : k * 4096 + 4] == b"SPIN"]
+    check(blocks == [1, 2, 3], f"records start the physical blocks {blocks}, want [1, 2, 3]")
+    for k in blocks:
+        check(region[k * 4096 + 64 : (k + 1) * 4096] == bytes(4096 - 64), f"block {k} padding")
+    output = journal_tool(ctx, disk)
+    check(
+        output[0].startswith("journal version=1 slots=255 record_bytes=4096 area_start=8"), output
+    )
+    check(tool_records(output) == appended, f"rota-journal printed {output}")
+
+
+def logged_disk_args(disk, log, physical=4096):
+    """A virtio-blk disk behind QEMU's blklogwrites driver, which records every
+    write and flush the guest issues in `log` (write_log.py reads it)."""
+    return [
+        "-blockdev",
+        f"driver=file,node-name=disk-file,filename={disk}",
+        "-blockdev",
+        f"driver=file,node-name=log-file,filename={log}",
+        "-blockdev",
+        "driver=blklogwrites,node-name=logged,file=disk-file,log=log-file",
+        "-device",
+        f"virtio-blk-pci,drive=logged,physical_block_size={physical},logical_block_size=512",
+    ]
+
+
+def tool_output(ctx, image):
+    """rota-journal on an image: (exit status, lines); never fails by itself."""
+    tool = os.path.join(ctx.build, "rota-journal")
+    run = subprocess.run([tool, image], capture_output=True, text=True)
+    return run.returncode, run.stdout.splitlines()
+
+
+POWER_CUT_BOOTS = 5
+
+
+def journal_power_cut(ctx):
+    """Power cuts, replayed: five boots of a 512e disk (4 KiB physical blocks, so a
+    record is a multi-sector write that can be torn) behind blklogwrites, each
+    formatting or replaying the journal and appending three records. Every prefix
+    of each boot's write log, and every sector-by-sector tear of the last write in
+    it, is applied to a copy of the disk as it was before that boot, and
+    rota-journal reads the copy: the header must stay readable once written, every
+    record written and flushed by then must be there (each record the serial log
+    acknowledged maps to a write and a later flush in the log), and no record may
+    appear that was never written. Figures go to power-cut.txt."""
+    disk = blank_disk(ctx, size=4 << 20)
+    with open(disk, "rb") as f:
+        state = bytearray(f.read())
+    copy = os.path.join(ctx.artifacts, "cut.img")
+    acknowledged, ever_written, durable_before = [], set(), set()
+    cuts = lost = torn_cuts = 0
+    for boot_index in range(POWER_CUT_BOOTS):
+        log = os.path.join(ctx.artifacts, f"writes-{boot_index}.log")
+        open(log, "wb").close()
+        m = boot(
+            ctx,
+            ["debug=journal-test", f"seed={500 + boot_index}"],
+            extra_args=logged_disk_args(disk, log),
+        )
+        acked = lines(m, rf"^\[journal\] append ({FIELDS}) slot=\d+ write_us=\d+$")
+        check(len(acked) == 3, f"boot {boot_index}: appends {acked}")
+        acknowledged += acked
+        entries, sector_size = write_log.read_log(log)
+        check(sector_size == 512, f"log sector size {sector_size}")
+
+        # The cuts: after each whole entry, and inside each multi-sector write.
+        plan = [(i, None) for i in range(len(entries) + 1)]
+        for i, entry in enumerate(entries):
+            plan += [(i, k) for k in range(1, entry.nr_sectors) if not entry.flush]
+        for count, torn in plan:
+            image = bytearray(state)
+            written, pending, durable = set(), [], set(durable_before)
+            header_written = state[:8] == b"ROTAJRNL"
+            for entry in entries[:count]:
+                write_log.apply(image, entry, sector_size)
+                if entry.flush:
+                    durable.update(pending)
+                    pending = []
+                else:
+                    found = write_log.records_written(entry, sector_size)
+                    written.update(found)
+                    pending += found
+                    header_written |= entry.sector == 0
+            if torn is not None:
+                write_log.apply(image, entries[count], sector_size, torn)
+                written.update(write_log.records_written(entries[count], sector_size))
+                header_written |= entries[count].sector == 0
+                torn_cuts += 1
+            with open(copy, "wb") as f:
+                f.write(image)
+            status, output = tool_output(ctx, copy)
+            cuts += 1
+            where = f"boot {boot_index}, after {count} of {len(entries)} entries" + (
+                f" and {torn} sectors of the next" if torn is not None else ""
+            )
+            if not header_written:
+                check(status == 1 and not any(image[: 2048 * 512]), f"{where}: {output}")
+                continue
+            check(status == 0 and output[0].startswith("journal version=1 "), f"{where}: {output}")
+            present = set(tool_records(output))
+            missing = durable - present
+            lost += len(missing)
+            check(not missing, f"{where}: flushed records lost: {sorted(missing)}")
+            unknown = present - ever_written - written
+            check(not unknown, f"{where}: records never written: {sorted(unknown)}")
+        # The whole log applied is the disk QEMU left: the log missed no write.
+        for entry in entries:
+            write_log.apply(state, entry, sector_size)
+            ever_written.update(write_log.records_written(entry, sector_size))
+        with open(disk, "rb") as f:
+            check(
+                f.read() == bytes(state), f"boot {boot_index}: the log does not replay to the disk"
+            )
+        # Each acknowledged record was written and then flushed before the disk
+        # saw any later write: the journal returns (and the kernel logs the
+        # append) only after the flush, and writes nothing in between. A flush
+        # QEMU issues when the machine stops does not count.
+        flushed, pending = set(), []
+        for entry in entries:
+            if entry.flush:
+                flushed.update(pending)
+                pending = []
+            else:
+                check(
+                    not (set(pending) & set(acked)),
+                    f"boot {boot_index}: a write followed an acknowledged record before a "
+                    f"flush: {pending}",
+                )
+                pending += write_log.records_written(entry, sector_size)
+        check(set(acked) <= flushed, f"boot {boot_index}: acknowledged but never flushed")
+        durable_before |= flushed
+
+    status, output = tool_output(ctx, disk)
+    check(set(acknowledged) <= set(tool_records(output)), f"final journal: {output}")
+    figures = (
+        f"cuts_replayed={cuts} torn_cuts={torn_cuts} boots={POWER_CUT_BOOTS} "
+        f"records_acknowledged={len(acknowledged)} lost={lost}"
+    )
+    with open(os.path.join(ctx.artifacts, "power-cut.txt"), "w") as f:
+        f.write(figures + "\n")
+    print(f"power cut: {figures}")
+    check(lost == 0, figures)
+
+
+LIVE_CUTS = 10
+
+
+def journal_power_cut_live(ctx):
+    """Power cuts in real runs: ten boots of the roulette (gate=off) on one disk,
+    each stopped by QMP quit at a random moment around its first spin's landing,
+    when the spin is appended (6.5 to 8 s into the spin, from a fixed random
+    seed). Each next boot must replay every record the serial log acknowledged so
+    far, and any record beyond them must be one of the spins that was under way
+    (its fate is known from the seed); rota-journal agrees at the end."""
+    rng = random.Random(2026)
+    disk = blank_disk(ctx)
+    acknowledged, expected_fates = [], set()
+    records_line = r"^\[journal\] records=(\d+) last_seq=(\d+) corrupt=(\d+) "
+    for run in range(LIVE_CUTS + 1):
+        seed = 700 + run
+        m = ctx.machine(
+            display="virtio-gpu",
+            journal=disk,
+            cfg=[f"seed={seed}", "gate=off", "fps=30", "perframe=off"],
+        )
+        replay = m.wait_for_line(records_line, BOOT_S)
+        records, last_seq, corrupt = (int(v) for v in replay.groups())
+        check(records >= len(acknowledged), f"run {run}: {replay.group(0)}: lost records")
+        check(corrupt <= 1, f"run {run}: {replay.group(0)}")
+        listed = lines(m, rf"^\[journal\] record ({FIELDS})$")
+        newest = acknowledged[-16:]  # the kernel lists the 16 newest
+        check(
+            set(newest) <= set(listed) or len(listed) == 16,
+            f"run {run}: acknowledged records not replayed: {set(newest) - set(listed)}",
+        )
+        for line in listed:
+            if line not in acknowledged:
+                fate = int(re.search(r"fate=(\d+)", line).group(1))
+                check(fate in expected_fates, f"run {run}: a record nobody wrote: {line}")
+        if run == LIVE_CUTS:
+            break
+        expected_fates.add(next(roulette_fates(seed)))
+        m.wait_for_line(r"^\[roulette\] layout ", 60)
+        spin_start = time.monotonic()
+        time.sleep(max(0.0, spin_start + rng.uniform(6.5, 8.0) - time.monotonic()))
+        try:
+            m.qmp("quit")
+        except qemu.Exited:
+            pass
+        m.wait_exit(STEP_S)
+        acknowledged += lines(m, rf"^\[journal\] append ({FIELDS}) slot=\d+ write_us=\d+$")
+        expect_no_panic(m)
+    output = journal_tool(ctx, disk)
+    check(set(acknowledged) <= set(tool_records(output)), f"final journal: {output}")
+    figures = f"live_cuts={LIVE_CUTS} records_acknowledged={len(acknowledged)} lost=0"
+    with open(os.path.join(ctx.artifacts, "power-cut.txt"), "w") as f:
+        f.write(figures + "\n")
+    print(f"power cut (live): {figures}")
+
+
+def roulette_fates(seed):
+    """The roulette's fates for a seed: splitmix64, as roulette_cases.fates."""
+    import roulette_cases
+
+    return roulette_cases.fates(seed)
 
 
 def blk_selftest(ctx):
@@ -314,6 +598,10 @@ CASES = {
         journal_readonly,
         journal_no_disk,
         journal_off_config,
+        journal_widest_header,
+        journal_512e_topology,
+        journal_power_cut,
+        journal_power_cut_live,
         blk_selftest,
     )
 }

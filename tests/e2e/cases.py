@@ -8,6 +8,7 @@ import re
 import time
 
 import qemu
+import screen_checks
 
 BOOT_S = 60  # to the first kernel line: OVMF alone takes ~4 s, more on a loaded host
 STEP_S = 30  # between two kernel lines
@@ -59,11 +60,12 @@ def expect_guest_shutdown(m):
 
 def boot_std(ctx):
     """q35 with -vga std: the GOP framebuffer path, watched through QMP."""
-    m = ctx.machine(display="std", no_shutdown=True, cfg=SHORT_RUN)
+    m = ctx.machine(display="std", no_shutdown=True, cfg=SHORT_RUN + screen_checks.WATCHED_RUN)
     mode = expect_boot(m)
     width, height, pitch = int(mode.group(1)), int(mode.group(2)), int(mode.group(4))
     check(pitch >= width, f"pitch {pitch} < width {width}")
     check(int(mode.group(5), 16) != 0, "fb address is zero")
+    lay = screen_checks.expect_roulette_on_screen(ctx, m)
     m.wait_for_line(SUMMARY, 60)
     expect_guest_shutdown(m)
     shot = ctx.screendump(m, "after-shutdown.png")
@@ -71,6 +73,7 @@ def boot_std(ctx):
         (shot.width, shot.height) == (width, height),
         f"screen is {shot.width}x{shot.height}, gop said {width}x{height}",
     )
+    screen_checks.expect_wheel(shot, lay, "after the shutdown")  # the last frame stays
     expect_no_panic(m)
     try:
         m.qmp("quit")
@@ -81,8 +84,9 @@ def boot_std(ctx):
 
 def boot_usb(ctx):
     """The USB image on xHCI as the only disk, powering off by itself."""
-    m = ctx.machine(usb=True, cfg=SHORT_RUN)
+    m = ctx.machine(usb=True, cfg=SHORT_RUN + screen_checks.WATCHED_RUN)
     expect_boot(m)
+    screen_checks.expect_roulette_on_screen(ctx, m)
     m.wait_for_line(SUMMARY, 60)
     status = m.wait_exit(STEP_S)
     check(status == 0, f"QEMU exit status {status}")
@@ -93,10 +97,11 @@ def boot_usb(ctx):
 def config_errors(ctx):
     """Bad configuration lines are reported and ignored. The valid frames= comes last
     so that the run ends whichever way the kernel treats the rejected value."""
-    m = ctx.machine(cfg=["bogus_key=1", "frames=abc"] + SHORT_RUN)
+    m = ctx.machine(cfg=["bogus_key=1", "frames=abc"] + SHORT_RUN + screen_checks.WATCHED_RUN)
     m.wait_for_line(ROTA, BOOT_S)
     m.wait_for_line(r'^\[config\] unknown key "bogus_key"', STEP_S, from_start=True)
     m.wait_for_line(r'^\[config\] bad value "abc" for key "frames"', STEP_S, from_start=True)
+    screen_checks.expect_roulette_on_screen(ctx, m)
     m.wait_for_line(SUMMARY, 90)
     status = m.wait_exit(STEP_S)
     check(status == 0, f"QEMU exit status {status}")

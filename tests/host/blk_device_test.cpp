@@ -10,7 +10,7 @@
 
 #include "blk_fake_disk.h"
 #include "journal/journal.h"
-#include "journal_test_support.h"
+#include "support/recording_sink.h"
 #include "support/virtio_pci_rig.h"
 #include "virtio/blk/blk_device.h"
 #include "virtio/blk/request.h"
@@ -106,7 +106,7 @@ protected:
     FakeCommonConfig& common = rig.common;
     FakeNotifyRegion& notify = rig.notify;
     rota::virtio::PciTransport& transport = rig.transport;
-    journal_test::LineSink& sink = rig.sink;
+    rota_test::RecordingSink& sink = rig.sink;
     SteadyPollClock clock;
     CountingNotifier unused; // the fake device polls; doorbells go to `notify`
     FakeBlkDisk disk;

@@ -153,7 +153,7 @@ TEST(BlkConfig, FieldsAreReadOnlyWhenTheirFeatureWasNegotiated)
     EXPECT_FALSE(none->flush);
 
     uint64_t all = bit(feature::size_max) | bit(feature::seg_max) | bit(feature::blk_size)
-        | bit(feature::read_only) | bit(feature::flush);
+        | bit(feature::read_only) | bit(feature::flush) | bit(feature::topology);
     auto full = read_blk_config(f.transport, all);
     ASSERT_TRUE(full.has_value());
     EXPECT_EQ(full->size_max, 65536u);
@@ -174,6 +174,45 @@ TEST(BlkConfig, NonsenseBlockSizeFallsBackToSectors)
         ASSERT_TRUE(config.has_value());
         EXPECT_EQ(config->block_bytes, 512u) << bad;
         EXPECT_TRUE(config->blk_size_ignored) << bad;
+    }
+}
+
+// Issue 11, defect 9: a 512e disk (QEMU's physical_block_size=4096,
+// logical_block_size=512) says so through TOPOLOGY: blk_size 512,
+// physical_block_exp 3. The physical block is what a torn write can damage.
+TEST(BlkConfig, TopologyGivesThePhysicalBlock)
+{
+    ConfigFixture f;
+    f.put<uint32_t>(20, 512); // blk_size
+    f.put<uint8_t>(24, 3); // physical_block_exp
+    f.put<uint8_t>(25, 0); // alignment_offset
+    f.put<uint16_t>(26, 8); // min_io_size
+    f.put<uint32_t>(28, 0); // opt_io_size
+    uint64_t with = bit(feature::blk_size) | bit(feature::topology);
+    auto e512 = read_blk_config(f.transport, with);
+    ASSERT_TRUE(e512.has_value());
+    EXPECT_EQ(e512->block_bytes, 512u);
+    EXPECT_EQ(e512->physical_block_bytes, 4096u);
+    EXPECT_EQ(e512->alignment_offset_bytes, 0u);
+    EXPECT_FALSE(e512->topology_ignored);
+
+    // Not negotiated: the logical block is all that is known.
+    auto without = read_blk_config(f.transport, bit(feature::blk_size));
+    EXPECT_EQ(without->physical_block_bytes, 512u);
+
+    // A partition that starts 7 logical blocks into a physical block.
+    f.put<uint8_t>(25, 7);
+    EXPECT_EQ(read_blk_config(f.transport, with)->alignment_offset_bytes, 3584u);
+
+    // Nonsense (device input) is ignored, never trusted or asserted on.
+    for (auto [exponent, alignment] : {std::pair<uint8_t, uint8_t> {8, 0}, {200, 0}, {3, 8}}) {
+        f.put<uint8_t>(24, exponent);
+        f.put<uint8_t>(25, alignment);
+        auto bad = read_blk_config(f.transport, with);
+        ASSERT_TRUE(bad.has_value());
+        EXPECT_EQ(bad->physical_block_bytes, 512u) << int(exponent) << "/" << int(alignment);
+        EXPECT_EQ(bad->alignment_offset_bytes, 0u);
+        EXPECT_TRUE(bad->topology_ignored);
     }
 }
 

@@ -3,20 +3,19 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <random>
 #include <string>
 #include <vector>
+
+#include "core/config/config_keys.h"
+#include "support/recording_sink.h"
 
 using rota::Config;
 using rota::DisplayMode;
 using rota::VideoChoice;
+using rota_test::RecordingSink;
 
 namespace {
-
-class RecordingSink final : public rota::DiagnosticSink {
-public:
-    void report(const char* line) override { lines.emplace_back(line); }
-    std::vector<std::string> lines;
-};
 
 struct FileResult {
     Config config;
@@ -538,4 +537,169 @@ TEST(Config, DescribeTruncatesSafely)
     char guard = 'G';
     EXPECT_EQ(rota::describe_config(config, &guard, 0), 0u);
     EXPECT_EQ(guard, 'G');
+}
+
+// The key table (core/config/config_keys.cpp) as data: every row must read back
+// what it prints. Each case sets one field the way code would and names the
+// text a user would write for it; the test owns both.
+namespace {
+
+struct KeyCase {
+    const char* key;
+    const char* text;
+    void (*set)(Config&);
+};
+
+const KeyCase key_cases[] = {
+    {"video", "virgl", [](Config& c) { c.video = VideoChoice::Virgl; }},
+    {"video", "virtio", [](Config& c) { c.video = VideoChoice::Virtio; }},
+    {"video", "gop", [](Config& c) { c.video = VideoChoice::Gop; }},
+    {"mode", "640x480",
+        [](Config& c) {
+            c.mode = DisplayMode {640, 480};
+        }},
+    {"mode", "16x16384",
+        [](Config& c) {
+            c.mode = DisplayMode {16, 16384};
+        }},
+    {"frames", "600", [](Config& c) { c.frames = 600; }},
+    {"frames", "18446744073709551615", [](Config& c) { c.frames = UINT64_MAX; }},
+    {"gate", "off", [](Config& c) { c.gate = false; }},
+    {"seed", "0", [](Config& c) { c.seed = 0; }},
+    {"seed", "18446744073709551615", [](Config& c) { c.seed = UINT64_MAX; }},
+    {"perframe", "off", [](Config& c) { c.perframe = false; }},
+    {"fps", "0", [](Config& c) { c.fps = 0; }},
+    {"fps", "1000", [](Config& c) { c.fps = 1000; }},
+    {"cpus", "1", [](Config& c) { c.cpus = 1; }},
+    {"cpus", "1024", [](Config& c) { c.cpus = 1024; }},
+    {"journal", "off", [](Config& c) { c.journal = false; }},
+    {"debug", "fault-pf", [](Config& c) { c.debug = rota::DebugFaultPageFault; }},
+    {"debug", "fault-ud", [](Config& c) { c.debug = rota::DebugFaultInvalidOpcode; }},
+    {"debug", "fault-gp", [](Config& c) { c.debug = rota::DebugFaultGeneralProtection; }},
+    {"debug", "fault-de", [](Config& c) { c.debug = rota::DebugFaultDivide; }},
+    {"debug", "smp-selftest", [](Config& c) { c.debug = rota::DebugSmpSelftest; }},
+    {"debug", "blk-selftest", [](Config& c) { c.debug = rota::DebugBlkSelftest; }},
+    {"debug", "dump-acpi", [](Config& c) { c.debug = rota::DebugDumpAcpi; }},
+    {"debug", "dump-pci", [](Config& c) { c.debug = rota::DebugDumpPci; }},
+    {"debug", "gpu-copy", [](Config& c) { c.debug = rota::DebugGpuCopy; }},
+    {"debug", "test-scene", [](Config& c) { c.debug = rota::DebugTestScene; }},
+    {"debug", "full-present", [](Config& c) { c.debug = rota::DebugFullPresent; }},
+    {"debug", "frame-times", [](Config& c) { c.debug = rota::DebugFrameTimes; }},
+    {"debug", "gpu-fault", [](Config& c) { c.debug = rota::DebugGpuFault; }},
+    {"debug", "gpu-fault-setup", [](Config& c) { c.debug = rota::DebugGpuFaultSetup; }},
+    {"debug", "present-only", [](Config& c) { c.debug = rota::DebugPresentOnly; }},
+    {"debug", "journal-test", [](Config& c) { c.debug = rota::DebugJournalTest; }},
+    {"debug", "virgl-fault", [](Config& c) { c.debug = rota::DebugVirglFault; }},
+    {"debug", "dump-capset", [](Config& c) { c.debug = rota::DebugDumpCapset; }},
+    {"debug", "virgl-no-flush", [](Config& c) { c.debug = rota::DebugVirglNoFlush; }},
+    {"debug", "smp-selftest,blk-selftest",
+        [](Config& c) { c.debug = rota::DebugSmpSelftest | rota::DebugBlkSelftest; }},
+};
+
+// The describe line of `config`, in a buffer big enough for every flag.
+std::string describe_long(const Config& config)
+{
+    char buffer[1024];
+    rota::describe_config(config, buffer, sizeof buffer);
+    return buffer;
+}
+
+} // namespace
+
+TEST(ConfigKeys, NamesAreUniqueAndInTheSummaryOrder)
+{
+    std::vector<std::string> names;
+    for (const rota::ConfigKey& key : rota::config_keys())
+        names.emplace_back(key.name);
+    EXPECT_EQ(names,
+        (std::vector<std::string> {"video", "mode", "frames", "gate", "seed", "perframe", "fps",
+            "cpus", "journal", "debug"}));
+    for (const std::string& name : names) {
+        const rota::ConfigKey* key = rota::find_config_key(name);
+        ASSERT_NE(key, nullptr) << name;
+        EXPECT_EQ(key->name, name);
+    }
+    EXPECT_EQ(rota::find_config_key("nonsense"), nullptr);
+    EXPECT_EQ(rota::find_config_key(""), nullptr);
+}
+
+TEST(ConfigKeys, EveryKeyHasARoundTripCase)
+{
+    // A new row needs a case above; otherwise nothing says it reads back.
+    for (const rota::ConfigKey& key : rota::config_keys()) {
+        bool covered = false;
+        for (const KeyCase& c : key_cases)
+            covered = covered || key.name == c.key;
+        EXPECT_TRUE(covered) << "no round-trip case for key " << key.name;
+    }
+}
+
+TEST(ConfigKeys, EveryValueParsesPrintsAndReadsBack)
+{
+    for (const KeyCase& c : key_cases) {
+        SCOPED_TRACE(std::string(c.key) + "=" + c.text);
+        Config expected;
+        c.set(expected);
+        ASSERT_FALSE(expected == Config {}) << "the case must change the default";
+
+        FileResult parsed = parse_file(std::string(c.key) + "=" + c.text);
+        EXPECT_TRUE(parsed.lines.empty());
+        EXPECT_TRUE(parsed.config == expected);
+
+        std::string line = describe_long(expected);
+        EXPECT_NE(line.find(std::string(" ") + c.key + "=" + c.text), std::string::npos) << line;
+        FileResult back = parse_options(line);
+        EXPECT_TRUE(back.lines.empty());
+        EXPECT_TRUE(back.config == expected) << line;
+    }
+}
+
+TEST(ConfigKeys, RandomConfigsReadBackFromTheirSummary)
+{
+    // Values drawn by the test from each key's domain, not from the table.
+    const uint32_t named_flags[] = {rota::DebugFaultPageFault, rota::DebugFaultInvalidOpcode,
+        rota::DebugFaultGeneralProtection, rota::DebugFaultDivide, rota::DebugSmpSelftest,
+        rota::DebugBlkSelftest, rota::DebugDumpAcpi, rota::DebugDumpPci, rota::DebugGpuCopy,
+        rota::DebugTestScene, rota::DebugFullPresent, rota::DebugFrameTimes, rota::DebugGpuFault,
+        rota::DebugGpuFaultSetup, rota::DebugPresentOnly, rota::DebugJournalTest,
+        rota::DebugVirglFault, rota::DebugDumpCapset, rota::DebugVirglNoFlush};
+    std::mt19937_64 random(20261201);
+    auto below = [&](uint64_t n) { return random() % n; };
+    for (int round = 0; round < 2000; ++round) {
+        Config config;
+        config.video = VideoChoice(below(4));
+        if (below(2))
+            config.mode
+                = DisplayMode {uint32_t(16 + below(16384 - 15)), uint32_t(16 + below(16384 - 15))};
+        config.frames = below(4) == 0 ? UINT64_MAX : below(100000);
+        config.gate = below(2);
+        if (below(2))
+            config.seed = random();
+        config.perframe = below(2);
+        config.fps = uint32_t(below(1001));
+        if (below(2))
+            config.cpus = uint32_t(1 + below(1024));
+        config.journal = below(2);
+        for (uint32_t flag : named_flags)
+            config.debug |= below(3) == 0 ? flag : 0;
+
+        std::string line = describe_long(config);
+        FileResult back = parse_options(line);
+        ASSERT_TRUE(back.lines.empty()) << line;
+        ASSERT_TRUE(back.config == config) << line << "\nread back as\n"
+                                           << describe_long(back.config);
+    }
+}
+
+TEST(Config, DropCutOptionKeepsOnlyWholeTokens)
+{
+    EXPECT_EQ(rota::drop_cut_option("BOOTX64.EFI fps=25 frames=6"), "BOOTX64.EFI fps=25 ");
+    EXPECT_EQ(rota::drop_cut_option("fps=25\tframes=6"), "fps=25\t");
+    EXPECT_EQ(rota::drop_cut_option("frames=6"), "");
+    EXPECT_EQ(rota::drop_cut_option("fps=25 "), "fps=25 ");
+    EXPECT_EQ(rota::drop_cut_option(""), "");
+    FileResult result = parse_options(std::string(rota::drop_cut_option("fps=25 frames=6")));
+    EXPECT_TRUE(result.lines.empty());
+    EXPECT_EQ(result.config.fps, 25u);
+    EXPECT_EQ(result.config.frames, 0u);
 }

@@ -4,24 +4,15 @@
 #include <vector>
 
 #include "core/config/config.h"
+#include "support/recording_sink.h"
 
 // The configuration the virgl display adds: video=virgl, and the debug keys
 // virgl-fault and dump-capset.
 
-namespace {
-
-class Lines final : public rota::DiagnosticSink {
-public:
-    void report(const char* line) override { lines.emplace_back(line); }
-    std::vector<std::string> lines;
-};
-
-} // namespace
-
 TEST(ConfigVirgl, VideoVirglParsesAndIsDescribed)
 {
     rota::Config config;
-    Lines sink;
+    rota_test::RecordingSink sink;
     rota::apply_config_file(
         config, "video=virgl\ndebug=virgl-fault,dump-capset,virgl-no-flush\n", sink);
     EXPECT_TRUE(sink.lines.empty());
@@ -37,7 +28,7 @@ TEST(ConfigVirgl, VideoVirglParsesAndIsDescribed)
 TEST(ConfigVirgl, AMisspeltBackendKeepsAuto)
 {
     rota::Config config;
-    Lines sink;
+    rota_test::RecordingSink sink;
     rota::apply_config_file(config, "video=virgil\n", sink);
     EXPECT_EQ(config.video, rota::VideoChoice::Auto);
     ASSERT_EQ(sink.lines.size(), 1u);

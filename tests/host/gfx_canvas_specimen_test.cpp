@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "support/sub_pixel_points.h"
 #include "support/test_canvas.h"
 
 #include <chrono>
@@ -13,12 +14,16 @@
 #include "gfx/text/text.h"
 #include "gfx/text/text_atlas.h"
 
-// Pictures to look at and costs to read, rather than checks: the canvas and
-// the text drawn together in the roulette's colours, written as PNG files to
-// the test's working directory (build/tests/host), and the per-call costs of
-// the primitives when ROTA_CANVAS_COSTS is set.
+// Pictures to look at and costs to read: the canvas and the text drawn
+// together in the roulette's colours, written as PNG files to the test's
+// working directory (build/tests/host), checked where the colours are known
+// and read back from the file; and the per-call costs of the primitives when
+// ROTA_CANVAS_COSTS is set.
 
 using namespace rota;
+using rota_test::pt;
+using rota_test::px;
+using rota_test::srect;
 
 namespace {
 
@@ -30,19 +35,6 @@ struct Canvas : TestCanvas {
     {
     }
 };
-
-SubPixel px(double v)
-{
-    return SubPixel::from_raw(static_cast<int32_t>(std::lround(v * 256)));
-}
-SubPoint pt(double x, double y)
-{
-    return {px(x), px(y)};
-}
-SubRect srect(double x, double y, double w, double h)
-{
-    return {px(x), px(y), px(w), px(h)};
-}
 
 // A PNG with zlib "stored" (uncompressed) blocks: any viewer reads it, and
 // it needs no library.
@@ -108,10 +100,65 @@ void write_png(const std::string& path, const Surface& s)
     std::fclose(f);
 }
 
+// Reads back a file write_png() wrote: its size and, from the stored (not
+// compressed) deflate blocks, the RGB rows. Fails on anything else.
+std::vector<uint8_t> read_png_rgb(const std::string& path, uint32_t& width, uint32_t& height)
+{
+    std::vector<uint8_t> file;
+    if (FILE* f = std::fopen(path.c_str(), "rb")) {
+        for (int c; (c = std::fgetc(f)) != EOF;)
+            file.push_back(uint8_t(c));
+        std::fclose(f);
+    }
+    auto be32 = [&](size_t at) {
+        return uint32_t(file[at]) << 24 | uint32_t(file[at + 1]) << 16 | uint32_t(file[at + 2]) << 8
+            | file[at + 3];
+    };
+    std::vector<uint8_t> idat, rgb;
+    for (size_t at = 8; at + 12 <= file.size();) {
+        uint32_t length = be32(at);
+        std::string kind(file.begin() + long(at) + 4, file.begin() + long(at) + 8);
+        if (at + 12 + length > file.size())
+            return {};
+        EXPECT_EQ(be32(at + 8 + length), crc32(file.data() + at + 4, length + 4)) << kind;
+        if (kind == "IHDR") {
+            width = be32(at + 8);
+            height = be32(at + 12);
+        } else if (kind == "IDAT") {
+            idat.insert(
+                idat.end(), file.begin() + long(at) + 8, file.begin() + long(at + 8 + length));
+        }
+        at += 12 + length;
+    }
+    std::vector<uint8_t> raw;
+    for (size_t at = 2; at + 5 <= idat.size();) { // stored blocks after the zlib header
+        bool last = idat[at] & 1;
+        size_t n = idat[at + 1] | size_t(idat[at + 2]) << 8;
+        raw.insert(raw.end(), idat.begin() + long(at) + 5, idat.begin() + long(at + 5 + n));
+        at += 5 + n;
+        if (last)
+            break;
+    }
+    for (size_t row = 0; row < height && (row + 1) * (1 + 3 * width) <= raw.size(); ++row) {
+        EXPECT_EQ(raw[row * (1 + 3 * width)], 0) << "filter of row " << row;
+        auto begin = raw.begin() + long(row * (1 + 3 * width) + 1);
+        rgb.insert(rgb.end(), begin, begin + long(3 * width));
+    }
+    return rgb;
+}
+
+bool near(Color a, Color b, int tolerance = 1)
+{
+    auto d = [](int x, int y) { return x > y ? x - y : y - x; };
+    return d(red_of(a), red_of(b)) <= tolerance && d(green_of(a), green_of(b)) <= tolerance
+        && d(blue_of(a), blue_of(b)) <= tolerance;
+}
+
 } // namespace
 
 // A sample composition in the roulette's colours (docs/roulette.md), written to
-// the build directory as canvas_specimen.png for a person to look at.
+// the build directory as canvas_specimen.png for a person to look at, and
+// checked: the colours where the shapes are, and the file read back.
 TEST(CanvasSpecimen, WritesAPicture)
 {
     Canvas c(1080, 660);
@@ -149,6 +196,44 @@ TEST(CanvasSpecimen, WritesAPicture)
             255, LineCap::square);
     }
     write_png("canvas_specimen.png", c.surface);
+
+    // Between two spokes, on the wedge; on the rim; on the hub; the hub's hole.
+    double a = M_PI / 12; // 15 degrees, halfway between spokes
+    auto polar = [&](double r) {
+        return c.at(int32_t(230.5 + r * std::sin(a)), int32_t(280.5 - r * std::cos(a)));
+    };
+    EXPECT_EQ(polar(100), Color(0x144e44));
+    EXPECT_EQ(polar(180), Color(0xc7c7c7));
+    EXPECT_EQ(polar(21), Color(0xc7c7c7));
+    EXPECT_EQ(c.at(230, 280), black);
+    EXPECT_EQ(c.at(230, 180), Color(0xc7c7c7)); // on the spoke at 12 o'clock
+    EXPECT_EQ(c.at(230, 92), Color(0xffe087)); // inside the pointer
+    EXPECT_EQ(c.at(230, 70), black); // above it
+    EXPECT_EQ(c.at(451, 140), Color(0xc7c7c7)); // the fate box's stroke
+    EXPECT_EQ(c.at(470, 115), black); // inside the box, off the text
+    // The banner: 0x2dd4b3 at opacity 60 over black, about 60/255 of each channel.
+    EXPECT_TRUE(near(c.at(460, 265), rgb(0x2d * 60 / 255, 0xd4 * 60 / 255, 0xb3 * 60 / 255)))
+        << std::hex << c.at(460, 265);
+    // The title: light grey ink in its band, none outside the text's box.
+    int ink = 0;
+    for (int32_t y = 8; y < 56; ++y) {
+        for (int32_t x = 0; x < 1080; ++x)
+            ink += c.at(x, y) == Color(0xc7c7c7);
+    }
+    EXPECT_GT(ink, 17 * 3 * 3 * 20); // at least 20 full-ink font cells a glyph's worth
+    EXPECT_EQ(c.at(200, 30), black);
+
+    uint32_t width = 0, height = 0;
+    std::vector<uint8_t> rgb = read_png_rgb("canvas_specimen.png", width, height);
+    ASSERT_EQ(width, 1080u);
+    ASSERT_EQ(height, 660u);
+    ASSERT_EQ(rgb.size(), size_t(1080) * 660 * 3);
+    for (int32_t y = 0; y < 660; ++y) {
+        for (int32_t x = 0; x < 1080; ++x) {
+            const uint8_t* p = &rgb[(size_t(y) * 1080 + size_t(x)) * 3];
+            ASSERT_EQ(rota::rgb(p[0], p[1], p[2]), c.at(x, y)) << x << "," << y;
+        }
+    }
 
     Canvas text(900, 700, 0x101418);
     int32_t y = 4;

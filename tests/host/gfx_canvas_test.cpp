@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "support/sub_pixel_points.h"
 #include "support/test_canvas.h"
 
 #include <cmath>
@@ -14,6 +15,9 @@
 #include "gfx/text/text.h"
 
 using namespace rota;
+using rota_test::pt;
+using rota_test::px;
+using rota_test::srect;
 
 namespace {
 
@@ -35,19 +39,6 @@ struct Canvas : TestCanvas {
         return total;
     }
 };
-
-SubPixel px(double v)
-{
-    return SubPixel::from_raw(static_cast<int32_t>(std::lround(v * 256)));
-}
-SubPoint pt(double x, double y)
-{
-    return {px(x), px(y)};
-}
-SubRect srect(double x, double y, double w, double h)
-{
-    return {px(x), px(y), px(w), px(h)};
-}
 
 // A background that is not flat, so blending mistakes show.
 void fill_pattern(Canvas& c)

@@ -271,3 +271,26 @@ TEST(JournalFormat, ForeignContentIsNamed)
     EXPECT_STREQ(rota::describe_foreign_content(with(510, "\x55\xaa")),
         "an MBR partition table or boot sector");
 }
+
+// The widest geometry the format allows (issue 11, defect 1) is valid; one
+// slot more cannot add up within the region.
+TEST(JournalFormat, WidestGeometryIsValidAndNoWider)
+{
+    auto header = [](uint32_t record_bytes, uint64_t area_start, uint32_t count, uint32_t region) {
+        JournalGeometry g;
+        g.record_bytes = record_bytes;
+        g.area_start = area_start;
+        g.record_count = count;
+        g.region_sectors = region;
+        std::vector<uint8_t> sector(512);
+        rota::encode_header(g, sector);
+        return rota::decode_header(sector, disk_sectors);
+    };
+    DecodedHeader widest = header(512, 1, 2047, 2048);
+    EXPECT_EQ(widest.check, HeaderCheck::Valid);
+    EXPECT_EQ(widest.geometry.record_count, rota::max_record_slots);
+    EXPECT_EQ(header(512, 1, 2048, 2049).check, HeaderCheck::BadGeometry); // past the region
+    EXPECT_EQ(header(512, 0, 2048, 2048).check, HeaderCheck::BadGeometry); // over the header
+    EXPECT_EQ(header(1024, 1, 2047, 4095).check, HeaderCheck::BadGeometry);
+    EXPECT_EQ(header(512, 1, 0xffffffffu, 0).check, HeaderCheck::BadGeometry); // wraps 32 bits
+}

@@ -11,14 +11,15 @@
 #include "journal/crc32.h"
 #include "journal/journal.h"
 #include "journal_test_support.h"
+#include "support/recording_sink.h"
 
-using journal_test::LineSink;
 using journal_test::MemoryDisk;
 using rota::Error;
 using rota::Journal;
 using rota::JournalMode;
 using rota::SpinRecord;
 using rota::SpinResult;
+using rota_test::RecordingSink;
 
 namespace {
 
@@ -38,7 +39,7 @@ struct Boot {
     {
         journal.open();
     }
-    LineSink sink;
+    RecordingSink sink;
     std::vector<uint8_t> scratch;
     Journal journal;
 };
@@ -400,4 +401,158 @@ TEST(Journal, ManyCorruptRecordsAreSummarised)
         << second.sink.all();
     EXPECT_TRUE(second.sink.contains("records=20 last_seq=40 corrupt=20"));
     EXPECT_LE(second.sink.lines.size(), 10u);
+}
+
+// Issue 11, defect 1: a header with a valid CRC whose slots start right after
+// it (area_start=1) describes 2047 slots, more than rota formats (2040). It is
+// a journal the format allows, so it is read and written like any other; it
+// used to end the boot in an assertion inside replay().
+TEST(Journal, HeaderWithTheMostSlotsTheFormatAllowsIsReplayedAndAppended)
+{
+    MemoryDisk disk(disk_sectors);
+    rota::JournalGeometry widest;
+    widest.record_bytes = 512;
+    widest.area_start = 1;
+    widest.record_count = 2047;
+    widest.region_sectors = 2048;
+    rota::encode_header(widest, std::span(disk.bytes).first(512));
+    // The newest record in the very last slot: sequence 2047 maps to slot 2046,
+    // sector 2047, which a journal that tracks only 2040 slots cannot hold.
+    SpinRecord last = spin(4242);
+    last.sequence = 2047;
+    rota::encode_record(last, std::span(disk.bytes).subspan(2047 * 512, 512));
+
+    {
+        Boot first(disk);
+        EXPECT_EQ(first.journal.mode(), JournalMode::ReadWrite) << first.sink.all();
+        EXPECT_TRUE(first.sink.contains(
+            "[journal] records=1 last_seq=2047 corrupt=0 mode=read-write slots=2047"))
+            << first.sink.all();
+        EXPECT_EQ(recent_sequences(first.journal), (std::vector<uint64_t> {2047}));
+        auto appended = first.journal.append(spin(5));
+        ASSERT_TRUE(appended.has_value());
+        EXPECT_EQ(appended.value(), 2048u);
+        SpinRecord record;
+        EXPECT_EQ(rota::decode_record(std::span(disk.bytes).subspan(1 * 512, 512), 0,
+                      first.journal.geometry(), record),
+            rota::RecordCheck::Valid); // 2048 wraps to slot 0, sector 1
+        EXPECT_EQ(record.sequence, 2048u);
+    }
+    Boot second(disk);
+    EXPECT_TRUE(second.sink.contains("records=2 last_seq=2048 corrupt=0")) << second.sink.all();
+}
+
+// The same widest journal behind a device with 4 KiB blocks: slots that start
+// at sector 1 straddle device blocks, so nothing is ever written; reading the
+// misaligned area fails, which turns the journal off with the reason.
+TEST(Journal, RecordAreaOffTheDeviceBlocksIsNeverWritten)
+{
+    MemoryDisk disk(disk_sectors, 4096);
+    rota::JournalGeometry g;
+    g.record_bytes = 4096;
+    g.area_start = 1;
+    g.record_count = 255;
+    g.region_sectors = 1 + 255 * 8;
+    rota::encode_header(g, std::span(disk.bytes).first(512));
+    std::vector<uint8_t> before = disk.bytes;
+    Boot boot(disk, 4096);
+    EXPECT_TRUE(boot.sink.contains("record area at sector 1 is not aligned to the device's "
+                                   "4096-byte blocks: read-only"))
+        << boot.sink.all();
+    EXPECT_NE(boot.journal.mode(), JournalMode::ReadWrite);
+    EXPECT_TRUE(boot.journal.append(spin(1)).is_error());
+    EXPECT_EQ(disk.writes, 0);
+    EXPECT_TRUE(disk.bytes == before);
+}
+
+namespace {
+
+constexpr uint64_t small_disk_sectors = 4096; // the region and as much again: quick to copy
+
+// Every way one physical block of the record area can be torn (replaced by
+// garbage, as a write cut short by a power loss can leave it): how many
+// records are lost at most, over all blocks.
+uint32_t worst_torn_block(MemoryDisk& disk, uint32_t physical, uint32_t offset)
+{
+    Boot before(disk);
+    uint32_t records = before.journal.records();
+    uint32_t worst = 0;
+    std::mt19937 random(5);
+    for (uint64_t at = offset; at + physical <= 2048 * 512; at += physical) {
+        MemoryDisk torn = disk;
+        for (uint64_t i = at; i < at + physical; ++i)
+            torn.bytes[i] = uint8_t(random());
+        if (at == 0)
+            continue; // the header's block: a damaged header is its own case
+        Boot after(torn);
+        worst = std::max(worst, records - after.journal.records());
+    }
+    return worst;
+}
+
+} // namespace
+
+// Issue 11, defect 9: on a 512e disk (512-byte logical, 4096-byte physical
+// blocks, VIRTIO_BLK_F_TOPOLOGY) the slots are physical blocks, so a torn
+// write of one physical block damages at most one record, as
+// docs/journal.md promises. With 512-byte slots it damaged eight.
+TEST(Journal, OnA512eDiskATornPhysicalBlockDamagesOneRecord)
+{
+    MemoryDisk disk(small_disk_sectors, 512);
+    disk.physical = 4096;
+    {
+        Boot first(disk);
+        EXPECT_EQ(first.journal.geometry().record_bytes, 4096u);
+        EXPECT_EQ(first.journal.geometry().record_count, 255u);
+        EXPECT_TRUE(first.sink.contains("physical_block=4096")) << first.sink.all();
+        for (uint32_t i = 0; i < 300; ++i)
+            ASSERT_TRUE(first.journal.append(spin(i)).has_value());
+    }
+    EXPECT_EQ(worst_torn_block(disk, 4096, 0), 1u);
+}
+
+// Physical blocks that start 3584 bytes into the disk (alignment_offset 7):
+// the record area starts on one, so the slots still line up with them.
+TEST(Journal, SlotsFollowTheAlignmentOffsetOfPhysicalBlocks)
+{
+    MemoryDisk disk(small_disk_sectors, 512);
+    disk.physical = 4096;
+    disk.physical_offset = 3584;
+    {
+        Boot first(disk);
+        const rota::JournalGeometry& g = first.journal.geometry();
+        EXPECT_EQ(g.record_bytes, 4096u);
+        EXPECT_EQ((g.area_start * 512) % 4096, 3584u);
+        EXPECT_GE(g.area_start, 8u);
+        for (uint32_t i = 0; i < 300; ++i)
+            ASSERT_TRUE(first.journal.append(spin(i)).has_value());
+    }
+    EXPECT_EQ(worst_torn_block(disk, 4096, 3584), 1u);
+}
+
+// A journal formatted with 512-byte slots before rota read the topology keeps
+// working on the same disk (its geometry is in its header), and the log says
+// what a torn write can cost there.
+TEST(Journal, AnOlderJournalOnA512eDiskKeepsWorkingAndSaysWhatATearCosts)
+{
+    MemoryDisk disk(small_disk_sectors, 512);
+    {
+        Boot first(disk); // as if formatted without the topology
+        for (uint32_t i = 0; i < 5; ++i)
+            ASSERT_TRUE(first.journal.append(spin(i)).has_value());
+    }
+    disk.physical = 4096;
+    Boot second(disk);
+    EXPECT_EQ(second.journal.mode(), JournalMode::ReadWrite);
+    EXPECT_TRUE(second.sink.contains("records of 512 bytes share the disk's 4096-byte physical "
+                                     "blocks: a torn write can damage up to 8 records"))
+        << second.sink.all();
+    EXPECT_TRUE(second.sink.contains("records=5 last_seq=5 corrupt=0")) << second.sink.all();
+    EXPECT_EQ(second.journal.append(spin(9)).value(), 6u);
+
+    // Its header damaged, it is read with the geometry that finds its records.
+    disk.bytes[30] ^= 0xff;
+    Boot third(disk);
+    EXPECT_TRUE(third.sink.contains("records=6 last_seq=6 corrupt=0")) << third.sink.all();
+    EXPECT_EQ(third.journal.geometry().record_bytes, 512u);
 }

@@ -1,7 +1,7 @@
 #pragma once
 
-// Host stand-ins for the journal's tests: a disk in memory that can refuse
-// writes, fail reads or tear a write in half, and a sink that keeps lines.
+// Host stand-in for the journal's tests: a disk in memory that can refuse
+// writes, fail reads or tear a write in half.
 
 #include <algorithm>
 #include <cstdint>
@@ -10,31 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "core/log/diagnostic_sink.h"
 #include "journal/block_device.h"
 
 namespace journal_test {
-
-class LineSink final : public rota::DiagnosticSink {
-public:
-    void report(const char* line) override { lines.emplace_back(line); }
-    bool contains(const std::string& text) const
-    {
-        for (const std::string& line : lines) {
-            if (line.find(text) != std::string::npos)
-                return true;
-        }
-        return false;
-    }
-    std::string all() const
-    {
-        std::string text;
-        for (const std::string& line : lines)
-            text += line + "\n";
-        return text;
-    }
-    std::vector<std::string> lines;
-};
 
 class MemoryDisk final : public rota::BlockDevice {
 public:
@@ -46,6 +24,8 @@ public:
 
     uint64_t sector_count() const override { return bytes.size() / 512; }
     uint32_t block_bytes() const override { return block; }
+    uint32_t physical_block_bytes() const override { return physical != 0 ? physical : block; }
+    uint32_t physical_offset_bytes() const override { return physical_offset; }
     bool read_only() const override { return is_read_only; }
 
     rota::Expected<void> read(uint64_t sector, std::span<uint8_t> out) override
@@ -95,6 +75,8 @@ public:
 
     std::vector<uint8_t> bytes;
     uint32_t block;
+    uint32_t physical {0}; // 0: the same as block
+    uint32_t physical_offset {0};
     bool is_read_only {false};
     bool fail_reads {false};
     bool fail_writes {false};

@@ -3,9 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <string>
 #include <thread>
 #include <vector>
 
+#include "gfx/text/text.h"
 #include "support/golden.h"
 
 using namespace rota;
@@ -100,18 +102,115 @@ constexpr double frame_seconds = 1.0 / 30;
 
 } // namespace
 
+namespace {
+
+// The rules of docs/roulette.md, written out here rather than taken from fate.h:
+// splitmix64 over the seed (the high 32 bits of each output), odd wins, and
+// the target is fate mod 12 moved forward to the nearest wedge of the right
+// kind (even wedges are coloured and win).
+uint32_t spec_first_fate(uint64_t seed)
+{
+    uint64_t z = seed + 0x9e3779b97f4a7c15ull;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return uint32_t((z ^ (z >> 31)) >> 32);
+}
+
+int spec_wedge(uint32_t fate)
+{
+    bool win = fate % 2 == 1;
+    for (int step = 0;; ++step) {
+        int wedge = int((fate + uint32_t(step)) % 12);
+        if ((wedge % 2 == 0) == win)
+            return wedge;
+    }
+}
+
+// Reads the wedge number at 12 o'clock: the screen's ink (how far each pixel
+// has gone from the lit wedge colour towards the light grey of the numbers)
+// against each number drawn white on black, centred where the wheel centres
+// its labels, over a few pixels of slack. Returns the best match.
+int number_under_pointer(const Surface& screen, const RouletteLayout& l, Color lit)
+{
+    WheelGeometry g = WheelGeometry::for_radius(l.wheel_cx, l.wheel_cy, l.wheel_radius);
+    constexpr int32_t w = 40, h = 32;
+    int32_t cx = l.wheel_cx, cy = l.wheel_cy - g.label_radius;
+    auto ink = [&](int32_t x, int32_t y) {
+        double base = red_of(lit), full = red_of(wheel_colors::light);
+        return (red_of(screen.at(x, y)) - base) / (full - base);
+    };
+    int best = -1;
+    double best_score = -1e9;
+    for (int number = 0; number < 12; ++number) {
+        std::vector<uint32_t> pixels(size_t(w) * h, 0);
+        Surface glyphs {pixels.data(), w, h, w};
+        std::string text = std::to_string(number);
+        int32_t tw = text_width(text.c_str(), g.label_scale);
+        draw_text(glyphs, glyphs.bounds(), (w - tw) / 2, (h - text_height(g.label_scale)) / 2,
+            text.c_str(), 0xffffff, g.label_scale);
+        for (int32_t dy = -2; dy <= 2; ++dy) {
+            for (int32_t dx = -2; dx <= 2; ++dx) {
+                double score = 0;
+                for (int32_t y = 0; y < h; ++y) {
+                    for (int32_t x = 0; x < w; ++x) {
+                        double want = red_of(glyphs.at(x, y)) / 255.0;
+                        score -= std::abs(ink(cx - w / 2 + x + dx, cy - h / 2 + y + dy) - want);
+                    }
+                }
+                if (score > best_score) {
+                    best_score = score;
+                    best = number;
+                }
+            }
+        }
+    }
+    return best;
+}
+
+} // namespace
+
 TEST(RouletteScene, LandsCentredOnTheFatesWedge)
 {
-    Rig rig(640, 400, 42);
-    for (int n = 0; n * frame_seconds < 8.0; ++n)
-        rig.frame(n, n * frame_seconds, n == 0);
-    ASSERT_EQ(rig.host.landings.size(), 1u);
-    const SpinOutcome& landed = rig.host.landings[0];
-    EXPECT_EQ(landed.spin, 1u);
-    EXPECT_EQ(landed.wedge, target_wedge(landed.fate));
-    EXPECT_EQ(landed.win, fate_wins(landed.fate));
-    EXPECT_EQ(wedge_at_pointer(rig.scene->rotation()), landed.wedge);
-    EXPECT_GT(landed.end_frame, landed.start_frame);
+    for (uint64_t seed : {42ull, 7ull, 2026ull, 99ull}) {
+        SCOPED_TRACE("seed " + std::to_string(seed));
+        Rig rig(640, 400, seed);
+        int n = 0;
+        for (; n * frame_seconds < 7.5; ++n) // past the landing (7.2 s), in the highlight
+            rig.frame(n, n * frame_seconds, n == 0);
+        ASSERT_EQ(rig.host.landings.size(), 1u);
+        const SpinOutcome& landed = rig.host.landings[0];
+        uint32_t fate = spec_first_fate(seed);
+        EXPECT_EQ(landed.spin, 1u);
+        EXPECT_EQ(landed.fate, fate);
+        EXPECT_EQ(landed.win, fate % 2 == 1);
+        EXPECT_EQ(landed.wedge, spec_wedge(fate));
+        EXPECT_GT(landed.end_frame, landed.start_frame);
+
+        // On the screen: straight under the pointer, halfway out, the landed
+        // wedge lit in its kind's highlight colour...
+        const RouletteLayout& l = rig.scene->layout();
+        int32_t cx = l.wheel_cx, r = l.wheel_radius;
+        int32_t y = l.wheel_cy - r / 2;
+        Color lit = spec_wedge(fate) % 2 == 0 ? wheel_colors::highlight_coloured
+                                              : wheel_colors::highlight_blank;
+        EXPECT_EQ(rig.surface.at(cx, y), lit);
+        // ... and centred there: the spokes on either side are equally far
+        // (a twelfth of a turn apart), along the row through that point.
+        auto spoke_distance = [&](int direction) {
+            for (int32_t d = 1; d < r; ++d) {
+                if (rig.surface.at(cx + direction * d, y) != lit)
+                    return d;
+            }
+            return -1;
+        };
+        int left = spoke_distance(-1), right = spoke_distance(+1);
+        EXPECT_GT(left, 10);
+        EXPECT_LE(std::abs(left - right), 1) << "left " << left << " right " << right;
+        // ... and it is the right wedge: of the numbers 0-11 drawn in the
+        // font, the one under the pointer (upright at 12 o'clock) looks most
+        // like the expected wedge's.
+        EXPECT_EQ(number_under_pointer(rig.surface, l, lit), spec_wedge(fate));
+    }
 }
 
 TEST(RouletteScene, SameSeedSameFates)
@@ -197,5 +296,52 @@ TEST(RouletteScene, GoldenImages)
         ++n;
         std::string failure = golden::check(shot.name, rig.image(), 2, 40);
         EXPECT_TRUE(failure.empty()) << shot.name << ": " << failure;
+    }
+}
+
+// Issue 11, defect 2: every screen size, from the smallest mode rota accepts
+// to very uneven ones, lays out and draws inside the memory the scene asked
+// for (a guard zone after it must stay untouched) and inside the screen, and
+// the spins still land and go on.
+TEST(RouletteScene, EveryScreenSizeDrawsInsideItsMemoryAndItsScreen)
+{
+    const std::pair<int32_t, int32_t> sizes[] = {{16, 16}, {17, 17}, {16, 4000}, {17, 4000},
+        {4000, 17}, {4000, 16}, {23, 61}, {61, 23}, {100, 37}, {37, 100}, {160, 120}, {199, 301},
+        {320, 200}, {401, 239}, {640, 200}, {200, 600}, {1023, 767}, {1281, 799}, {2900, 2900}};
+    constexpr size_t guard_bytes = 4096;
+    constexpr uint8_t guard = 0xa5;
+    for (auto [w, h] : sizes) {
+        SCOPED_TRACE(std::to_string(w) + "x" + std::to_string(h));
+        size_t needed = RouletteScene::memory_needed(w, h);
+        ASSERT_LT(needed, size_t(1) << 32); // no wrapped size
+        std::vector<uint8_t> memory(needed + guard_bytes + 16, guard);
+        auto* aligned = reinterpret_cast<uint8_t*>(
+            (reinterpret_cast<uintptr_t>(memory.data()) + 15) & ~uintptr_t(15));
+        // A frame around the screen in memory: drawing outside the screen shows.
+        constexpr int32_t border = 8;
+        std::vector<uint32_t> pixels(size_t(w + 2 * border) * (h + 2 * border), 0x123456);
+        Surface screen {pixels.data() + border * (w + 2 * border) + border, w, h, w + 2 * border};
+        TestHost host;
+        host.gate_on = false;
+        RouletteScene scene(host, w, h, 3, aligned);
+        // Two spins and the start of a third, the large screen in big steps.
+        double step = w * h > 4'000'000 ? 0.9 : frame_seconds;
+        for (int n = 0; n * step < 26.0; ++n) {
+            Damage damage(screen.bounds());
+            scene.draw(screen, uint64_t(n), uint64_t(n * step * 1e9), n == 0, damage);
+        }
+        EXPECT_EQ(host.landings.size(), 2u);
+        for (size_t i = needed; i < needed + guard_bytes; ++i)
+            ASSERT_EQ(aligned[i], guard)
+                << "the scene wrote " << i - needed << " bytes past its memory";
+        for (int32_t y = 0; y < h + 2 * border; ++y) {
+            for (int32_t x = 0; x < w + 2 * border; ++x) {
+                bool inside = x >= border && x < w + border && y >= border && y < h + border;
+                if (!inside) {
+                    ASSERT_EQ(pixels[size_t(y) * (w + 2 * border) + x], 0x123456u)
+                        << "drawn outside the screen at " << x - border << "," << y - border;
+                }
+            }
+        }
     }
 }

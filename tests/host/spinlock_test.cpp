@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <thread>
 #include <vector>
 
@@ -97,22 +98,30 @@ TEST(SpinlockDeathTest, UnlockingALockHeldElsewhereIsCaught)
 
 TEST(Spinlock, FairnessServesTicketsInOrder)
 {
-    // With the lock held, waiters queue; each must get it exactly once per
-    // request and the counter of handoffs must equal the requests.
+    // Waiters queue one after another behind the held lock (each has taken
+    // its ticket before the next starts); they must get the lock in that
+    // order, each exactly once. A lock that is not FIFO (test-and-set) hands
+    // it to whichever waiter's read happens to win.
     Lock lock;
-    std::atomic<int> handoffs {0};
+    constexpr int waiters = 6;
+    std::vector<int> order; // Protected by lock.
     lock.lock();
-    std::vector<std::thread> waiters;
-    for (int t = 0; t < 4; ++t) {
-        waiters.emplace_back([&] {
+    std::vector<std::thread> threads;
+    for (int t = 0; t < waiters; ++t) {
+        threads.emplace_back([&, t] {
             Guard guard(lock);
-            handoffs.fetch_add(1);
+            order.push_back(t);
         });
+        auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (lock.contenders() != uint32_t(t + 2)) { // the holder and t + 1 waiters
+            ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "waiter " << t;
+            std::this_thread::yield();
+        }
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    EXPECT_EQ(handoffs.load(), 0);
+    EXPECT_TRUE(order.empty());
     lock.unlock();
-    for (auto& waiter : waiters)
-        waiter.join();
-    EXPECT_EQ(handoffs.load(), 4);
+    for (auto& thread : threads)
+        thread.join();
+    EXPECT_EQ(order, (std::vector<int> {0, 1, 2, 3, 4, 5}));
+    EXPECT_EQ(lock.contenders(), 0u);
 }

@@ -58,6 +58,10 @@ struct FakeBehaviour {
     std::optional<uint32_t> corrupt_id; // report this id for the first completion
     uint32_t extra_len {0}; // over-report every len by this much
     bool notification_driven {false}; // look at the ring only when kicked
+    // Poll the ring without ever sleeping, and say so from the start: the
+    // used ring's NO_NOTIFY flag set (or, with EVENT_IDX, avail_event left
+    // at 0), so a driver that honours them never needs to notify.
+    bool always_busy {false};
 };
 
 // Where a queue's rings are, as the driver told the device (4.1.4.3).
@@ -92,6 +96,8 @@ public:
 
     void start()
     {
+        if (m_behaviour.always_busy && !m_event_idx)
+            store(used_u16(0), 1, std::memory_order_seq_cst); // VIRTQ_USED_F_NO_NOTIFY
         m_thread = std::thread([this] { run(); });
     }
     void stop()

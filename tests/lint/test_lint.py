@@ -15,6 +15,7 @@ ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, HERE)
 
 import check_layers  # noqa: E402
+import check_x2apic_fence  # noqa: E402
 import check_presets  # noqa: E402
 import check_references  # noqa: E402
 
@@ -208,6 +209,33 @@ class Presets(unittest.TestCase):
         result = self.run_on_project(("plain", {}))
         self.assertEqual(result.returncode, 1)
         self.assertIn("plain: no compile_commands.json", result.stdout)
+
+
+class X2apicFence(unittest.TestCase):
+    """check_x2apic_fence.problems on hand-written disassembly."""
+
+    def code(self, *lines):
+        return [(0x1000 + 4 * i, text) for i, text in enumerate(lines)]
+
+    def test_fenced_icr_write_passes(self):
+        code = self.code("mfence", "lfence", "mov    (%rdi),%eax", "mov    $0x830,%ecx", "wrmsr")
+        self.assertEqual(check_x2apic_fence.problems(code), [])
+
+    def test_unfenced_icr_write_fails(self):
+        found = check_x2apic_fence.problems(self.code("mov    $0x830,%ecx", "wrmsr", "ret"))
+        self.assertEqual(len(found), 1)
+        self.assertIn("no mfence; lfence", found[0])
+
+    def test_store_between_fence_and_write_fails(self):
+        code = self.code("mfence", "lfence", "mov    %eax,0x8(%rdi)", "mov    $0x830,%ecx", "wrmsr")
+        self.assertIn("a store or call", check_x2apic_fence.problems(code)[0])
+
+    def test_other_msrs_need_no_fence(self):
+        code = self.code(
+            "mov    $0x80b,%ecx", "wrmsr", "mfence", "lfence", "mov    $0x830,%ecx", "wrmsr"
+        )
+        self.assertEqual(check_x2apic_fence.problems(code), [])
+        self.assertIn("no wrmsr", check_x2apic_fence.problems(self.code("nop"))[0])
 
 
 if __name__ == "__main__":

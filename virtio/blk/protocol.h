@@ -37,6 +37,10 @@ inline constexpr uint32_t size_max = 8; // le32, with feature::size_max
 inline constexpr uint32_t seg_max = 12; // le32, with feature::seg_max
 inline constexpr uint32_t blk_size = 20; // le32, with feature::blk_size
 inline constexpr uint32_t minimum_length = 24; // through blk_size
+// struct virtio_blk_config.topology, with feature::topology.
+inline constexpr uint32_t physical_block_exp = 24; // u8: log2(logical blocks per physical block)
+inline constexpr uint32_t alignment_offset = 25; // u8: offset of the first aligned logical block
+inline constexpr uint32_t topology_end = 32; // through opt_io_size (le32 at 28)
 } // namespace config
 
 // 5.2.6 Request types.

@@ -1,6 +1,7 @@
 #include "virtio/blk/selftest_pattern.h"
 
 #include "core/lib/assert.h"
+#include "core/lib/splitmix64.h"
 #include "virtio/blk/protocol.h"
 
 namespace rota::blk {
@@ -12,11 +13,8 @@ constexpr char tag[16]
 
 uint64_t seed_for(uint64_t sector, uint64_t stamp)
 {
-    // splitmix64's finaliser: neighbouring sectors get unrelated streams.
-    uint64_t z = sector * 0x9e3779b97f4a7c15ull + stamp;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    z ^= z >> 31;
+    // SplitMix64's mixing function: neighbouring sectors get unrelated streams.
+    uint64_t z = splitmix64_mix(sector * splitmix64_gamma + stamp);
     return z != 0 ? z : 1; // xorshift needs a non-zero state
 }
 

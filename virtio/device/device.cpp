@@ -3,6 +3,7 @@
 #include <cstdarg>
 
 #include "core/lib/format.h"
+#include "core/lib/text_builder.h"
 
 namespace rota::virtio {
 
@@ -161,9 +162,10 @@ Unexpected Device::fail(Error error, const char* format_string, ...)
 
 void Device::vreport(const char* tag, const char* format_string, va_list args)
 {
-    char line[224];
-    size_t prefix = format(line, sizeof line, "%s %s ", tag, m_name);
-    vformat(line + prefix, sizeof line - prefix, format_string, args);
+    char line[DiagnosticSink::max_line];
+    TextBuilder text(line, sizeof line);
+    text.appendf("%s %s ", tag, m_name);
+    text.vappendf(format_string, args);
     m_sink->report(line);
 }
 

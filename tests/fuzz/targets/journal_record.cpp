@@ -32,7 +32,7 @@ ROTA_FUZZ_TARGET(journal_record)
         return;
     FUZZ_CHECK(record.sequence != 0 && geometry.slot_of(record.sequence) == slot_index);
     FUZZ_CHECK(record.result == SpinResult::Lose || record.result == SpinResult::Win);
-    FUZZ_CHECK(record.wedge < wheel_wedges);
+    FUZZ_CHECK(record.wedge < wedge_count);
     std::vector<uint8_t> again(geometry.record_bytes, 0xa5);
     encode_record(record, again);
     FUZZ_CHECK(again == slot);

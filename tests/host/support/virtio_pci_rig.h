@@ -15,7 +15,7 @@
 
 #include <gtest/gtest.h>
 
-#include "journal_test_support.h"
+#include "support/recording_sink.h"
 #include "virtio/device/features.h"
 #include "virtio/transport/pci_transport.h"
 #include "virtio_fake_registers.h"
@@ -75,7 +75,7 @@ struct VirtioPciRig {
     FakeNotifyRegion notify;
     FakeDeviceConfig config;
     rota::virtio::PciTransport transport;
-    journal_test::LineSink sink;
+    rota_test::RecordingSink sink;
 };
 
 } // namespace virtio_test
