@@ -6,6 +6,7 @@ the firmware's ResetSystem on the new tables."""
 import re
 import time
 
+import screen_checks
 from cases import BOOT_S, EBS, MEM, PANIC, ROTA, STEP_S, SUMMARY, check, expect_no_panic
 
 PAGING = (
@@ -156,10 +157,14 @@ def expect_memory(m, minimum_mib, maximum_mib):
 def paging_reclaims_firmware_memory(ctx):
     """512 MiB: at least 490 MiB usable once boot-services memory is back (464 before
     rota had page tables of its own); the roulette then runs to its summary on the
-    new tables and the machine powers off through ResetSystem."""
-    m = ctx.machine(display="std", cfg=["frames=30", "gate=off", "seed=1"])
+    new tables, drawn and turning in the GOP framebuffer they map write-combining,
+    and the machine powers off through ResetSystem."""
+    m = ctx.machine(
+        display="std", cfg=["frames=240", "fps=30", "perframe=off", "gate=off", "seed=1"]
+    )
     expect_memory(m, 490, 512)
     m.wait_for_line(r"^\[paging\] pci bars mapped=(\d+)$", STEP_S)
+    screen_checks.expect_roulette_on_screen(ctx, m, "on rota's tables")
     m.wait_for_line(SUMMARY, 90)
     m.wait_for_line(r"^\[power\] off through the firmware's ResetSystem$", STEP_S)
     status = m.wait_exit(STEP_S)
@@ -188,12 +193,14 @@ def paging_6g_keeps_all_memory(ctx):
 
 def paging_reboot_through_reset_system(ctx):
     """A reboot from rota's tables (the gate closing after a loss) goes through the
-    firmware's ResetSystem: with -no-reboot QEMU reports a guest reset and exits."""
+    firmware's ResetSystem: with -no-reboot QEMU reports a guest reset and exits.
+    Before it, the wheel is on the screen, turning."""
     from roulette_cases import seed_where
 
     seed = seed_where(False)
-    m = ctx.machine(display="std", no_reboot=True, cfg=[f"seed={seed}", "fps=0", "perframe=off"])
+    m = ctx.machine(display="std", no_reboot=True, cfg=[f"seed={seed}", "fps=30", "perframe=off"])
     expect_paging(m)
+    screen_checks.expect_roulette_on_screen(ctx, m, "before the reboot")
     m.wait_for_line(r"^\[roulette\] gate closed: rebooting", 120)
     m.wait_for_line(r"^\[power\] reboot through the firmware's ResetSystem$", STEP_S)
     m.wait_exit(STEP_S)
