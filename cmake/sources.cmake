@@ -13,13 +13,16 @@ set(ROTA_PURE_SOURCES
     core/acpi/table_directory.cpp
     core/cpu/page_fault.cpp
     core/cpu/panic_stop.cpp
+    core/cpu/irq_route.cpp
     core/cpu/stack_walk.cpp
+    core/cpu/vector_allocator.cpp
     core/lib/format.cpp
     core/log/diagnostic_sink.cpp
     core/lib/math.cpp
     core/lib/parse_number.cpp
     core/lib/text_builder.cpp
     core/lib/ucs2.cpp
+    core/time/timer_queue.cpp
     core/time/tsc_math.cpp
     gfx/canvas/damage.cpp
     core/display/edid.cpp
@@ -80,6 +83,8 @@ set(ROTA_PURE_SOURCES
     core/pci/enable.cpp
     core/pci/enumerate.cpp
     core/pci/function_line.cpp
+    core/pci/msi.cpp
+    core/pci/msix.cpp
     core/pci/pci_names.cpp
 )
 
@@ -91,6 +96,8 @@ set(ROTA_KERNEL_SOURCES
     core/cpu/exception.cpp
     core/cpu/gdt.cpp
     core/cpu/idt.cpp
+    core/cpu/interrupts.cpp
+    core/cpu/ioapic.cpp
     core/cpu/legacy_pic.cpp
     core/cpu/paging_control.cpp
     core/cpu/local_apic.cpp
@@ -110,6 +117,9 @@ set(ROTA_KERNEL_SOURCES
     core/panic.cpp
     core/power.cpp
     core/time/clock.cpp
+    core/time/sleep.cpp
+    core/time/timers.cpp
+    core/sync/wake_event.cpp
     kernel/roulette_host.cpp
     kernel/kernel_frame_clock.cpp
     core/log/klog_sink.cpp
@@ -118,6 +128,7 @@ set(ROTA_KERNEL_SOURCES
     virtio/transport/mmio_transport.cpp
     core/mem/page_dma_allocator.cpp
     core/time/tsc_poll_clock.cpp
+    virtio/transport/virtio_irq.cpp
     virtio/transport/virtio_pci_device.cpp
     virtio/device/kernel_environment.cpp
     virtio/gpu/gpu_probe.cpp
@@ -130,6 +141,7 @@ set(ROTA_KERNEL_SOURCES
     gfx/display/virgl_step.cpp
     core/pci/ecam_config_space.cpp
     core/pci/legacy_config_space.cpp
+    core/pci/msix_vectors.cpp
     core/pci/pci.cpp
     smp/ap_start.cpp
     smp/parallel.cpp

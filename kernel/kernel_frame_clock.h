@@ -3,7 +3,8 @@
 #include "gfx/frame/frame_loop.h"
 
 // The frame loop's clock in the kernel: the calibrated TSC, and waits that
-// drain the serial log while they spin.
+// drain the serial log, then sleep on a timer until the frame's deadline
+// (core/time/sleep.h) instead of spinning.
 
 namespace rota {
 

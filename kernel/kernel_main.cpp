@@ -6,6 +6,8 @@
 #include "core/boot_info.h"
 #include "core/cpu/exception.h"
 #include "core/cpu/idt.h"
+#include "core/cpu/interrupts.h"
+#include "core/cpu/ioapic.h"
 #include "core/cpu/legacy_pic.h"
 #include "core/cpu/local_apic.h"
 #include "core/cpu/x86.h"
@@ -18,6 +20,8 @@
 #include "core/pci/pci.h"
 #include "core/power.h"
 #include "core/time/clock.h"
+#include "core/time/sleep.h"
+#include "core/time/timers.h"
 #include "gfx/display/video.h"
 #include "gfx/frame/frame_loop.h"
 #include "gfx/roulette/roulette_scene.h"
@@ -30,6 +34,8 @@
 #include "smp/ap_start.h"
 #include "smp/per_cpu.h"
 #include "smp/selftest.h"
+#include "virtio/device/kernel_environment.h"
+#include "virtio/transport/virtio_irq.h"
 
 namespace rota {
 
@@ -84,15 +90,39 @@ FrameLoopStop run_scene(FrameLoop& loop, Scene& scene)
     return stop;
 }
 
+// What the interrupt counters said when the frame loop began.
+struct InterruptBaseline {
+    uint64_t device, timer, halts;
+};
+constinit InterruptBaseline g_loop_start {};
+
+InterruptBaseline interrupt_counts()
+{
+    return {irq_device_count(), timer_interrupt_count(), sleep_count()};
+}
+
+uint64_t per_frame_x100(uint64_t count, uint64_t frames)
+{
+    return frames == 0 ? 0 : count * 100 / frames;
+}
+
 void print_summary(FrameLoop& loop, const Screen& screen)
 {
     FrameSummary s = loop.summary();
+    InterruptBaseline now = interrupt_counts();
+    uint64_t irqs = now.device - g_loop_start.device;
+    virtio::virtio_irq_report();
+    klog("[irq] frame_loop device=%lu timer=%lu halts=%lu unexpected=%lu", irqs,
+        now.timer - g_loop_start.timer, now.halts - g_loop_start.halts,
+        idt_unexpected_interrupts());
     klog("[summary] frames=%lu fps=%s p50_ms=%s p99_ms=%s fences_per_frame=%s spins_per_frame=%s "
-         "notifies_per_frame=%s render_ms=%s present_ms=%s log_dropped=%lu backend=%s cpus=%u",
+         "notifies_per_frame=%s irqs_per_frame=%s render_ms=%s present_ms=%s log_dropped=%lu "
+         "backend=%s cpus=%u",
         s.frames, fps_text(s.frames, loop.elapsed_ns()).text, ms_text(s.p50_ns).text,
         ms_text(s.p99_ns).text, hundredths_text(s.per_frame_x100(s.counters.fences)).text,
         hundredths_text(s.per_frame_x100(s.counters.spins)).text,
-        hundredths_text(s.per_frame_x100(s.counters.notifies)).text, ms_text(s.mean_render_ns).text,
+        hundredths_text(s.per_frame_x100(s.counters.notifies)).text,
+        hundredths_text(per_frame_x100(irqs, s.frames)).text, ms_text(s.mean_render_ns).text,
         ms_text(s.mean_present_ns).text, log_dropped_lines(), screen.backend_name(), cpu_count());
 }
 
@@ -186,9 +216,15 @@ void kernel_main(const BootInfo& info)
     acpi_init(info);
     page_tables_init(info);
     clock_calibrate(acpi_fadt() ? acpi_fadt()->pm_timer : std::nullopt);
+    // Interrupts before any CPU or device can raise one: the timer queue's
+    // vector, the device vectors' dispatcher, and every I/O APIC input masked.
+    timers_init();
+    interrupts_init();
+    ioapic_init(acpi_madt());
     start_cpus(info);
     find_pci_devices(info.config);
     page_tables_map_pci_bars();
+    virtio::kernel_devices_use_interrupts(info.config.irq);
     journal_init(info.config);
     run_debug_faults(info.config);
     if (info.config.debug & DebugSmpSelftest)
@@ -203,6 +239,7 @@ void kernel_main(const BootInfo& info)
     auto* stats = new FrameStats();
     auto* loop = new FrameLoop(
         screen, *stats, FrameLoopOptions::from(info.config), kernel_frame_clock(), klog_sink());
+    g_loop_start = interrupt_counts();
     if (screen.headless() || (info.config.debug & DebugTestScene)) {
         // Headless there is nothing to show; debug=test-scene shows the
         // display test pattern instead of the roulette.

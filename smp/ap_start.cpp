@@ -266,9 +266,9 @@ void smp_init_boot_cpu(const StackRegion& stack, const StackRegion (&ist_stacks)
     cpu_register(cpu);
     per_cpu_install(cpu);
     g_per_cpu_ready = true;
-    idt_set_handler(apic_vector::wakeup, [](InterruptFrame&) { local_apic_eoi(); });
-    idt_set_handler(apic_vector::nap, [](InterruptFrame&) { local_apic_eoi(); });
-    // A spurious interrupt needs no EOI (SDM vol. 3, 11.9).
+    // Both only end a halt; the IDT sends the wake-up's EOI, and a spurious
+    // interrupt needs none (SDM vol. 3, 11.9).
+    idt_set_handler(apic_vector::wakeup, [](InterruptFrame&) {});
     idt_set_handler(apic_vector::spurious, [](InterruptFrame&) {});
 }
 

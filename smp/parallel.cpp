@@ -4,6 +4,8 @@
 
 #include "core/cpu/local_apic.h"
 #include "core/cpu/x86.h"
+#include "core/sync/wake_event.h"
+#include "core/time/clock.h"
 #include "smp/per_cpu.h"
 #include "smp/worker.h"
 
@@ -34,6 +36,11 @@ constinit Job g_job;
 constinit std::atomic<uint32_t> g_generation {0};
 constinit std::atomic<bool> g_busy {false};
 constinit std::atomic<IdleMode> g_idle_mode {IdleMode::Halt};
+// The caller of parallel_for sleeps on it while the last chunks finish.
+constinit WakeEvent g_joined;
+// How long the caller spins for the others before it sleeps: most jobs end
+// within it, and a wake-up IPI costs more than this under emulation.
+constexpr uint64_t join_spin_ns = 50'000;
 
 void run_chunks(Job& job)
 {
@@ -65,7 +72,31 @@ void work_on(Job& job, uint32_t generation)
         return;
     job.last_join_tsc.store(x86::rdtsc(), std::memory_order_relaxed);
     run_chunks(job);
-    job.finished.fetch_add(1, std::memory_order_release);
+    // Sequentially consistent with the caller's look after arming its wait
+    // (wait_for_joined): either it sees this, or it sees the signal.
+    job.finished.fetch_add(1, std::memory_order_seq_cst);
+    g_joined.signal();
+}
+
+// Until the `others` CPUs that joined besides the caller have finished:
+// a short spin, then sleeps woken by the finishers' signals.
+void wait_for_joined(Job& job, uint32_t others)
+{
+    auto done = [&] { return job.finished.load(std::memory_order_seq_cst) == others; };
+    uint64_t spin_end = x86::rdtsc() + clock_ns_to_ticks(join_spin_ns);
+    while (!done() && x86::rdtsc() < spin_end)
+        x86::pause();
+    if (g_idle_mode.load(std::memory_order_relaxed) == IdleMode::Spin) {
+        while (!done())
+            x86::pause();
+        return;
+    }
+    while (!done()) {
+        g_joined.arm();
+        if (done())
+            return;
+        g_joined.sleep_until(UINT64_MAX);
+    }
 }
 
 } // namespace
@@ -86,12 +117,11 @@ void worker_loop(PerCpu&)
         }
         // Check and halt with interrupts off, then sti;hlt as one: sti holds
         // interrupts off for one more instruction, so a wake-up IPI arriving
-        // after the check still ends the hlt instead of being lost.
+        // after the check still ends the hlt instead of being lost. Work runs
+        // with interrupts off again (core/time/sleep.h).
         x86::cli();
         if (g_generation.load(std::memory_order_acquire) == seen)
-            asm volatile("sti; hlt" ::: "memory");
-        else
-            x86::sti();
+            asm volatile("sti; hlt; cli" ::: "memory");
     }
 }
 
@@ -134,8 +164,7 @@ ParallelStats parallel_for(
     // exactly those who have.
     uint64_t state = job.state.fetch_and(~open_bit, std::memory_order_acq_rel);
     uint32_t joined = static_cast<uint32_t>(state & joined_mask);
-    while (job.finished.load(std::memory_order_acquire) != joined - 1)
-        x86::pause();
+    wait_for_joined(job, joined - 1);
     ParallelStats stats {joined, job.last_join_tsc.load(std::memory_order_relaxed) - job.start_tsc};
     g_busy.store(false, std::memory_order_release);
     return stats;

@@ -29,6 +29,7 @@ struct Config {
     uint32_t fps = 60; // 0: as fast as possible
     std::optional<uint32_t> cpus; // empty: every enabled CPU
     bool journal = true;
+    bool irq = true; // devices complete by interrupt (off: polled)
     uint32_t debug = 0; // DebugFlag bits
 
     bool operator==(const Config&) const = default;

@@ -73,6 +73,7 @@ constexpr ConfigKey keys[] = {
     number_key<&Config::fps>("fps"sv, 0, max_fps),
     number_or_unset_key<&Config::cpus>("cpus"sv, "all"sv, 1, max_cpus),
     on_off_key<&Config::journal>("journal"sv),
+    on_off_key<&Config::irq>("irq"sv),
     flags_key<&Config::debug>("debug"sv, debug_names),
 };
 

@@ -91,23 +91,30 @@ extern "C" void interrupt_dispatch(InterruptFrame* frame)
 {
     if (frame->vector < 32)
         handle_exception(*frame); // does not return
-    InterruptHandler handler = g_handlers[frame->vector].load(std::memory_order_acquire);
-    if (handler != nullptr) {
+    uint8_t vector = uint8_t(frame->vector);
+    InterruptHandler handler = g_handlers[vector].load(std::memory_order_acquire);
+    if (handler != nullptr)
         handler(*frame);
-        return;
-    }
-    // No handler will acknowledge it, so acknowledge it here: an ISR bit left
-    // set masks its priority class and every lower one (SDM vol. 3, 11.8.3).
-    // Only what the APIC has in service gets the EOI: an EOI clears the
-    // highest ISR bit whatever it is, and an interrupt the APIC did not
-    // deliver as fixed (the spurious vector, an 8259's) sets none (11.9).
-    bool in_service = local_apic_in_service(uint8_t(frame->vector));
-    if (in_service)
+    else
+        idt_count_unexpected(*frame);
+    // The one EOI, for every vector, after its handler: a handler acknowledges
+    // its device (if it must) and leaves the local APIC to this. Only what the
+    // APIC has in service gets the EOI: an EOI clears the highest ISR bit
+    // whatever it is, and an interrupt the APIC did not deliver as fixed (the
+    // spurious vector, an 8259's) sets none (SDM vol. 3, 11.8.5 and 11.9). An
+    // ISR bit left set would mask its priority class and every lower one
+    // (11.8.3), the timer's among them.
+    if (local_apic_in_service(vector))
         local_apic_eoi();
+}
+
+void idt_count_unexpected(const InterruptFrame& frame)
+{
     uint64_t count = g_unexpected.fetch_add(1, std::memory_order_relaxed) + 1;
     if (count <= unexpected_lines)
         klog("[cpu] unexpected interrupt vector=0x%lx rip=0x%lx eoi=%s unexpected_interrupts=%lu",
-            frame->vector, frame->rip, in_service ? "yes" : "no", count);
+            frame.vector, frame.rip, local_apic_in_service(uint8_t(frame.vector)) ? "yes" : "no",
+            count);
 }
 
 uint64_t idt_unexpected_interrupts()

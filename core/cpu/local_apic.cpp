@@ -2,6 +2,7 @@
 
 #include "core/cpu/x86.h"
 #include "core/time/clock.h"
+#include "core/time/sleep.h"
 
 namespace rota {
 
@@ -29,11 +30,15 @@ constexpr uint32_t timer_divide = 0x3e0;
 } // namespace reg
 
 constexpr uint32_t x2apic_icr_msr = 0x830;
+constexpr uint32_t msr_tsc_deadline = 0x6e0; // IA32_TSC_DEADLINE
 constexpr uint32_t lvt_masked = 1u << 16;
+constexpr uint32_t lvt_timer_tsc_deadline = 0b10u << 17; // bits 18:17 (SDM 11.5.1)
+constexpr uint32_t timer_divide_16 = 0b0011;
 
 constinit ApicMode g_mode = ApicMode::XApic;
 constinit volatile uint32_t* g_mmio = nullptr;
 constinit uint64_t g_timer_hz = 0;
+constinit ApicTimerMode g_timer_mode = ApicTimerMode::OneShot;
 
 uint32_t read(uint32_t offset)
 {
@@ -63,6 +68,16 @@ void enable_this_cpu()
     write(reg::lvt_timer, lvt_masked);
 }
 
+// The timer's LVT entry for the timer queue: its vector, unmasked, in the
+// chosen mode. In TSC-deadline mode, the mode must be set before the
+// deadline MSR is written (SDM 11.5.4.1).
+void program_timer_lvt()
+{
+    write(reg::timer_divide, timer_divide_16);
+    uint32_t mode = g_timer_mode == ApicTimerMode::TscDeadline ? lvt_timer_tsc_deadline : 0;
+    write(reg::lvt_timer, vector::timer | mode);
+}
+
 uint64_t measure_timer_hz()
 {
     write(reg::timer_divide, 0b0011); // divide by 16
@@ -88,12 +103,15 @@ ApicMode local_apic_init_boot(PhysAddr madt_base)
     g_mmio = reinterpret_cast<volatile uint32_t*>(mmio);
     enable_this_cpu();
     g_timer_hz = measure_timer_hz();
+    g_timer_mode = apic_timer_mode_for(x86::cpuid(1).ecx);
+    program_timer_lvt();
     return g_mode;
 }
 
 void local_apic_init_ap()
 {
     enable_this_cpu();
+    program_timer_lvt();
 }
 
 ApicMode local_apic_mode()
@@ -146,19 +164,34 @@ uint64_t local_apic_timer_hz()
     return g_timer_hz;
 }
 
+ApicTimerMode local_apic_timer_mode()
+{
+    return g_timer_mode;
+}
+
+void local_apic_timer_arm(uint64_t deadline_tsc)
+{
+    if (g_timer_mode == ApicTimerMode::TscDeadline) {
+        // 0 would disarm it; a deadline already past fires at once.
+        x86::wrmsr(msr_tsc_deadline, deadline_tsc == 0 ? 1 : deadline_tsc);
+        return;
+    }
+    uint64_t now = x86::rdtsc();
+    uint64_t delta = deadline_tsc > now ? deadline_tsc - now : 0;
+    write(reg::timer_initial, one_shot_count(delta, clock_tsc_hz(), g_timer_hz));
+}
+
+void local_apic_timer_stop()
+{
+    if (g_timer_mode == ApicTimerMode::TscDeadline)
+        x86::wrmsr(msr_tsc_deadline, 0);
+    else
+        write(reg::timer_initial, 0);
+}
+
 bool local_apic_nap(uint32_t us)
 {
-    if (g_timer_hz == 0)
-        return false;
-    uint64_t ticks = g_timer_hz * us / 1'000'000;
-    write(reg::timer_divide, 0b0011);
-    write(reg::lvt_timer, apic_vector::nap); // one-shot, unmasked
-    write(reg::timer_initial, static_cast<uint32_t>(ticks == 0 ? 1 : ticks));
-    // sti takes effect after the next instruction, so an alarm that is
-    // already pending ends this hlt rather than being taken before it.
-    asm volatile("sti; hlt; cli" ::: "memory");
-    write(reg::timer_initial, 0);
-    return true;
+    return sleep_for_us(us);
 }
 
 } // namespace rota

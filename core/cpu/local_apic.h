@@ -3,6 +3,8 @@
 #include <cstdint>
 
 #include "core/cpu/apic_icr.h"
+#include "core/cpu/apic_timer_math.h"
+#include "core/cpu/vectors.h"
 #include "core/lib/addr.h"
 #include "core/lib/expected.h"
 
@@ -16,9 +18,8 @@ namespace rota {
 enum class ApicMode { XApic, X2Apic };
 
 namespace apic_vector {
-inline constexpr uint8_t nap = 0xef; // the one-shot timer of local_apic_nap()
-inline constexpr uint8_t wakeup = 0xf0; // "look at your work queue"
-inline constexpr uint8_t spurious = 0xff; // low nibble all ones, as older APICs require
+inline constexpr uint8_t wakeup = vector::wakeup;
+inline constexpr uint8_t spurious = vector::spurious;
 } // namespace apic_vector
 
 // Boot CPU: finds the mode and the MMIO base (`madt_base` from the MADT, or
@@ -41,11 +42,21 @@ Expected<void> local_apic_send(const Ipi& ipi);
 // Ticks of the APIC timer (divide by 16) per second, measured against the TSC.
 uint64_t local_apic_timer_hz();
 
+// The timer, as the timer queue (core/time/timers.h) drives it: TSC-deadline
+// mode where CPUID offers it, one-shot otherwise (SDM vol. 3, 11.5.4), both on
+// vector::timer. The boot CPU chooses in local_apic_init_boot; every CPU uses
+// the same mode.
+ApicTimerMode local_apic_timer_mode();
+// Fires the timer interrupt on this CPU once the TSC reaches `deadline_tsc`
+// (at once if it has), replacing any earlier setting.
+void local_apic_timer_arm(uint64_t deadline_tsc);
+void local_apic_timer_stop();
+
 // Halts this CPU for about `us` microseconds (or until another interrupt),
-// with the one-shot APIC timer as the alarm. Waiting like this, rather than
-// spinning, gives the host's cores back to the device emulation when rota
-// runs in a VM; on hardware it saves power. Returns at once (false) if the
-// timer is not calibrated yet. Interrupts are off again on return.
+// with a timer as the alarm: core/time/sleep.h's sleep_for_us. Waiting like
+// this, rather than spinning, gives the host's cores back to the device
+// emulation when rota runs in a VM; on hardware it saves power. Returns at once
+// (false) if the timer is not calibrated yet. Interrupts are off again on return.
 bool local_apic_nap(uint32_t us);
 
 } // namespace rota

@@ -61,6 +61,12 @@ void log_drain()
     drain_locked(drain_batch);
 }
 
+bool log_pending()
+{
+    SpinlockGuard guard(g_lock);
+    return !g_ring.empty();
+}
+
 void log_flush()
 {
     SpinlockGuard guard(g_lock);

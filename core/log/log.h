@@ -19,6 +19,8 @@ void vklog(const char* format, va_list args);
 
 // Non-blocking: writes buffered bytes until the UART is busy or the buffer empty.
 void log_drain();
+// Whether buffered bytes are waiting for the UART.
+bool log_pending();
 // Writes everything buffered, waiting for the UART (bounded): at shutdown.
 void log_flush();
 // When on (during boot), every klog() drains at once, so a crash loses nothing.

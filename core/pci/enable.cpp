@@ -18,4 +18,14 @@ Expected<void> enable_device(ConfigSpace& config, const PciFunction& fn)
     return {};
 }
 
+Expected<void> enable_intx(ConfigSpace& config, const PciFunction& fn)
+{
+    uint16_t command = config.read(fn.bdf, pci::command);
+    if ((command & pci::command_interrupt_disable) != 0)
+        config.write(fn.bdf, pci::command, uint16_t(command & ~pci::command_interrupt_disable));
+    if ((config.read(fn.bdf, pci::command) & pci::command_interrupt_disable) != 0)
+        return make_error(Error::DeviceError);
+    return {};
+}
+
 } // namespace rota

@@ -13,4 +13,9 @@ class ConfigSpace;
 // command register does not keep the bits.
 Expected<void> enable_device(ConfigSpace& config, const PciFunction& fn);
 
+// Lets the function assert its INTx pin: clears Interrupt Disable (command
+// bit 10, PCI Local Bus 3.0 6.2.2), which firmware may leave set.
+// Error::DeviceError when the bit does not clear.
+Expected<void> enable_intx(ConfigSpace& config, const PciFunction& fn);
+
 } // namespace rota

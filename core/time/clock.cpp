@@ -200,6 +200,15 @@ uint64_t clock_now_ns()
     return g_scale.to_ns(x86::rdtsc() - g_epoch);
 }
 
+uint64_t clock_tsc_at_ns(uint64_t ns)
+{
+    // "Never" (a deadline decades away) stays never instead of wrapping.
+    constexpr uint64_t far_ns = 1'000'000'000'000'000'000ull;
+    if (ns >= far_ns)
+        return UINT64_MAX;
+    return g_epoch + g_scale.from_ns(ns);
+}
+
 void clock_delay_us(uint64_t us)
 {
     uint64_t end = x86::rdtsc() + g_scale.from_ns(us * 1000);

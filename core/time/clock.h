@@ -28,6 +28,8 @@ uint64_t clock_ticks_to_ns(uint64_t ticks);
 uint64_t clock_ns_to_ticks(uint64_t ns);
 // Nanoseconds since the kernel started its clock.
 uint64_t clock_now_ns();
+// The TSC value at `ns` on that clock (for timer deadlines).
+uint64_t clock_tsc_at_ns(uint64_t ns);
 // Busy-waits (with pause) for at least `us` microseconds.
 void clock_delay_us(uint64_t us);
 

@@ -30,11 +30,14 @@ enum class PollStep {
 
 // The one deadline wait: calls `step` (returning Expected<PollStep>) until it
 // says Done, fails, or `timeout_ns` have passed on `clock` after a look that
-// found nothing (Error::Timeout). Only idle looks relax.
-template<class Step>
-Expected<void> poll_until(PollClock& clock, uint64_t timeout_ns, Step&& step)
+// found nothing (Error::Timeout). Only idle looks wait: `idle(deadline_ns)`
+// sleeps until something may have changed or the deadline (an interrupt
+// wait), or, by default, the clock relaxes once.
+template<class Step, class Idle>
+Expected<void> poll_until(PollClock& clock, uint64_t timeout_ns, Step&& step, Idle&& idle)
 {
     uint64_t start = clock.now_ns();
+    uint64_t deadline = timeout_ns > UINT64_MAX - start ? UINT64_MAX : start + timeout_ns;
     for (;;) {
         PollStep found = TRY(step());
         if (found == PollStep::Done)
@@ -43,8 +46,14 @@ Expected<void> poll_until(PollClock& clock, uint64_t timeout_ns, Step&& step)
             continue;
         if (clock.now_ns() - start >= timeout_ns)
             return make_error(Error::Timeout);
-        clock.relax();
+        idle(deadline);
     }
+}
+
+template<class Step>
+Expected<void> poll_until(PollClock& clock, uint64_t timeout_ns, Step&& step)
+{
+    return poll_until(clock, timeout_ns, step, [&](uint64_t) { clock.relax(); });
 }
 
 } // namespace rota

@@ -1,8 +1,8 @@
 #include "core/time/tsc_poll_clock.h"
 
-#include "core/cpu/local_apic.h"
 #include "core/cpu/x86.h"
 #include "core/time/clock.h"
+#include "core/time/sleep.h"
 
 namespace rota {
 
@@ -18,7 +18,7 @@ uint64_t TscPollClock::now_ns()
 void TscPollClock::relax()
 {
     constexpr uint32_t nap_us = 20;
-    if (!local_apic_nap(nap_us))
+    if (!sleep_for_us(nap_us))
         x86::pause();
 }
 

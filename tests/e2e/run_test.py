@@ -22,6 +22,7 @@ import smp_cases  # noqa: E402
 import virgl_cases  # noqa: E402
 import blk_cases  # noqa: E402
 import paging_cases  # noqa: E402
+import irq_cases  # noqa: E402
 import qemu  # noqa: E402
 
 TAIL_LINES = 40
@@ -75,6 +76,7 @@ ALL_CASES = {
     **blk_cases.CASES,
     **roulette_cases.CASES,
     **paging_cases.CASES,
+    **irq_cases.CASES,
     **virgl_cases.CASES,
 }
 

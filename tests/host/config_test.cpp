@@ -66,7 +66,7 @@ void expect_bad(const std::string& key, const std::string& value, const std::str
 }
 
 const char* const default_line = "[config] video=auto mode=preferred frames=0 gate=on seed=tsc "
-                                 "perframe=on fps=60 cpus=all journal=on "
+                                 "perframe=on fps=60 cpus=all journal=on irq=on "
                                  "debug=none";
 
 } // namespace
@@ -183,6 +183,8 @@ TEST(Config, Switches)
     EXPECT_FALSE(parse_file("gate=off").config.gate);
     EXPECT_FALSE(parse_file("perframe=off").config.perframe);
     EXPECT_FALSE(parse_file("journal=off").config.journal);
+    EXPECT_FALSE(parse_file("irq=off").config.irq);
+    EXPECT_TRUE(parse_file("irq=on").config.irq);
 }
 
 TEST(Config, Seed)
@@ -490,11 +492,12 @@ TEST(Config, DescribeEverySetting)
     config.fps = 0;
     config.cpus = 2;
     config.journal = false;
+    config.irq = false;
     config.debug = rota::DebugFaultPageFault | rota::DebugSmpSelftest | rota::DebugBlkSelftest;
     EXPECT_EQ(describe(config),
         "[config] video=virtio mode=1280x800 frames=600 gate=off seed=12345 perframe=off fps=0 "
         "cpus=2 "
-        "journal=off debug=fault-pf,smp-selftest,blk-selftest");
+        "journal=off irq=off debug=fault-pf,smp-selftest,blk-selftest");
 
     config.video = VideoChoice::Gop;
     config.debug = rota::DebugFaultInvalidOpcode | rota::DebugFaultGeneralProtection
@@ -573,6 +576,7 @@ const KeyCase key_cases[] = {
     {"cpus", "1", [](Config& c) { c.cpus = 1; }},
     {"cpus", "1024", [](Config& c) { c.cpus = 1024; }},
     {"journal", "off", [](Config& c) { c.journal = false; }},
+    {"irq", "off", [](Config& c) { c.irq = false; }},
     {"debug", "fault-pf", [](Config& c) { c.debug = rota::DebugFaultPageFault; }},
     {"debug", "fault-ud", [](Config& c) { c.debug = rota::DebugFaultInvalidOpcode; }},
     {"debug", "fault-gp", [](Config& c) { c.debug = rota::DebugFaultGeneralProtection; }},
@@ -613,7 +617,7 @@ TEST(ConfigKeys, NamesAreUniqueAndInTheSummaryOrder)
         names.emplace_back(key.name);
     EXPECT_EQ(names,
         (std::vector<std::string> {"video", "mode", "frames", "gate", "seed", "perframe", "fps",
-            "cpus", "journal", "debug"}));
+            "cpus", "journal", "irq", "debug"}));
     for (const std::string& name : names) {
         const rota::ConfigKey* key = rota::find_config_key(name);
         ASSERT_NE(key, nullptr) << name;
@@ -680,6 +684,7 @@ TEST(ConfigKeys, RandomConfigsReadBackFromTheirSummary)
         if (below(2))
             config.cpus = uint32_t(1 + below(1024));
         config.journal = below(2);
+        config.irq = below(2);
         for (uint32_t flag : named_flags)
             config.debug |= below(3) == 0 ? flag : 0;
 

@@ -7,11 +7,14 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstring>
 #include <memory>
 #include <optional>
 #include <string>
 
+#include "support/fake_wake_signal.h"
 #include "support/virtio_pci_rig.h"
 #include "virtio/device/device.h"
 #include "virtio/device/features.h"
@@ -293,4 +296,124 @@ TEST_F(VirtioDeviceTest, ShutDownResetsOnceAndRefusesLaterRequests)
     device.reset();
     EXPECT_EQ(rig.common.status_writes.size(), writes);
     EXPECT_EQ(rig.allocator.live(), 0);
+}
+
+// --- interrupts: the deadline wait sleeps on the queue's signal ------------------
+
+namespace {
+
+// MSI-X as VirtioIrq lays it out: entry 0 for configuration changes, 1 + q
+// for queue q, and one signal per queue.
+class FakeInterrupts final : public rota::virtio::DeviceInterrupts {
+public:
+    uint16_t queue_vector(uint16_t q) override { return uint16_t(1 + q); }
+    uint16_t config_vector() override { return 0; }
+    rota::WakeSignal* signal(uint16_t q) override
+    {
+        return q == 0 && !refused_queue ? &wake : nullptr;
+    }
+    void refused(uint16_t) override { refused_queue = true; }
+    void config_refused() override { refused_config = true; }
+
+    FakeWakeSignal wake;
+    bool refused_queue {false};
+    bool refused_config {false};
+};
+
+bool logged(const std::vector<std::string>& log, const std::string& line)
+{
+    return std::find(log.begin(), log.end(), line) != log.end();
+}
+
+} // namespace
+
+TEST_F(VirtioDeviceTest, TheQueueAndConfigVectorsAreWrittenAndConfirmed)
+{
+    FakeInterrupts interrupts;
+    rig.transport.set_interrupts(&interrupts);
+    auto device = open();
+    ASSERT_TRUE(device) << rig.sink.all();
+    // 4.1.5.1.2: the queue's entry before the queue is enabled, msix_config before DRIVER_OK.
+    const auto& log = rig.common.log;
+    auto msix = std::find(log.begin(), log.end(), "w queue_msix 1");
+    auto enable = std::find(log.begin(), log.end(), "w queue_enable 1");
+    ASSERT_NE(msix, log.end());
+    EXPECT_LT(msix, enable);
+    EXPECT_TRUE(logged(log, "w config_msix 0"));
+    EXPECT_EQ(rig.common.queues[0].msix, 1);
+    EXPECT_FALSE(interrupts.refused_queue);
+    EXPECT_FALSE(interrupts.refused_config);
+}
+
+TEST_F(VirtioDeviceTest, WithoutInterruptsNoVectorIsAskedFor)
+{
+    auto device = open();
+    ASSERT_TRUE(device);
+    EXPECT_TRUE(logged(rig.common.log, "w queue_msix 65535"));
+    EXPECT_TRUE(logged(rig.common.log, "w config_msix 65535"));
+}
+
+TEST_F(VirtioDeviceTest, WaitSleepsUntilTheQueueInterruptsInsteadOfPolling)
+{
+    FakeInterrupts interrupts;
+    rig.transport.set_interrupts(&interrupts);
+    behaviour.delay = std::chrono::milliseconds(20); // the driver is asleep by then
+    behaviour.interrupt = [&] { interrupts.wake.signal(); };
+    auto device = open();
+    ASSERT_TRUE(device);
+    for (uint8_t round = 0; round < 5; ++round) {
+        uint16_t slot = submit(*device, uint8_t(0x10 + round));
+        ASSERT_TRUE(device->kick(0).has_value());
+        bool seen = false;
+        auto waited = device->wait(
+            0, 5'000'000'000, [&] { return !device->slots().busy(slot); },
+            [&](uint16_t, const Completion&) { seen = true; });
+        ASSERT_TRUE(waited.has_value()) << device->failure();
+        EXPECT_TRUE(seen);
+        EXPECT_FALSE(device->queue(0).callbacks_enabled()) << "off again after the sleep";
+    }
+    EXPECT_GE(interrupts.wake.sleeps, 5u);
+    EXPECT_EQ(interrupts.wake.expired, 0u) << "every sleep was ended by the interrupt";
+    EXPECT_EQ(fake->interrupts(), interrupts.wake.signals.load());
+    EXPECT_GE(fake->interrupts(), 5u);
+    auto counters = device->take_counters();
+    EXPECT_EQ(counters.completions, 5u);
+    EXPECT_EQ(counters.spins, 0u) << "no look at the used ring found nothing";
+}
+
+TEST_F(VirtioDeviceTest, AnInterruptThatNeverComesIsATimeout)
+{
+    FakeInterrupts interrupts;
+    rig.transport.set_interrupts(&interrupts);
+    behaviour.never_answer = true;
+    auto device = open();
+    ASSERT_TRUE(device);
+    uint16_t slot = submit(*device, 1);
+    ASSERT_TRUE(device->kick(0).has_value());
+    auto waited = device->wait(
+        0, 50'000'000, [&] { return !device->slots().busy(slot); },
+        [](uint16_t, const Completion&) { ADD_FAILURE() << "no completion expected"; });
+    ASSERT_TRUE(waited.is_error());
+    EXPECT_EQ(waited.error(), Error::Timeout);
+    EXPECT_EQ(interrupts.wake.sleeps, 1u) << "one sleep, to the deadline";
+    EXPECT_EQ(interrupts.wake.expired, 1u);
+    EXPECT_STREQ(device->failure(), "1 requests unanswered after 50 ms");
+}
+
+TEST_F(VirtioDeviceTest, ARefusedVectorLeavesTheQueuePolled)
+{
+    FakeInterrupts interrupts;
+    rig.transport.set_interrupts(&interrupts);
+    rig.common.refuse_msix = true; // 4.1.5.1.2: NO_VECTOR read back
+    auto device = open();
+    ASSERT_TRUE(device);
+    EXPECT_TRUE(interrupts.refused_queue);
+    EXPECT_TRUE(interrupts.refused_config);
+    uint16_t slot = submit(*device, 7);
+    ASSERT_TRUE(device->kick(0).has_value());
+    auto waited = device->wait(
+        0, 1'000'000'000, [&] { return !device->slots().busy(slot); },
+        [](uint16_t, const Completion&) {});
+    ASSERT_TRUE(waited.has_value()) << device->failure();
+    EXPECT_EQ(interrupts.wake.sleeps, 0u) << "polled, not asleep";
 }

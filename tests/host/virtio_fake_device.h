@@ -58,6 +58,10 @@ struct FakeBehaviour {
     std::optional<uint32_t> corrupt_id; // report this id for the first completion
     uint32_t extra_len {0}; // over-report every len by this much
     bool notification_driven {false}; // look at the ring only when kicked
+    // The device's used buffer notification (its interrupt): called after a
+    // batch is published when the driver asked for one, by the flag or by
+    // used_event (virtio 1.2, 2.7.7.1, 2.7.10).
+    std::function<void()> interrupt;
     // Poll the ring without ever sleeping, and say so from the start: the
     // used ring's NO_NOTIFY flag set (or, with EVENT_IDX, avail_event left
     // at 0), so a driver that honours them never needs to notify.
@@ -113,6 +117,7 @@ public:
         return m_errors;
     }
     uint64_t completed() const { return m_completed.load(); }
+    uint64_t interrupts() const { return m_interrupts.load(); }
 
 private:
     uint16_t* avail_u16(size_t offset) const
@@ -215,9 +220,28 @@ private:
             ++m_used_idx;
         }
         // 2.7.8: the elements (and the buffers) before used.idx, like QEMU's virtqueue_flush.
-        store(used_u16(2), m_used_idx, std::memory_order_release);
+        // Sequentially consistent when the device interrupts: used.idx is
+        // visible before the suppression field is read (2.7.7.1, 2.7.10).
+        store(used_u16(2), m_used_idx,
+            m_behaviour.interrupt ? std::memory_order_seq_cst : std::memory_order_release);
         m_completed.fetch_add(m_pending.size());
+        uint16_t old_used = uint16_t(m_used_idx - m_pending.size());
         m_pending.clear();
+        if (m_behaviour.interrupt && driver_wants_interrupt(old_used, m_used_idx)) {
+            m_interrupts.fetch_add(1);
+            m_behaviour.interrupt();
+        }
+    }
+
+    // 2.7.10: with EVENT_IDX, when the move from old to new passed used_event;
+    // without, unless VIRTQ_AVAIL_F_NO_INTERRUPT is set (2.7.7.1).
+    bool driver_wants_interrupt(uint16_t old_idx, uint16_t new_idx) const
+    {
+        if (m_event_idx) {
+            uint16_t event = load(avail_u16(4 + 2 * size_t(m_size)), std::memory_order_seq_cst);
+            return uint16_t(new_idx - event - 1) < uint16_t(new_idx - old_idx);
+        }
+        return (load(avail_u16(0), std::memory_order_seq_cst) & 1) == 0;
     }
 
     // Like QEMU: before sleeping, tell the driver to kick on the next entry
@@ -270,6 +294,7 @@ private:
     std::vector<FakeRequest> m_pending;
     std::atomic<bool> m_stop {false};
     std::atomic<uint64_t> m_completed {0};
+    std::atomic<uint64_t> m_interrupts {0};
     std::mutex m_mutex;
     std::vector<std::string> m_errors; // Protected by m_mutex.
     std::thread m_thread;

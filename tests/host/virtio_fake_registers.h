@@ -42,6 +42,8 @@ public:
     std::vector<FakeQueueRegs> queues {
         FakeQueueRegs {256, 256, 0, 0, 0}, FakeQueueRegs {16, 16, 0, 0, 1}};
     uint8_t generation {0};
+    bool refuse_msix {false}; // answer NO_VECTOR to every MSI-X vector (4.1.5.1.2)
+    uint16_t config_msix {0xffff};
     // Called on the driver's thread when it enables a queue and when a reset
     // completes (device_status reads 0 again): a fake device thread starts on
     // the rings it was given, and stops on reset, as a real device stops
@@ -91,6 +93,8 @@ public:
             return selected() ? selected()->notify_off : 0;
         if (offset == cc::queue_msix_vector.offset)
             return selected() ? selected()->msix : 0;
+        if (offset == cc::config_msix_vector.offset)
+            return config_msix;
         return bad_access("read16", offset);
     }
 
@@ -141,6 +145,7 @@ public:
         }
         if (offset == cc::config_msix_vector.offset) {
             log.push_back("w config_msix " + std::to_string(value));
+            config_msix = refuse_msix ? 0xffff : value;
             return;
         }
         FakeQueueRegs* q = selected();
@@ -156,7 +161,7 @@ public:
             q->size = value;
         } else if (offset == cc::queue_msix_vector.offset) {
             log.push_back("w queue_msix " + std::to_string(value));
-            q->msix = value;
+            q->msix = refuse_msix ? 0xffff : value;
         } else if (offset == cc::queue_enable.offset) {
             log.push_back("w queue_enable " + std::to_string(value));
             if (value != 1)

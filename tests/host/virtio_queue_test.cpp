@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -467,4 +468,181 @@ TEST(VirtioPerfLine, HasTheSpecSpelling)
     sum += c;
     EXPECT_EQ(sum.fences, 6u);
     EXPECT_EQ(sum.len_overreports, 18u);
+}
+
+// --- callbacks: used buffer notifications for a driver that sleeps ---------------
+
+namespace {
+
+// A WakeSignal whose "sleep" lets the test act as the device, then reports
+// whether it would have been woken.
+class ScriptedSignal final : public rota::WakeSignal {
+public:
+    void arm() override
+    {
+        ++arms;
+        signalled = false;
+    }
+    void sleep_until(uint64_t deadline_ns) override
+    {
+        ++sleeps;
+        last_deadline = deadline_ns;
+        if (during_sleep)
+            during_sleep();
+        if (!signalled)
+            clock->now = deadline_ns; // nobody woke us: the timer did
+    }
+    std::function<void()> during_sleep;
+    ManualPollClock* clock {nullptr};
+    bool signalled {false};
+    int arms {0};
+    int sleeps {0};
+    uint64_t last_deadline {0};
+};
+
+} // namespace
+
+TEST_F(VirtioQueueTest, CallbacksStartDisabledAndToggleTheFlag)
+{
+    Virtqueue q = make(8);
+    DeviceView d(q);
+    EXPECT_FALSE(q.callbacks_enabled());
+    EXPECT_EQ(d.avail_flags(), 1);
+    ASSERT_TRUE(add(q, 1, 1, 7).has_value());
+    ASSERT_TRUE(q.kick().has_value());
+    EXPECT_TRUE(q.enable_callbacks()) << "nothing used yet: safe to sleep";
+    EXPECT_TRUE(q.callbacks_enabled());
+    EXPECT_EQ(d.avail_flags(), 0);
+    q.disable_callbacks();
+    EXPECT_EQ(d.avail_flags(), 1);
+    EXPECT_FALSE(q.callbacks_enabled());
+}
+
+TEST_F(VirtioQueueTest, EnablingReChecksWhatTheDeviceAlreadyUsed)
+{
+    for (bool event_idx : {false, true}) {
+        Virtqueue q = make(8, event_idx);
+        DeviceView d(q);
+        ASSERT_TRUE(add(q, 1, 1, 7).has_value());
+        ASSERT_TRUE(q.kick().has_value());
+        // The device completes while callbacks are still off, and so does not
+        // interrupt: the enable must notice instead.
+        d.complete(d.avail_ring(0), 64);
+        EXPECT_TRUE(q.has_used());
+        (void)q.take_counters();
+        EXPECT_FALSE(q.enable_callbacks()) << "event_idx=" << event_idx;
+        EXPECT_EQ(q.take_counters().fences, 1u) << "the one full fence before the re-check";
+        q.disable_callbacks();
+        auto c = q.poll();
+        ASSERT_TRUE(c.has_value() && c->has_value());
+        EXPECT_EQ((*c)->token, 7u);
+        EXPECT_FALSE(q.has_used());
+    }
+}
+
+TEST_F(VirtioQueueTest, EventIdxAsksForTheNextEntryOrPartWayIntoABatch)
+{
+    Virtqueue q = make(8, true);
+    DeviceView d(q);
+    EXPECT_EQ(d.avail_flags(), 0) << "with EVENT_IDX the flag stays 0 (2.7.7.2)";
+    EXPECT_EQ(d.used_event(), 0xffff) << "disabled: one behind the consumed entries";
+    for (uint64_t t = 0; t < 4; ++t)
+        ASSERT_TRUE(add(q, 0, 1, t).has_value());
+    ASSERT_TRUE(q.kick().has_value());
+
+    uint16_t snapshot = q.enable_callbacks_prepare(1);
+    EXPECT_EQ(snapshot, 0);
+    EXPECT_EQ(d.used_event(), 0) << "notify when entry 0 is used";
+    EXPECT_FALSE(q.has_arrived(snapshot));
+
+    snapshot = q.enable_callbacks_prepare(3);
+    EXPECT_EQ(d.used_event(), 2) << "notify when the third is used";
+    d.complete(d.avail_ring(0), 64);
+    d.complete(d.avail_ring(1), 64);
+    EXPECT_FALSE(q.has_arrived(snapshot)) << "two of three";
+    d.complete(d.avail_ring(2), 64);
+    EXPECT_TRUE(q.has_arrived(snapshot));
+
+    // More than is in flight is clamped to what is.
+    q.enable_callbacks_prepare(50);
+    EXPECT_EQ(d.used_event(), 3);
+
+    // Consuming with callbacks on keeps used_event at the next entry;
+    // disabling puts it behind again.
+    auto first = q.poll();
+    ASSERT_TRUE(first.has_value() && first->has_value());
+    EXPECT_EQ(d.used_event(), 1);
+    q.disable_callbacks();
+    EXPECT_EQ(d.used_event(), 0);
+    auto second = q.poll();
+    ASSERT_TRUE(second.has_value() && second->has_value());
+    EXPECT_EQ(d.used_event(), 1) << "disabled: one behind the 2 consumed";
+}
+
+TEST_F(VirtioQueueTest, InterruptWaitSleepsOnlyWhenNothingHasArrived)
+{
+    Virtqueue q = make(8, true);
+    DeviceView d(q);
+    ScriptedSignal signal;
+    signal.clock = &clock;
+    ASSERT_TRUE(add(q, 1, 1, 41).has_value());
+    ASSERT_TRUE(q.kick().has_value());
+    // The device answers during the sleep and interrupts, as it must with
+    // used_event at the entry it writes.
+    signal.during_sleep = [&] {
+        EXPECT_TRUE(q.callbacks_enabled()) << "on while asleep";
+        EXPECT_EQ(d.used_event(), 0);
+        d.complete(d.avail_ring(0), 64);
+        signal.signalled = true;
+    };
+    auto c = q.wait(clock, signal, 1'000'000'000);
+    ASSERT_TRUE(c.has_value());
+    EXPECT_EQ(c->token, 41u);
+    EXPECT_EQ(signal.sleeps, 1);
+    EXPECT_EQ(signal.last_deadline, 1'000'000u + 1'000'000'000u);
+    EXPECT_FALSE(q.callbacks_enabled()) << "off again while draining";
+    auto counters = q.take_counters();
+    EXPECT_EQ(counters.spins, 0u) << "no look found nothing";
+    EXPECT_EQ(counters.completions, 1u);
+
+    // Already used before the wait: no sleep at all.
+    ASSERT_TRUE(add(q, 1, 1, 42).has_value());
+    ASSERT_TRUE(q.kick().has_value());
+    d.complete(d.avail_ring(1), 64);
+    signal.during_sleep = nullptr;
+    auto again = q.wait(clock, signal, 1'000'000'000);
+    ASSERT_TRUE(again.has_value());
+    EXPECT_EQ(again->token, 42u);
+    EXPECT_EQ(signal.sleeps, 1);
+}
+
+TEST_F(VirtioQueueTest, InterruptWaitTimesOutWhenNoInterruptComes)
+{
+    Virtqueue q = make(8, false);
+    ScriptedSignal signal;
+    signal.clock = &clock;
+    ASSERT_TRUE(add(q, 1, 1, 1).has_value());
+    ASSERT_TRUE(q.kick().has_value());
+    auto c = q.wait(clock, signal, 50'000'000);
+    ASSERT_TRUE(c.is_error());
+    EXPECT_EQ(c.error(), Error::Timeout);
+    EXPECT_EQ(signal.sleeps, 1) << "one sleep, ended by the timer at the deadline";
+    EXPECT_EQ(q.in_flight(), 1) << "the request stays in flight";
+    EXPECT_FALSE(q.callbacks_enabled());
+}
+
+TEST_F(VirtioQueueTest, InterruptWaitOnABadUsedIndexBreaksTheQueue)
+{
+    Virtqueue q = make(8, false);
+    DeviceView d(q);
+    ScriptedSignal signal;
+    signal.clock = &clock;
+    ASSERT_TRUE(add(q, 1, 1, 1).has_value());
+    ASSERT_TRUE(q.kick().has_value());
+    d.put<uint16_t>(d.used, 2, 5); // five used of one published
+    auto c = q.wait(clock, signal, 50'000'000);
+    ASSERT_TRUE(c.is_error());
+    EXPECT_EQ(c.error(), Error::DeviceError);
+    EXPECT_TRUE(q.broken());
+    EXPECT_EQ(signal.sleeps, 0);
 }

@@ -4,6 +4,7 @@
 #include "core/log/log.h"
 #include "core/pci/pci.h"
 #include "virtio/device/kernel_environment.h"
+#include "virtio/transport/virtio_irq.h"
 #include "virtio/transport/virtio_pci_device.h"
 
 namespace rota::blk {
@@ -66,6 +67,7 @@ BlkDevice* open_disk(const PciFunction& fn)
     if (pci.is_error())
         return nullptr; // open() logged why
     virtio::DeviceEnvironment env = virtio::kernel_device_environment();
+    virtio::attach_virtio_irq(fn, pci.value()->transport(), 1, "virtio-blk", env.interrupts);
     auto created = BlkDevice::create(
         pci.value()->transport(), env.dma, env.clock, env.sink, pci.value()->name());
     if (created.is_error())

@@ -128,6 +128,12 @@ Expected<void> Device::finish()
     return {};
 }
 
+WakeSignal* Device::interrupt_signal(uint16_t index) const
+{
+    DeviceInterrupts* interrupts = m_transport->interrupts();
+    return interrupts != nullptr ? interrupts->signal(index) : nullptr;
+}
+
 Virtqueue& Device::queue(uint16_t index)
 {
     ROTA_ASSERT(index < max_queues && m_queues[index].has_value());

@@ -32,7 +32,9 @@
 //    slot's response area. Each completion is handed to the driver, then its
 //    slot is free again;
 //  - has one deadline wait (wait()): until the driver's condition holds (its
-//    request completed, nothing in flight) or a timeout on the PollClock;
+//    request completed, nothing in flight) or a timeout on the PollClock,
+//    sleeping on the queue's interrupt between looks where the transport has
+//    one (virtio/transport/device_interrupts.h), polling otherwise;
 //  - knows when it failed and why: a broken queue, a timeout, or what the
 //    driver found (fail()). A failed device refuses every later request;
 //  - tears down in order: the device is reset (2.1.1, 4.1.4.3.2) before the
@@ -144,6 +146,8 @@ private:
 
     Unexpected init_failed(const char* step, Error error);
     Expected<PollStep> poll_failed(uint16_t queue);
+    // Where a wait on `queue` sleeps: its interrupt's signal, or null (polled).
+    WakeSignal* interrupt_signal(uint16_t queue) const;
     // Whether the device may hold addresses of memory this object owns.
     bool device_holds_memory() const;
     Expected<void> reset_or_keep_memory();
@@ -199,11 +203,31 @@ Expected<void> Device::wait(
     uint16_t index, uint64_t timeout_ns, Done&& done, OnCompletion&& on_completion)
 {
     TRY(usable());
-    auto waited = poll_until(*m_clock, timeout_ns, [&]() -> Expected<PollStep> {
-        if (done())
-            return PollStep::Done;
-        return poll(index, on_completion);
-    });
+    WakeSignal* signal = interrupt_signal(index);
+    Expected<void> waited = {};
+    if (signal == nullptr) {
+        waited = poll_until(*m_clock, timeout_ns, [&]() -> Expected<PollStep> {
+            if (done())
+                return PollStep::Done;
+            return poll(index, on_completion);
+        });
+    } else {
+        // With interrupts the used ring is read only once the device has
+        // used something (a look before a sleep is not a spin), and between
+        // looks the wait sleeps until the queue's interrupt, with callbacks
+        // on only for the sleep (Virtqueue::sleep_until_used).
+        Virtqueue& q = queue(index);
+        waited = poll_until(
+            *m_clock, timeout_ns,
+            [&]() -> Expected<PollStep> {
+                if (done())
+                    return PollStep::Done;
+                if (!q.has_used())
+                    return PollStep::Idle;
+                return poll(index, on_completion);
+            },
+            [&](uint64_t deadline_ns) { q.sleep_until_used(*signal, deadline_ns); });
+    }
     if (waited.is_error() && waited.error() == Error::Timeout)
         return fail(Error::Timeout, "%u requests unanswered after %lu ms", queue(index).in_flight(),
             timeout_ns / 1'000'000);

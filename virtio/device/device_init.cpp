@@ -129,17 +129,35 @@ Expected<Virtqueue> DeviceInit::setup_queue(
         return failf(queue.error(), "queue %u: no memory for %u entries", index, size);
 
     m_transport.set_queue_size(size);
-    m_transport.set_queue_msix_vector(common_cfg::no_msix_vector);
+    set_queue_vector(index);
     m_transport.set_queue_addresses(
         queue->descriptor_area(), queue->driver_area(), queue->device_area());
     m_transport.enable_queue();
     return queue;
 }
 
+void DeviceInit::set_queue_vector(uint16_t index)
+{
+    // 4.1.5.1.2: the selected queue's MSI-X entry, read back to confirm the
+    // device could map it; NO_VECTOR where interrupts are not MSI-X.
+    DeviceInterrupts* interrupts = m_transport.interrupts();
+    uint16_t vector
+        = interrupts != nullptr ? interrupts->queue_vector(index) : common_cfg::no_msix_vector;
+    m_transport.set_queue_msix_vector(vector);
+    if (vector != common_cfg::no_msix_vector && m_transport.queue_msix_vector() != vector)
+        interrupts->refused(index);
+}
+
 Expected<void> DeviceInit::finish()
 {
     ROTA_ASSERT(m_stage == Stage::FeaturesOk);
-    m_transport.set_config_msix_vector(common_cfg::no_msix_vector);
+    // 4.1.5.1.2: the vector for configuration changes, read back.
+    DeviceInterrupts* interrupts = m_transport.interrupts();
+    uint16_t vector
+        = interrupts != nullptr ? interrupts->config_vector() : common_cfg::no_msix_vector;
+    m_transport.set_config_msix_vector(vector);
+    if (vector != common_cfg::no_msix_vector && m_transport.config_msix_vector() != vector)
+        interrupts->config_refused();
     add_status(status::driver_ok);
     uint8_t now = m_transport.status();
     if ((now & status::device_needs_reset) != 0)

@@ -14,9 +14,14 @@
 //   begin()        1-3  reset (write 0, wait for 0 on a clock), ACKNOWLEDGE, DRIVER
 //   negotiate()    4-6  read the 64 feature bits, accept the driver's subset,
 //                       FEATURES_OK, read it back
-//   setup_queue()  7    per queue: select, size, rings, addresses, enable, doorbell
-//                       (the driver's own configuration reads also belong here)
-//   finish()       8    DRIVER_OK
+//   setup_queue()  7    per queue: select, size, MSI-X vector, rings, addresses,
+//                       enable, doorbell (the driver's own configuration reads
+//                       also belong here)
+//   finish()       8    the configuration-change MSI-X vector, DRIVER_OK
+//
+// The MSI-X vectors come from the transport's DeviceInterrupts, when it has
+// one (virtio/transport/device_interrupts.h); a vector the device does not
+// accept is reported to it, and that queue is polled.
 //
 // Any failure sets FAILED in device_status and returns an error; failure()
 // then says what went wrong, ready for a line like
@@ -68,6 +73,7 @@ private:
 
     __attribute__((format(printf, 3, 4))) Unexpected failf(Error error, const char* format, ...);
     void add_status(uint8_t bits);
+    void set_queue_vector(uint16_t index);
 
     PciTransport& m_transport;
     PollClock& m_clock;

@@ -10,12 +10,18 @@ namespace {
 
 constinit PageDmaAllocator g_dma;
 constinit TscPollClock g_clock;
+constinit bool g_interrupts = true;
 
 } // namespace
 
 DeviceEnvironment kernel_device_environment()
 {
-    return {g_dma, g_clock, klog_sink()};
+    return {g_dma, g_clock, klog_sink(), g_interrupts};
+}
+
+void kernel_devices_use_interrupts(bool interrupts)
+{
+    g_interrupts = interrupts;
 }
 
 } // namespace rota::virtio

@@ -4,6 +4,7 @@
 #include "core/pci/pci.h"
 #include "core/pci/virtio_ids.h"
 #include "virtio/device/kernel_environment.h"
+#include "virtio/transport/virtio_irq.h"
 #include "virtio/transport/virtio_pci_device.h"
 
 namespace rota::gpu {
@@ -24,6 +25,7 @@ GpuDevice* gpu_probe(const GpuProbe& probe)
         return nullptr;
     }
     virtio::DeviceEnvironment env = virtio::kernel_device_environment();
+    virtio::attach_virtio_irq(*fn, pci.value()->transport(), 1, "virtio-gpu", env.interrupts);
     auto device = GpuDevice::create(pci.value()->transport(), env.dma, env.clock, env.sink,
         pci.value()->name(), probe.want_virgl);
     if (device.is_error()) {

@@ -43,14 +43,8 @@ Virtqueue::Virtqueue(
         desc[i] = ShadowDesc {0, 0, 0, uint16_t(i + 1)};
         chain[i] = ChainState {0, 0, 0, 0, 0};
     }
-    // rota polls: ask the device never to interrupt. Without EVENT_IDX that is
-    // the NO_INTERRUPT flag (2.7.7); with it the flag must stay 0 and used_event
-    // is kept one behind the entries we have consumed, which the device's
-    // used.idx cannot reach again before we consume more (at most `size` ahead).
-    if (config.event_idx)
-        store_relaxed(avail_field(m_layout.used_event()), uint16_t(m_last_used - 1));
-    else
-        store_relaxed(avail_field(RingLayout::avail_flags), avail_flag_no_interrupt);
+    // Callbacks start disabled: the owner polls until it chooses to sleep.
+    disable_callbacks();
 }
 
 VirtqDesc* Virtqueue::shared_desc(uint16_t i) const
@@ -236,8 +230,12 @@ Expected<std::optional<Completion>> Virtqueue::consume_one()
     --m_in_flight;
     ++m_last_used;
     ++m_counters.completions;
+    // With EVENT_IDX, used_event follows the consumed entries: one behind
+    // them while callbacks are off (used.idx, at most `size` ahead, cannot
+    // reach it), at the next entry while they are on (2.7.10).
     if (m_config.event_idx)
-        store_relaxed(avail_field(m_layout.used_event()), uint16_t(m_last_used - 1));
+        store_relaxed(avail_field(m_layout.used_event()),
+            uint16_t(m_callbacks_enabled ? m_last_used : m_last_used - 1));
     return std::optional<Completion>(completion);
 }
 
@@ -254,6 +252,87 @@ Expected<Completion> Virtqueue::wait(PollClock& clock, uint64_t timeout_ns)
     if (waited.is_error())
         return make_error(waited.error());
     return completion;
+}
+
+uint16_t Virtqueue::enable_callbacks_prepare(uint16_t count)
+{
+    uint16_t published = uint16_t(m_in_flight - m_unpublished);
+    if (count > published)
+        count = published;
+    if (count == 0)
+        count = 1;
+    m_callback_count = count;
+    m_callbacks_enabled = true;
+    // 2.7.10: notify when used.idx passes used_event, i.e. once the entry at
+    // m_last_used + count - 1 is written. Without EVENT_IDX, the flag (2.7.7).
+    if (m_config.event_idx)
+        store_relaxed(avail_field(m_layout.used_event()), uint16_t(m_last_used + count - 1));
+    else
+        store_relaxed(avail_field(RingLayout::avail_flags), 0);
+    return m_last_used;
+}
+
+bool Virtqueue::has_arrived(uint16_t snapshot)
+{
+    // 2.7.10 / 2.7.7.1: the store above is visible before used.idx is read:
+    // store-then-load, the order only a real fence keeps. The device fences
+    // the other way, so one of the two sides sees the other.
+    full_barrier();
+    uint16_t used_idx = load_acquire(used_field(RingLayout::used_idx));
+    return uint16_t(used_idx - snapshot) >= m_callback_count;
+}
+
+bool Virtqueue::enable_callbacks(uint16_t count)
+{
+    return !has_arrived(enable_callbacks_prepare(count));
+}
+
+void Virtqueue::disable_callbacks()
+{
+    m_callbacks_enabled = false;
+    if (m_config.event_idx)
+        store_relaxed(avail_field(m_layout.used_event()), uint16_t(m_last_used - 1));
+    else
+        store_relaxed(avail_field(RingLayout::avail_flags), avail_flag_no_interrupt);
+}
+
+bool Virtqueue::has_used()
+{
+    return m_last_used != m_seen_used
+        || load_acquire(used_field(RingLayout::used_idx)) != m_last_used;
+}
+
+void Virtqueue::sleep_until_used(WakeSignal& signal, uint64_t deadline_ns, uint16_t count)
+{
+    if (broken() || has_used())
+        return;
+    // Armed before callbacks go on: a notification for what follows cannot
+    // come before the arm, so it cannot be forgotten by it.
+    signal.arm();
+    if (enable_callbacks(count))
+        signal.sleep_until(deadline_ns);
+    disable_callbacks();
+}
+
+Expected<Completion> Virtqueue::wait(PollClock& clock, WakeSignal& signal, uint64_t timeout_ns)
+{
+    uint64_t start = clock.now_ns();
+    for (;;) {
+        if (broken())
+            return make_error(Error::DeviceError);
+        // Poll only what has arrived: a look that finds nothing before a
+        // sleep is not a spin.
+        if (has_used()) {
+            auto result = TRY(poll());
+            if (result.has_value())
+                return *result;
+        }
+        uint64_t now = clock.now_ns();
+        if (now - start >= timeout_ns)
+            return make_error(Error::Timeout);
+        uint64_t deadline = timeout_ns > UINT64_MAX - start ? UINT64_MAX : start + timeout_ns;
+        sleep_until_used(signal, deadline);
+    }
 }
 
 QueueCounters Virtqueue::take_counters()

@@ -8,6 +8,7 @@
 #include "core/lib/addr.h"
 #include "core/lib/expected.h"
 #include "core/mem/dma.h"
+#include "core/sync/wake_signal.h"
 #include "core/time/poll_clock.h"
 #include "virtio/queue/notifier.h"
 #include "virtio/queue/queue_counters.h"
@@ -30,6 +31,16 @@
 // bytes). A violation breaks the queue: from then on every call returns
 // Error::DeviceError (Linux's BAD_RING) and broken_reason() says why; the
 // caller resets the device or falls back.
+//
+// Used buffer notifications ("callbacks", 2.7.7 and 2.7.10) start disabled:
+// a polling owner never hears from the device. An owner that sleeps enables
+// them only for the sleep, with the re-check that closes the race against the
+// device (Linux's virtqueue_enable_cb_prepare / virtqueue_poll):
+// enable_callbacks_prepare() tells the device to notify, one full fence, then
+// has_arrived() looks at used.idx once more. Either that look sees the
+// completion, or the device, which fences between publishing used.idx and
+// reading the driver's flags or used_event (2.7.10, 2.7.7.1), sees callbacks
+// on and interrupts. sleep_until_used() is that sequence around a WakeSignal.
 //
 // Not internally locked: its owner serialises calls. Kick only after the
 // device is DRIVER_OK (3.1.1); adds before that are fine. Destroying it frees
@@ -83,6 +94,42 @@ public:
     // Polls until a completion arrives or `timeout_ns` passes on `clock`
     // (Error::Timeout; the requests stay in flight).
     Expected<Completion> wait(PollClock& clock, uint64_t timeout_ns);
+
+    // Interrupt-driven waiting. The interrupt handler only signals the
+    // WakeSignal; completions are consumed here, in the waiting context, with
+    // callbacks disabled again (disabled while draining).
+    //
+    // Asks the device to notify once `count` more buffers are used (1: the
+    // next one; more, with EVENT_IDX, part-way into a batch: used_event is
+    // set that far ahead, 2.7.10; without EVENT_IDX every buffer notifies).
+    // `count` is clamped to what is in flight. Returns the used index the
+    // count starts from, for has_arrived().
+    uint16_t enable_callbacks_prepare(uint16_t count = 1);
+    // After one full fence, whether the `count` buffers asked for have been
+    // used since `snapshot`. True means: do not sleep, drain.
+    bool has_arrived(uint16_t snapshot);
+    // enable_callbacks_prepare() and has_arrived() together: true when
+    // callbacks are on and nothing has arrived (safe to sleep), false when
+    // the device was quicker (drain first, then try again).
+    bool enable_callbacks(uint16_t count = 1);
+    // The device need not notify. With EVENT_IDX, used_event is left one
+    // behind the consumed entries, where used.idx cannot reach it; without,
+    // the NO_INTERRUPT flag (2.7.7). A hint only: a notification already on
+    // its way still arrives, and is harmless.
+    void disable_callbacks();
+    bool callbacks_enabled() const { return m_callbacks_enabled; }
+    // Without consuming anything and without counting a spin: whether the
+    // device has used a buffer not yet consumed.
+    bool has_used();
+
+    // Sleeps on `signal` until `count` more buffers are used or `deadline_ns`
+    // passes; returns at once if they are there already. Callbacks are on only
+    // during the sleep. The caller then poll()s.
+    void sleep_until_used(WakeSignal& signal, uint64_t deadline_ns, uint16_t count = 1);
+
+    // wait() with the interrupt: sleeps between looks instead of relaxing.
+    // `clock` measures the timeout; Error::Timeout after `timeout_ns`.
+    Expected<Completion> wait(PollClock& clock, WakeSignal& signal, uint64_t timeout_ns);
 
     // Returns the counters and resets them to zero.
     QueueCounters take_counters();
@@ -158,6 +205,8 @@ private:
     uint64_t m_kicks {0}; // kick() calls that published something
     uint16_t m_last_used {0}; // next used ring entry to consume
     uint16_t m_seen_used {0}; // used.idx as last read (entries up to it are checked visible)
+    uint16_t m_callback_count {1}; // buffers the last enable_callbacks_prepare() asked for
+    bool m_callbacks_enabled {false};
     char m_broken_reason[96] {}; // empty while the queue is healthy
     QueueCounters m_counters {};
 };

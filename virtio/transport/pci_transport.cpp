@@ -88,6 +88,11 @@ void PciTransport::set_queue_msix_vector(uint16_t vector)
     m_common->write(common_cfg::queue_msix_vector, vector);
 }
 
+uint16_t PciTransport::queue_msix_vector()
+{
+    return m_common->read(common_cfg::queue_msix_vector);
+}
+
 void PciTransport::enable_queue()
 {
     m_common->write(common_cfg::queue_enable, uint16_t(1));
@@ -96,6 +101,11 @@ void PciTransport::enable_queue()
 void PciTransport::set_config_msix_vector(uint16_t vector)
 {
     m_common->write(common_cfg::config_msix_vector, vector);
+}
+
+uint16_t PciTransport::config_msix_vector()
+{
+    return m_common->read(common_cfg::config_msix_vector);
 }
 
 void PciTransport::notify(const Doorbell& doorbell)

@@ -5,6 +5,7 @@
 #include "core/lib/addr.h"
 #include "virtio/queue/notifier.h"
 #include "virtio/transport/common_config.h"
+#include "virtio/transport/device_interrupts.h"
 #include "virtio/transport/pci_capability.h"
 #include "virtio/transport/register_space.h"
 
@@ -24,6 +25,11 @@ public:
         RegisterSpace* isr, RegisterSpace* device);
 
     const VirtioPciLayout& layout() const { return m_layout; }
+
+    // How the device's notifications reach rota (device_interrupts.h); null
+    // (the default): nowhere, the device is polled.
+    void set_interrupts(DeviceInterrupts* interrupts) { m_interrupts = interrupts; }
+    DeviceInterrupts* interrupts() const { return m_interrupts; }
     RegisterSpace& common() { return *m_common; }
 
     uint8_t status();
@@ -42,9 +48,15 @@ public:
     uint16_t queue_notify_off();
     // queue_desc, queue_driver, queue_device: each low half, then high half.
     void set_queue_addresses(PhysAddr descriptor_area, PhysAddr driver_area, PhysAddr device_area);
+    // 4.1.5.1.2: the MSI-X table entry for the selected queue's used buffer
+    // notifications, or common_cfg::no_msix_vector. The device answers a read
+    // with what it accepted: no_msix_vector when it could not map the entry.
     void set_queue_msix_vector(uint16_t vector);
+    uint16_t queue_msix_vector();
     void enable_queue();
+    // The same for configuration change notifications.
     void set_config_msix_vector(uint16_t vector);
+    uint16_t config_msix_vector();
 
     // 4.1.5.2: the queue's index, written to its notification address.
     void notify(const Doorbell& doorbell) override;
@@ -76,6 +88,7 @@ private:
     RegisterSpace* m_notify;
     RegisterSpace* m_isr;
     RegisterSpace* m_device;
+    DeviceInterrupts* m_interrupts {nullptr};
 };
 
 } // namespace rota::virtio
