@@ -33,6 +33,7 @@ set(ROTA_PURE_SOURCES
     gfx/roulette/layout.cpp
     gfx/roulette/roulette_scene.cpp
     gfx/roulette/wheel.cpp
+    gfx/roulette/wheel_build.cpp
     gfx/canvas/pixel_format.cpp
     gfx/test_scene.cpp
     gfx/canvas/canvas_disc.cpp
@@ -94,6 +95,7 @@ set(ROTA_KERNEL_SOURCES
     core/acpi/acpi_dump.cpp
     core/acpi/identity_memory.cpp
     core/cpu/exception.cpp
+    core/cpu/fpu.cpp
     core/cpu/gdt.cpp
     core/cpu/idt.cpp
     core/cpu/interrupts.cpp

@@ -1,381 +1,53 @@
 #!/usr/bin/env python3
-"""The frame-rate benchmark: boots rota over a matrix of machines and tabulates its
-`[summary]` lines (docs/serial.md, docs/benchmarks.md).
+"""The benchmark: boots rota over a matrix of machines on the steady wheel, every
+configuration interleaved with the ones it is compared with, several rounds, and
+prints one table of medians and spreads and one of ratios (issue 14;
+docs/benchmarks.md says how to read it).
 
-    python3 image/bench.py [--build build] [--frames 600] [--quick] [--only PATTERN]
-                           [--out BUILD/bench] [--present-path] [--list]
-    python3 image/bench.py --help      every option, with examples
+    python3 image/bench.py [--build build] [--baseline DIR] [--repeat 3] [--quick]
+                           [--modes 1280x800,...] [--displays virtio-gpu,gop]
+                           [--only PATTERN] [--list] [--out BUILD/bench]
 
-It builds nothing: build first (`cmake -S . -B build && cmake --build build -j2`, or
-`image/run` once). Every run boots BUILD/esp.img headless with `fps=0 frames=N
-gate=off seed=1` and no journal disk, one QEMU at a time, under a hard timeout; QEMU
-is killed on every path (image/qemu.py). The matrix is
+It builds nothing: build first (`cmake -S . -B build && cmake --build build -j2`).
+Every run boots BUILD/esp.img headless with `spin=steady fps=0 frames=N gate=off
+seed=1 perframe=off journal=off cpus=C mode=WxH` (the wheel turns at a constant speed
+and never lands, so every frame costs the same), one QEMU at a time, under a hard
+timeout. The matrix, per display (virtio-gpu: -device virtio-gpu-pci; gop: -vga std)
+and size (1280x800, 1920x1080, 3840x2160):
 
-    display  virtio-gpu (-device virtio-gpu-pci) and gop (-vga std)
-    cpus     1, 2, 4     (the cfg key cpus=N and QEMU's -smp N)
-    perframe on, off     (the per-frame [VIRTIO PERF] line)
-    present  damage, full (full = debug=full-present: the whole screen every frame)
+    c1-damage, c2-damage   1 and 2 CPUs, presenting the damage: the render speed-up
+    c2-full                debug=full-present, the whole screen every frame
+    c2-ceiling             debug=present-only, the device's own limit
+    @base                  c1 and c2 of the --baseline build: render ns per pixel
 
-named like `virtio-gpu-c2-pfoff-damage`; `--only` keeps the runs whose name matches a
-shell pattern (repeatable), `--list` prints the names. Then one more run with
-`debug=frame-times` (default virtio-gpu-c2-pfoff-damage, `--plot NAME`, `--plot none`)
-is plotted to frametimes.png. `--present-path` runs the display issue's comparison
-instead: virtio-gpu, 2 CPUs, perframe on, damage vs full, for the roulette and for
-the display test scene (debug=test-scene), with completions per frame from the
-`[VIRTIO PERF]` lines. `--debug FLAGS` and `--cfg KEY=VALUE` add to every run's
-configuration (e.g. `--present-path --debug gpu-copy`).
+plus virtio-gpu with 2 CPUs at fps=60 (the paced targets). --linux adds the anchor:
+Debian's kernel on the same machine beside rota (image/bench_linux.py). A round runs every
+configuration once, members of a comparison next to each other, and the next round
+runs them in reverse order; each ratio is taken within a round, then the median and
+range over rounds are shown. Per run the table also shows the QEMU process's host CPU
+use over the frame loop (cores) and the CPU the rest of the host used meanwhile: only
+ratios from one sitting on a quiet host mean much.
 
-Out dir: bench.txt/.csv/.md (or present-path.*), frametimes.png, logs/NAME.serial.log
-for every run and logs/NAME.failure.txt (reason and serial tail) for a failed one.
-docs/benchmarks.md describes the matrix and what the figures mean. The plot needs
-Debian's python3-matplotlib (image/plot.py).
+Out dir: bench.txt (the tables), bench.md, bench.csv (every run of every round), and
+logs/NAME.rN.serial.log for every run, logs/NAME.rN.failure.txt for a failed one.
 """
 import argparse
-import csv
-import dataclasses
 import datetime
-import fnmatch
 import os
 import re
-import resource
 import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench_linux  # noqa: E402
+import bench_matrix  # noqa: E402
+import bench_measure  # noqa: E402
+import bench_report  # noqa: E402
 import plot  # noqa: E402
 import qemu  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-QEMU_DISPLAY = {"virtio-gpu": "virtio-gpu", "gop": "std"}
-EXPECTED_BACKEND = {"virtio-gpu": "virtio-gpu", "gop": "gop"}
-
-
-@dataclasses.dataclass(frozen=True)
-class Run:
-    display: str  # "virtio-gpu" or "gop"
-    cpus: int
-    perframe: bool
-    present: str  # "damage" or "full"
-    scene: str = "roulette"  # or "test": the display test scene (debug=test-scene)
-    frame_times: bool = False
-
-    @property
-    def name(self):
-        name = f"{self.display}-c{self.cpus}-pf{'on' if self.perframe else 'off'}-{self.present}"
-        if self.scene != "roulette":
-            name += f"-{self.scene}"
-        return name + ("-frametimes" if self.frame_times else "")
-
-    def cfg(self, frames, extra_debug=(), extra_cfg=()):
-        debug = list(extra_debug)
-        if self.present == "full":
-            debug.append("full-present")
-        if self.scene == "test":
-            debug.append("test-scene")
-        if self.frame_times:
-            debug.append("frame-times")
-        lines = [
-            "fps=0",
-            f"frames={frames}",
-            "gate=off",
-            "seed=1",
-            f"perframe={'on' if self.perframe else 'off'}",
-            f"cpus={self.cpus}",
-        ]
-        return lines + list(extra_cfg) + ([f"debug={','.join(debug)}"] if debug else [])
-
-
-def parse_run_name(name):
-    m = re.fullmatch(r"(virtio-gpu|gop)-c(\d+)-pf(on|off)-(damage|full)(?:-(test))?", name)
-    if not m:
-        raise ValueError(f"not a run name: {name!r} (like virtio-gpu-c2-pfoff-damage)")
-    return Run(
-        m.group(1), int(m.group(2)), m.group(3) == "on", m.group(4), m.group(5) or "roulette"
-    )
-
-
-def full_matrix():
-    return [
-        Run(d, c, pf, pr)
-        for d in ("virtio-gpu", "gop")
-        for c in (1, 2, 4)
-        for pf in (True, False)
-        for pr in ("damage", "full")
-    ]
-
-
-def quick_matrix():
-    return [Run(d, 2, True, pr) for d in ("virtio-gpu", "gop") for pr in ("damage", "full")]
-
-
-def present_path_matrix():
-    return [
-        Run("virtio-gpu", 2, True, pr, scene)
-        for scene in ("roulette", "test")
-        for pr in ("damage", "full")
-    ]
-
-
-# --- one run --------------------------------------------------------------------
-
-_KV = re.compile(r"(\w+)=(\S+)")
-
-
-def parse_log(text):
-    """What a run's serial log says: the [summary] fields and a few facts around them."""
-    facts = {}
-    summary = re.search(r"^\[summary\] (.*)$", text, re.M)
-    if summary:
-        facts.update(_KV.findall(summary.group(1)))
-    video = re.search(r"^\[video\] backend=(\S+) mode=(\S+)(.*)$", text, re.M)
-    if video:
-        facts["mode"] = video.group(2)
-        buffering = re.search(r"buffering=(\S+)", video.group(3))
-        if buffering:
-            facts["buffering"] = buffering.group(1)
-    smp = re.search(r"^\[smp\] online=(\S+)", text, re.M)
-    if smp:
-        facts["online"] = smp.group(1)
-    if summary:
-        facts["scene"] = "roulette" if re.search(r"^\[roulette\]", text, re.M) else "test scene"
-    perf = re.findall(
-        r"^\[VIRTIO PERF\] fences=(\d+) spins=(\d+) completions=(\d+) notifies=(\d+)", text, re.M
-    )
-    if perf:
-        facts["perf_lines"] = len(perf)
-        facts["completions_per_frame"] = f"{sum(int(p[2]) for p in perf) / len(perf):.2f}"
-        facts["fences_max"] = max(int(p[0]) for p in perf)
-    panic = re.search(r"^\[panic\].*$", text, re.M)
-    if panic:
-        facts["panic"] = panic.group(0)
-    return facts
-
-
-def host_busy_seconds():
-    """CPU seconds every process on the host has used since boot (/proc/stat)."""
-    with open("/proc/stat") as f:
-        fields = [int(v) for v in f.readline().split()[1:]]
-    idle = fields[3] + fields[4]  # idle, iowait
-    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
-
-
-def own_cpu_seconds():
-    """CPU seconds used by this process and its waited-for children (QEMU, mcopy)."""
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
-
-
-def execute(run, args, logs):
-    """Boots one run; returns a dict of its figures with "status" ok or a failure text."""
-    log_path = os.path.join(logs, f"{run.name}.serial.log")
-    cfg = run.cfg(args.frames, args.debug, args.cfg)
-    options = qemu.Options(
-        image=os.path.join(args.build, "esp.img"),
-        display=QEMU_DISPLAY[run.display],
-        smp=run.cpus,
-        machine="q35",
-        cfg=cfg,
-        serial=log_path,
-        timeout=args.timeout,
-    )
-    busy, own = host_busy_seconds(), own_cpu_seconds()
-    started = time.monotonic()
-    error, summary = None, False
-    notes = []
-    with qemu.Machine(options) as m:
-        try:
-            m.start(connect_qmp=False)
-            m.wait_for_line(r"^\[summary\] |^\[panic\]", timeout=args.timeout)
-            summary = any(line.startswith("[summary] ") for line in m.lines)
-            if not summary:
-                time.sleep(1)  # let the rest of the panic report arrive
-                error = "kernel panicked"
-            else:
-                m.wait_exit(20)
-        except qemu.Timeout:
-            if summary:  # the figures are in; only the power-off did not come
-                notes.append("no-power-off!")
-            else:
-                error = f"no [summary] line within {args.timeout:g}s"
-        except qemu.Exited:
-            error = f"QEMU exited (status {m.proc.returncode}) without a [summary] line"
-        except qemu.MachineError as e:
-            error = str(e).splitlines()[0]
-        text = m.serial_text() if os.path.exists(log_path) else ""
-    wall = time.monotonic() - started
-    # What the rest of the host ran meanwhile, in CPUs: it competes with QEMU's threads.
-    others = max(0.0, (host_busy_seconds() - busy) - (own_cpu_seconds() - own)) / wall
-
-    row = {
-        "run": run.name,
-        "display": run.display,
-        "cpus": run.cpus,
-        "perframe": "on" if run.perframe else "off",
-        "present": run.present,
-        "scene": "test scene" if run.scene == "test" else run.scene,
-        "wall_s": f"{wall:.0f}",
-        "host_other_cpus": f"{others:.2f}",
-    }
-    facts = parse_log(text)
-    row.update(facts)
-    if "frames" not in facts:
-        error = error or "no [summary] line"
-    if error:
-        if "panic" in facts:
-            error += f" ({facts['panic']})"
-        fail_path = os.path.join(logs, f"{run.name}.failure.txt")
-        tail = "\n".join(text.splitlines()[-60:])
-        with open(fail_path, "w") as f:
-            f.write(
-                f"{run.name}: {error}\ncfg: {' '.join(cfg)}\n"
-                f"qemu: {' '.join(getattr(m, 'args', []))}\n--- serial (last 60 lines) ---\n"
-                f"{tail}\n"
-            )
-        shown = os.path.relpath(fail_path)
-        row["status"] = f"FAILED: {error} (see {fail_path if shown.startswith('..') else shown})"
-        return row, text
-    if facts.get("backend") != EXPECTED_BACKEND[run.display]:
-        notes.append(f"backend={facts.get('backend')}!")
-    if facts.get("cpus") != str(run.cpus):
-        notes.append(f"cpus={facts.get('cpus')}!")
-    if facts.get("frames") != str(args.frames):
-        notes.append(f"frames={facts.get('frames')}!")
-    if others > 0.3:
-        notes.append(f"host-busy={others:.1f}")
-    if facts.get("log_dropped", "0") != "0":
-        notes.append(f"dropped={facts['log_dropped']}")
-    row["status"] = "ok"
-    row["note"] = " ".join(notes)
-    return row, text
-
-
-# --- the table ------------------------------------------------------------------
-
-MAIN_COLUMNS = [
-    ("display", "display"),
-    ("cpus", "cpus"),
-    ("perframe", "perframe"),
-    ("present", "present"),
-    ("fps", "fps"),
-    ("p50 ms", "p50_ms"),
-    ("p99 ms", "p99_ms"),
-    ("render ms", "render_ms"),
-    ("present ms", "present_ms"),
-    ("fences/frame", "fences_per_frame"),
-    ("spins/frame", "spins_per_frame"),
-    ("notifies/frame", "notifies_per_frame"),
-    ("note", "note"),
-]
-PRESENT_PATH_COLUMNS = [
-    ("scene", "scene"),
-    ("buffering", "buffering"),
-    ("present", "present"),
-    ("fps", "fps"),
-    ("p50 ms", "p50_ms"),
-    ("p99 ms", "p99_ms"),
-    ("render ms", "render_ms"),
-    ("present ms", "present_ms"),
-    ("fences/frame", "fences_per_frame"),
-    ("spins/frame", "spins_per_frame"),
-    ("completions/frame", "completions_per_frame"),
-    ("notifies/frame", "notifies_per_frame"),
-    ("note", "note"),
-]
-_TEXT_KEYS = {"display", "perframe", "present", "scene", "buffering", "note"}
-
-
-def leading(columns):
-    """How many columns name the run (display, cpus, ...) before the first figure."""
-    return next(i for i, (_, key) in enumerate(columns) if key not in _TEXT_KEYS | {"cpus"})
-
-
-def cells(rows, columns):
-    """The table's cells; a failed row has its failure where the figures would be."""
-    lead = leading(columns)
-    out = []
-    for row in rows:
-        if row["status"] != "ok":
-            names = [str(row.get(key, "")) for _, key in columns[:lead]]
-            out.append(names + [row["status"]] + [""] * (len(columns) - lead - 1))
-        else:
-            out.append([str(row.get(key, "-")) for _, key in columns])
-    return out
-
-
-def text_table(rows, columns):
-    header = [h for h, _ in columns]
-    body = cells(rows, columns)
-    lead = leading(columns)
-    # A failure message spans the figure columns: it does not set their widths.
-    widths = [
-        max(
-            [len(header[i])]
-            + [len(r[i]) for r, row in zip(body, rows) if row["status"] == "ok" or i < lead]
-        )
-        for i in range(len(columns))
-    ]
-
-    def line(values, ok=True):
-        parts = []
-        for i, (v, (_, key)) in enumerate(zip(values, columns)):
-            if not ok and i == lead:
-                parts.append(v)
-                break
-            parts.append(v.ljust(widths[i]) if key in _TEXT_KEYS else v.rjust(widths[i]))
-        return "  ".join(parts).rstrip()
-
-    lines = [line(header), "  ".join("-" * w for w in widths)]
-    lines += [line(values, row["status"] == "ok") for values, row in zip(body, rows)]
-    return "\n".join(lines)
-
-
-def markdown_table(rows, columns):
-    header = [h for h, _ in columns]
-    align = [":--" if key in _TEXT_KEYS else "--:" for _, key in columns]
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(align) + "|"]
-    lines += [
-        "| " + " | ".join(c.replace("|", "\\|") for c in values) + " |"
-        for values in cells(rows, columns)
-    ]
-    return "\n".join(lines)
-
-
-def write_csv(path, rows):
-    keys = [
-        "run",
-        "status",
-        "display",
-        "cpus",
-        "perframe",
-        "present",
-        "scene",
-        "backend",
-        "mode",
-        "buffering",
-        "online",
-        "frames",
-        "fps",
-        "p50_ms",
-        "p99_ms",
-        "render_ms",
-        "present_ms",
-        "fences_per_frame",
-        "spins_per_frame",
-        "notifies_per_frame",
-        "completions_per_frame",
-        "fences_max",
-        "log_dropped",
-        "note",
-        "wall_s",
-        "host_other_cpus",
-    ]
-    with open(path, "w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=keys, extrasaction="ignore")
-        w.writeheader()
-        for row in rows:
-            w.writerow(row)
 
 
 def source_dir(build):
@@ -390,9 +62,9 @@ def source_dir(build):
     return ROOT
 
 
-def provenance(args):
-    """Where the image came from, taken before the runs (the tree may move meanwhile)."""
-    source = source_dir(args.build)
+def provenance(build):
+    """Where an image came from, taken before the runs (the tree may move meanwhile)."""
+    source = source_dir(build)
 
     def run(cmd):
         try:
@@ -405,26 +77,24 @@ def provenance(args):
     commit = run(["git", "rev-parse", "--short", "HEAD"]) or "?"
     if run(["git", "status", "--porcelain", "--untracked-files=no"]):
         commit += "+changes"
-    built = datetime.datetime.fromtimestamp(os.path.getmtime(os.path.join(args.build, "esp.img")))
-    qemu_version = (run([qemu.QEMU, "--version"]).splitlines() or ["?"])[0]
-    qemu_version = re.sub(r"^QEMU emulator version (\S+).*", r"QEMU \1", qemu_version)
-    return (
-        f"rota {commit} (image built {built:%Y-%m-%d %H:%M}), {qemu_version} TCG, "
-        f"host {os.cpu_count()} cores"
-    )
+    built = datetime.datetime.fromtimestamp(os.path.getmtime(os.path.join(build, "esp.img")))
+    return f"rota {commit} (image built {built:%Y-%m-%d %H:%M})"
 
 
-def context(args, rows, origin):
-    """One paragraph saying what was measured where."""
-    scenes = sorted({row.get("scene") for row in rows if row.get("scene")})
-    modes = sorted({row.get("mode") for row in rows if row.get("mode")})
-    others = [float(row["host_other_cpus"]) for row in rows]
-    extra = " ".join(args.cfg + ([f"debug+={','.join(args.debug)}"] if args.debug else []))
-    return (
-        f"{origin} (other work on it during the runs: {min(others):.1f}-{max(others):.1f} "
-        f"CPUs); fps=0 frames={args.frames} seed=1 gate=off{' ' + extra if extra else ''}, "
-        f"mode {'/'.join(modes) or '?'}, scene: {'/'.join(scenes) or '?'}."
-    )
+def qemu_version():
+    try:
+        out = subprocess.run([qemu.QEMU, "--version"], capture_output=True, text=True).stdout
+    except OSError:
+        return "QEMU ?"
+    return re.sub(r"^QEMU emulator version (\S+).*", r"QEMU \1", (out.splitlines() or ["?"])[0])
+
+
+def build_dir(path):
+    """A build directory holding esp.img: `path` itself or `path`/build."""
+    for candidate in (path, os.path.join(path, "build")):
+        if os.path.exists(os.path.join(candidate, "esp.img")):
+            return candidate
+    return None
 
 
 # --- main -----------------------------------------------------------------------
@@ -432,18 +102,21 @@ def context(args, rows, origin):
 
 EXAMPLES = """\
 examples:
-  python3 image/bench.py                      the whole matrix: 24 runs of 600 frames
-  python3 image/bench.py --quick              4 runs of 300 frames (2 CPUs, perframe on)
-  python3 image/bench.py --list               the run names, without running them
-  python3 image/bench.py --only 'gop-*' --only 'virtio-gpu-c4-*'   a part of the matrix
-  python3 image/bench.py --present-path       damage vs full screen on virtio-gpu
-  python3 image/bench.py --present-path --debug gpu-copy   the same with copy buffering
-  python3 image/bench.py --cfg mode=1024x768 --frames 300  another mode, shorter runs
-  python3 image/bench.py --plot gop-c1-pfoff-damage        plot that run's frame times
-  python3 image/bench.py --plot none --out /tmp/bench      no plot, results elsewhere
+  python3 image/bench.py                      the whole matrix, 3 rounds
+  python3 image/bench.py --baseline /tmp/base this build against another, in one sitting
+  python3 image/bench.py --quick              virtio-gpu at 1280x800 only
+  python3 image/bench.py --list               the runs and comparisons, without running them
+  python3 image/bench.py --modes 1920x1080 --displays gop   a part of the matrix
+  python3 image/bench.py --only 'virtio-gpu-1280x800-c[12]-damage'   two runs and their ratio
+  python3 image/bench.py --repeat 5 --out /tmp/bench        more rounds, results elsewhere
+  python3 image/bench.py --quick --plot virtio-gpu-1280x800-c2-damage   plot its frame times
+  python3 image/bench.py --quick --linux      and Linux on the same machine beside rota
+  python3 image/bench.py --linux --only none  only rota and Linux side by side
 
 Build first (bench.py builds nothing): cmake --preset default && cmake --build --preset default
-Results: BUILD/bench/bench.txt, .csv, .md, frametimes.png and logs/ (docs/benchmarks.md).
+A baseline: git worktree add /tmp/base COMMIT && cmake -S /tmp/base -B /tmp/base/build &&
+  cmake --build /tmp/base/build -j2 --target rota_images
+Results: BUILD/bench/bench.txt, .csv, .md and logs/ (docs/benchmarks.md).
 """
 
 
@@ -469,49 +142,47 @@ def time_left(walls, remaining, timeout):
     return f"about {duration(sum(walls) / len(walls) * remaining)} left"
 
 
-def main(argv=None):
+def parse_args(argv):
     p = Parser(
         prog="image/bench.py",
-        description="Boot rota over a matrix of machines and tabulate "
-        "its [summary] lines (builds nothing: build first).",
+        description="Boot rota over a matrix of machines on the steady wheel, interleaved "
+        "and repeated, and print medians, spreads and ratios (builds nothing: build first).",
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    p.add_argument("--build", default=os.path.join(ROOT, "build"), help="build directory")
     p.add_argument(
-        "--build",
-        default=os.path.join(ROOT, "build"),
-        help="build directory holding esp.img (default: build)",
+        "--baseline",
+        metavar="DIR",
+        help="another build (its build directory or source tree) to compare this one with",
     )
-    p.add_argument("--frames", type=int, help="frames per run (default 600; 300 with --quick)")
+    p.add_argument("--repeat", type=int, default=3, help="rounds (default 3)")
     p.add_argument(
-        "--quick",
-        action="store_true",
-        help="a smaller matrix: virtio-gpu and gop, 2 CPUs, perframe on, " "damage and full",
+        "--quick", action="store_true", help="virtio-gpu at 1280x800 only, no paced rows"
     )
-    p.add_argument(
-        "--present-path",
-        action="store_true",
-        help="virtio-gpu, 2 CPUs, perframe on: damage vs full, roulette and test scene",
-    )
+    p.add_argument("--modes", help="comma-separated sizes (default 1280x800,1920x1080,3840x2160)")
+    p.add_argument("--displays", help="comma-separated: virtio-gpu, gop (default both)")
     p.add_argument(
         "--only",
         action="append",
         default=[],
         metavar="PATTERN",
-        help="keep runs whose name matches this shell pattern (repeatable)",
+        help="keep runs (and comparisons of two runs) whose name matches (repeatable)",
     )
+    p.add_argument(
+        "--linux",
+        action="store_true",
+        help="also boot Debian's kernel on the same machine and put it beside rota "
+        "(present path, block reads; needs image/deps.sh --linux)",
+    )
+    p.add_argument("--frames", type=int, help="frames per run (default: by size, see --list)")
     p.add_argument(
         "--plot",
-        default="virtio-gpu-c2-pfoff-damage",
-        metavar="NAME",
-        help="the run plotted with debug=frame-times, or 'none'",
+        default="none",
+        metavar="RUN",
+        help="one more run of this name with debug=frame-times, plotted to frametimes.png",
     )
-    p.add_argument(
-        "--debug",
-        default="",
-        metavar="FLAGS",
-        help="more debug= flags for every run, comma-separated (e.g. gpu-copy)",
-    )
+    p.add_argument("--debug", default="", metavar="FLAGS", help="more debug= flags for every run")
     p.add_argument(
         "--cfg",
         action="append",
@@ -520,114 +191,161 @@ def main(argv=None):
         help="another rota.cfg line for every run (repeatable; not debug=)",
     )
     p.add_argument("--out", help="output directory (default: BUILD/bench)")
-    p.add_argument(
-        "--timeout",
-        type=float,
-        help="hard limit per QEMU run, seconds (default 90 + 0.5 per frame)",
-    )
-    p.add_argument("--list", action="store_true", help="print the selected run names and exit")
+    p.add_argument("--timeout", type=float, help="hard limit per QEMU run, seconds")
+    p.add_argument("--list", action="store_true", help="print the runs and comparisons and exit")
     args = p.parse_args(argv)
-    args.frames = args.frames or (300 if args.quick else 600)
-    args.timeout = args.timeout or 90 + 0.5 * args.frames
     args.out = args.out or os.path.join(args.build, "bench")
     args.debug = [flag for flag in args.debug.split(",") if flag]
     if any(not re.fullmatch(r"\w+=\S+", line) or line.startswith("debug=") for line in args.cfg):
         p.error("--cfg takes KEY=VALUE lines other than debug= (use --debug)")
+    if args.repeat < 1:
+        p.error("--repeat must be at least 1")
+    args.displays = args.displays.split(",") if args.displays else list(bench_matrix.DISPLAYS)
+    args.modes = args.modes.split(",") if args.modes else list(bench_matrix.MODES)
+    if args.quick:
+        args.displays, args.modes = ["virtio-gpu"], ["1280x800"]
+    for d in args.displays:
+        if d not in bench_matrix.DISPLAYS:
+            p.error(f"unknown display {d!r} (virtio-gpu, gop)")
+    for m in args.modes:
+        if not re.fullmatch(r"\d+x\d+", m):
+            p.error(f"a mode is WxH, not {m!r}")
+    return p, args
 
-    runs = (
-        present_path_matrix()
-        if args.present_path
-        else quick_matrix()
-        if args.quick
-        else full_matrix()
-    )
-    if args.only:
-        runs = [r for r in runs if any(fnmatch.fnmatchcase(r.name, pat) for pat in args.only)]
-    plot_run = None
-    if args.plot != "none" and not args.present_path:
-        try:
-            plot_run = dataclasses.replace(parse_run_name(args.plot), frame_times=True)
-        except ValueError as e:
-            p.error(str(e))
-    if args.list:
-        print("\n".join(r.name for r in runs + ([plot_run] if plot_run else [])))
-        return 0
-    if not runs and not plot_run:
-        p.error("no run left after --only")
+
+def main(argv=None):
+    p, args = parse_args(argv)
     image = os.path.join(args.build, "esp.img")
     if not os.path.exists(image):
         p.error(
             f"{image} is missing: build first (cmake -S . -B {args.build} && "
-            f"cmake --build {args.build} -j2, or image/run once)"
+            f"cmake --build {args.build} -j2)"
         )
+    images = {"this": image}
+    if args.baseline:
+        base = build_dir(args.baseline)
+        if base is None:
+            p.error(f"no esp.img in {args.baseline} or {args.baseline}/build")
+        images["base"] = os.path.join(base, "esp.img")
+
+    comparisons, extra = bench_matrix.plan(
+        args.displays, args.modes, bool(args.baseline), paced=not args.quick
+    )
+    comparisons, extra = bench_matrix.select(comparisons, extra, args.only)
+    runs = bench_matrix.runs_of(comparisons, extra)
+    plot_run = None
+    if args.plot != "none":
+        plot_run = next((r for r in runs if r.name == args.plot), None)
+        if plot_run is None:
+            p.error(f"--plot {args.plot}: not a run of this matrix (see --list)")
+    if args.list:
+        for run in runs:
+            print(f"{run.name}  frames={run.frames(args.frames)}")
+        for c in comparisons:
+            print(f"compare {c.name} on {c.metric}")
+        return 0
+    if not runs and not args.linux:
+        p.error("no run left after --only")
 
     logs = os.path.join(args.out, "logs")
     os.makedirs(logs, exist_ok=True)
-    load = os.getloadavg()[0]
-    if load > 1.0:
-        print(
-            f"bench: host load is {load:.1f}: other work on this host skews the figures",
-            file=sys.stderr,
-        )
+    origin = f"{provenance(args.build)}"
+    if args.baseline:
+        origin += f" against baseline {provenance(build_dir(args.baseline))}"
+    origin += f", {qemu_version()} TCG, host {os.cpu_count()} cores"
+    load_before = os.getloadavg()[0]
+    total = len(runs) * args.repeat
     print(
-        f"bench: {len(runs)} runs of {args.frames} frames from {image}, "
-        f"timeout {args.timeout:.0f}s each",
+        f"bench: {len(runs)} runs x {args.repeat} rounds = {total} boots; host load "
+        f"{load_before:.1f}",
         file=sys.stderr,
     )
 
-    origin = provenance(args)
-    rows, walls = [], []
-    total = len(runs) + (1 if plot_run else 0)
-    for i, run in enumerate(runs, 1):
-        left = time_left(walls, total - i + 1, args.timeout)
-        print(
-            f"bench: [{i}/{total}] {run.name} ({left}) ...",
-            end=" ",
-            file=sys.stderr,
-            flush=True,
-        )
-        started = time.monotonic()
-        row, _ = execute(run, args, logs)
-        walls.append(time.monotonic() - started)
-        rows.append(row)
-        print(
-            f"{row['status'] if row['status'] != 'ok' else row.get('fps') + ' fps'} "
-            f"({row['wall_s']}s)",
-            file=sys.stderr,
-        )
+    rows, rows_by_run, walls, done = [], {}, [], 0
+    for round_index in range(args.repeat):
+        order = runs if round_index % 2 == 0 else list(reversed(runs))
+        for run in order:
+            done += 1
+            left = time_left(walls, total - done + 1, args.timeout or 160)
+            print(
+                f"bench: [{done}/{total}] round {round_index + 1} {run.name} ({left}) ...",
+                end=" ",
+                file=sys.stderr,
+                flush=True,
+            )
+            started = time.monotonic()
+            row = bench_measure.execute(run, images[run.build], args, logs, round_index)
+            walls.append(time.monotonic() - started)
+            rows.append(row)
+            rows_by_run.setdefault(run, []).append(row)
+            figures = (
+                f"{row.get('fps')} fps render {row.get('render_ms')} ms "
+                f"QEMU {row.get('host_cpu', '?')} other {row.get('host_other', '?')}"
+            )
+            print(
+                f"{figures if row['status'] == 'ok' else row['status']} ({row['wall_s']}s)",
+                file=sys.stderr,
+            )
 
-    stem = "present-path" if args.present_path else "bench"
-    columns = PRESENT_PATH_COLUMNS if args.present_path else MAIN_COLUMNS
+    anchor = None
+    if args.linux:
+        try:
+            anchor = bench_linux.run(
+                image,
+                args.modes,
+                args.repeat,
+                args.out,
+                progress=lambda line: print(line, file=sys.stderr, flush=True),
+            )
+        except bench_linux.AnchorError as e:
+            print(f"bench: the Linux anchor cannot run: {e}", file=sys.stderr)
+            anchor = []
+
+    others = bench_report.values(rows, "host_other")
+    note = (
+        f"{origin}. {args.repeat} rounds; other work on the host during the frame loops: "
+        f"{min(others, default=0):.1f}-{max(others, default=0):.1f} CPUs (load average "
+        f"{load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end). Figures are "
+        "medians over the rounds, +-half their range; ratios are taken within each round."
+    )
+    run_header, run_body = bench_report.run_table(runs, rows_by_run)
+    cmp_header, cmp_body = bench_report.comparison_table(comparisons, rows_by_run)
+    text = (
+        f"{note}\n\n{bench_report.text_table(run_header, run_body)}\n\n"
+        f"{bench_report.text_table(cmp_header, cmp_body)}\n"
+    )
+    markdown = (
+        f"{note}\n\n{bench_report.markdown_table(run_header, run_body)}\n\n"
+        f"{bench_report.markdown_table(cmp_header, cmp_body)}\n"
+    )
     failed = sum(row["status"] != "ok" for row in rows)
-    if rows:
-        note = context(args, rows, origin)
-        table = text_table(rows, columns)
-        print(note)
-        print(table)
-        with open(os.path.join(args.out, f"{stem}.txt"), "w") as f:
-            f.write(f"{note}\n\n{table}\n")
-        with open(os.path.join(args.out, f"{stem}.md"), "w") as f:
-            f.write(f"{note}\n\n{markdown_table(rows, columns)}\n")
-        write_csv(os.path.join(args.out, f"{stem}.csv"), rows)
+    if anchor is not None:
+        header, body, errors = bench_linux.table(anchor, args.modes)
+        title = "rota and Linux on the same machine (virtio-gpu, 2 CPUs, the same disk):"
+        text += f"\n{title}\n{bench_report.text_table(header, body)}\n"
+        markdown += f"\n{title}\n\n{bench_report.markdown_table(header, body)}\n"
+        for error in errors:
+            text += f"FAILED: {error}\n"
+            markdown += f"\nFAILED: {error}\n"
+        failed += len(errors) + (0 if anchor else 1)
+    print(text)
+    with open(os.path.join(args.out, "bench.txt"), "w") as f:
+        f.write(text)
+    with open(os.path.join(args.out, "bench.md"), "w") as f:
+        f.write(markdown)
+    bench_report.write_csv(os.path.join(args.out, "bench.csv"), rows)
 
     if plot_run:
-        left = time_left(walls, 1, args.timeout)
-        print(
-            f"bench: [{total}/{total}] plot run {plot_run.name} ({left}) ...",
-            end=" ",
-            file=sys.stderr,
-            flush=True,
-        )
-        row, text = execute(plot_run, args, logs)
+        print(f"bench: plot run {plot_run.name} ...", end=" ", file=sys.stderr, flush=True)
+        args.debug = args.debug + ["frame-times"]
+        row = bench_measure.execute(plot_run, images[plot_run.build], args, logs, args.repeat)
         png = os.path.join(args.out, "frametimes.png")
         if row["status"] == "ok":
-            title = (
-                f"{plot_run.display} {plot_run.cpus} cpu{'s' if plot_run.cpus > 1 else ''}"
-                f" perframe {'on' if plot_run.perframe else 'off'} {plot_run.present}"
-                f"  {row.get('scene', '')}  {row.get('fps')} fps"
-            )
+            log = os.path.join(logs, f"{plot_run.name}.r{args.repeat + 1}.serial.log")
+            with open(log, errors="replace") as f:
+                serial = f.read()
             try:
-                count = plot.write_plot(text, png, title)
+                count = plot.write_plot(serial, png, f"{plot_run.name}  {row.get('fps')} fps")
                 print(f"{count} frames -> {png}", file=sys.stderr)
             except ValueError as e:
                 print(f"FAILED: {e}", file=sys.stderr)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# deps.sh [--gui]
-# Installs the Debian packages that building, imaging and testing rota need.
+# deps.sh [--gui] [--linux]
+# Installs the Debian packages that building, imaging and testing rota need;
+# --linux adds what the benchmark's Linux anchor boots (image/bench_linux.py).
 # Quiet and quick when everything is already there; apt-get update runs only when
 # something is missing, so a warm machine never touches the network.
 set -euo pipefail
@@ -19,6 +20,14 @@ packages=(
     qemu-system-gui libegl1 libegl-mesa0  # virtio-gpu-gl-pci with egl-headless (virgl, llvmpipe)
     python3-pil                      # the VNC screen capture writes PNGs with Pillow
 )
+if [[ " $* " == *" --linux "* ]]; then
+    packages+=(
+        linux-image-amd64            # Debian's kernel, the benchmark's anchor
+        busybox-static               # the anchor's initramfs shell
+        linux-libc-dev               # kernel UAPI headers for its static programs
+        libdrm-dev                   # the UAPI drm/ headers, which linux-libc-dev leaves out
+    )
+fi
 
 missing=()
 for p in "${packages[@]}"; do

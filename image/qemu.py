@@ -72,7 +72,8 @@ class QmpError(MachineError):
 
 @dataclasses.dataclass
 class Options:
-    image: str  # build/esp.img, or build/rota-usb.img with usb=True
+    image: str | None  # build/esp.img, or build/rota-usb.img with usb=True; None: no boot
+    # disk (a -kernel boot through extra_args, image/bench_linux.py)
     usb: bool = False  # attach image as a USB stick on qemu-xhci instead of a disk
     display: str = "std"  # a key of DISPLAYS
     smp: int = 2
@@ -130,10 +131,12 @@ class Machine:
         shutil.copyfile(OVMF_VARS, vars_copy)
         # A private copy: the build's image stays untouched, and parallel runs do not
         # fight over QEMU's write lock on one file.
-        image = os.path.join(self.tmpdir, os.path.basename(o.image))
-        shutil.copyfile(o.image, image)
-        if o.cfg:
-            _append_cfg(image, USB_ESP_OFFSET if o.usb else 0, o.cfg, self.tmpdir)
+        image = None
+        if o.image is not None:
+            image = os.path.join(self.tmpdir, os.path.basename(o.image))
+            shutil.copyfile(o.image, image)
+            if o.cfg:
+                _append_cfg(image, USB_ESP_OFFSET if o.usb else 0, o.cfg, self.tmpdir)
 
         self.args = self._qemu_args(image, vars_copy)
         stdio = None if self.serial_path == "stdio" else subprocess.DEVNULL
@@ -176,7 +179,9 @@ class Machine:
             "-drive",
             f"if=pflash,format=raw,unit=1,file={vars_copy}",
         ]
-        if o.usb:
+        if image is None:
+            pass
+        elif o.usb:
             args += [
                 "-device",
                 "qemu-xhci,id=xhci",

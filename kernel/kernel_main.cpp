@@ -5,6 +5,7 @@
 #include "core/acpi/acpi.h"
 #include "core/boot_info.h"
 #include "core/cpu/exception.h"
+#include "core/cpu/fpu.h"
 #include "core/cpu/idt.h"
 #include "core/cpu/interrupts.h"
 #include "core/cpu/ioapic.h"
@@ -116,14 +117,17 @@ void print_summary(FrameLoop& loop, const Screen& screen)
         now.timer - g_loop_start.timer, now.halts - g_loop_start.halts,
         idt_unexpected_interrupts());
     klog("[summary] frames=%lu fps=%s p50_ms=%s p99_ms=%s fences_per_frame=%s spins_per_frame=%s "
-         "notifies_per_frame=%s irqs_per_frame=%s render_ms=%s present_ms=%s log_dropped=%lu "
+         "notifies_per_frame=%s irqs_per_frame=%s render_ms=%s present_ms=%s render_ns_px=%s "
+         "log_dropped=%lu "
          "backend=%s cpus=%u",
         s.frames, fps_text(s.frames, loop.elapsed_ns()).text, ms_text(s.p50_ns).text,
         ms_text(s.p99_ns).text, hundredths_text(s.per_frame_x100(s.counters.fences)).text,
         hundredths_text(s.per_frame_x100(s.counters.spins)).text,
         hundredths_text(s.per_frame_x100(s.counters.notifies)).text,
         hundredths_text(per_frame_x100(irqs, s.frames)).text, ms_text(s.mean_render_ns).text,
-        ms_text(s.mean_present_ns).text, log_dropped_lines(), screen.backend_name(), cpu_count());
+        ms_text(s.mean_present_ns).text,
+        hundredths_text(s.mean_damage_px ? s.mean_render_ns * 100 / s.mean_damage_px : 0).text,
+        log_dropped_lines(), screen.backend_name(), cpu_count());
 }
 
 // `layout`, or when the memory for its wheel cannot be had, the largest
@@ -174,7 +178,8 @@ RouletteLayout allocate_wheel(RouletteLayout layout, PhysAddr& memory, size_t& p
             pages * page_size / 1024);
 
         uint64_t start = x86::rdtsc();
-        RouletteScene scene(host, layout, seed, reinterpret_cast<void*>(memory.get()));
+        RouletteScene scene(
+            host, layout, seed, reinterpret_cast<void*>(memory.get()), info.config.spin);
         const RouletteLayout& l = scene.layout();
         klog("[roulette] wheel ready radius=%d texture_rows=%d build_ms=%lu", l.wheel_radius,
             scene.wheel().texture_rows(), clock_ticks_to_ns(x86::rdtsc() - start) / 1'000'000);
@@ -206,6 +211,7 @@ void kernel_main(const BootInfo& info)
     // The firmware's timer interrupts stop at ExitBootServices, but its 8259s
     // may still hold one: mask them before interrupts can be taken again.
     x86::cli();
+    fpu_init();
     mask_legacy_pic();
     idt_init();
     smp_init_boot_cpu(info.kernel_stack, info.ist_stacks);
@@ -237,8 +243,10 @@ void kernel_main(const BootInfo& info)
         clock_ticks_to_ns(now - tsc_at_kernel) / 1'000'000);
 
     auto* stats = new FrameStats();
-    auto* loop = new FrameLoop(
-        screen, *stats, FrameLoopOptions::from(info.config), kernel_frame_clock(), klog_sink());
+    FrameLoopOptions options = FrameLoopOptions::from(info.config);
+    options.boot_started_ns
+        = int64_t(clock_now_ns()) - int64_t(clock_ticks_to_ns(x86::rdtsc() - tsc_at_kernel));
+    auto* loop = new FrameLoop(screen, *stats, options, kernel_frame_clock(), klog_sink());
     g_loop_start = interrupt_counts();
     if (screen.headless() || (info.config.debug & DebugTestScene)) {
         // Headless there is nothing to show; debug=test-scene shows the

@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "core/cpu/fpu.h"
 #include "core/cpu/idt.h"
 #include "core/cpu/local_apic.h"
 #include "core/cpu/panic_stop.h"
@@ -68,6 +69,7 @@ constexpr uint32_t msr_efer = 0xc0000080;
 [[noreturn]] void ap_entry(PerCpu* cpu)
 {
     paging_init_ap();
+    fpu_init();
     per_cpu_install(*cpu);
     local_apic_init_ap();
     cpu->apic_id = local_apic_id();

@@ -19,6 +19,11 @@ namespace rota {
 
 enum class VideoChoice { Auto, Virgl, Virtio, Gop };
 
+// How the wheel moves: spins that land on the fated wedge (docs/roulette.md), or
+// a constant turn that never lands, so that every frame costs the same
+// (benchmarks: docs/benchmarks.md).
+enum class SpinMode { Fate, Steady };
+
 struct Config {
     VideoChoice video = VideoChoice::Auto;
     std::optional<DisplayMode> mode; // empty: the device's preferred mode
@@ -30,6 +35,7 @@ struct Config {
     std::optional<uint32_t> cpus; // empty: every enabled CPU
     bool journal = true;
     bool irq = true; // devices complete by interrupt (off: polled)
+    SpinMode spin = SpinMode::Fate;
     uint32_t debug = 0; // DebugFlag bits
 
     bool operator==(const Config&) const = default;

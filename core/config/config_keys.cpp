@@ -19,6 +19,11 @@ constexpr NamedValue video_names[] = {
     {"gop"sv, uint32_t(VideoChoice::Gop)},
 };
 
+constexpr NamedValue spin_names[] = {
+    {"fate"sv, uint32_t(SpinMode::Fate)},
+    {"steady"sv, uint32_t(SpinMode::Steady)},
+};
+
 // In the order describe_config lists set flags.
 constexpr NamedValue debug_names[] = {
     {"fault-pf"sv, DebugFaultPageFault},
@@ -74,6 +79,7 @@ constexpr ConfigKey keys[] = {
     number_or_unset_key<&Config::cpus>("cpus"sv, "all"sv, 1, max_cpus),
     on_off_key<&Config::journal>("journal"sv),
     on_off_key<&Config::irq>("irq"sv),
+    choice_key<&Config::spin>("spin"sv, spin_names),
     flags_key<&Config::debug>("debug"sv, debug_names),
 };
 

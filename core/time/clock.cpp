@@ -13,11 +13,15 @@ constexpr uint64_t pit_hz = 1'193'182;
 constexpr uint16_t pit_channel2_data = 0x42;
 constexpr uint16_t pit_command = 0x43;
 constexpr uint16_t nmi_status_control = 0x61; // bit 0: channel 2 gate, bit 1: speaker
-constexpr int wanted_samples = 5;
-constexpr int max_attempts = 20;
+// Three windows of 8 ms: the median of three already ignores one disturbed
+// window, and 500 ppm (a 4 us bracket) is far finer than anything rota times
+// (a 7.2 s spin is then right to 4 ms). Longer windows only delay the boot.
+constexpr int wanted_samples = 3;
+constexpr int max_attempts = 12;
+constexpr uint64_t windows_per_second = 125;
 // A bracket wider than this share of the window means the vCPU (or an SMI)
 // interrupted the reading: the sample is thrown away.
-constexpr uint64_t max_error_ppm = 200;
+constexpr uint64_t max_error_ppm = 500;
 // Polls without the counter moving before we decide the timer is not there.
 constexpr uint64_t max_stalled_polls = 1'000'000;
 
@@ -78,12 +82,12 @@ struct ReferenceTimer {
 
 constexpr ReferenceTimer pit_timer {pit_hz, 16, CounterDirection::Down, std::nullopt};
 
-// One measurement over 20 ms of the reference timer. Error::Unsupported when
+// One measurement over 8 ms of the reference timer. Error::Unsupported when
 // the counter does not move (no such timer), Error::Busy when a reading was
 // disturbed.
 Expected<uint64_t> measure_against(const ReferenceTimer& timer)
 {
-    uint64_t window_ticks = timer.hz / 50;
+    uint64_t window_ticks = timer.hz / windows_per_second;
     BracketedReading start = timer.read();
     BracketedReading previous = start;
     uint64_t elapsed = 0;
@@ -124,18 +128,43 @@ void measure(const ReferenceTimer& timer, Measurement& m)
     }
 }
 
-// CPUID leaf 0x15 (TSC/crystal ratio) with 0x16 (base MHz) as a cross-check,
-// for machines without a PM timer or a PIT. Intel SDM vol. 2A, CPUID.
-uint64_t tsc_hz_from_cpuid()
+// CPUID leaf 0x15: the TSC's ratio to the core crystal clock and, when the
+// CPU states it, the crystal's frequency (Intel SDM vol. 2A, CPUID, leaf 15H:
+// TSC = ECX * EBX / EAX). Only a complete answer is a frequency; 0 otherwise.
+uint64_t tsc_hz_from_crystal()
 {
     if (x86::cpuid(0).eax < 0x15)
         return 0;
     auto leaf = x86::cpuid(0x15);
-    if (leaf.eax != 0 && leaf.ebx != 0 && leaf.ecx != 0)
-        return static_cast<uint64_t>(leaf.ecx) * leaf.ebx / leaf.eax;
-    if (x86::cpuid(0).eax >= 0x16 && (x86::cpuid(0x16).eax & 0xffff) != 0)
-        return static_cast<uint64_t>(x86::cpuid(0x16).eax & 0xffff) * 1'000'000;
-    return 0;
+    if (leaf.eax == 0 || leaf.ebx == 0 || leaf.ecx == 0)
+        return 0;
+    return static_cast<uint64_t>(leaf.ecx) * leaf.ebx / leaf.eax;
+}
+
+// CPUID leaf 0x16's base frequency in MHz: the nominal clock, close to the
+// TSC's on the CPUs that have the leaf, for machines with no timer to measure.
+uint64_t tsc_hz_from_base_frequency()
+{
+    if (x86::cpuid(0).eax < 0x16)
+        return 0;
+    return static_cast<uint64_t>(x86::cpuid(0x16).eax & 0xffff) * 1'000'000;
+}
+
+// Starts the clock at `result` and logs how it was found.
+ClockCalibration finish(ClockCalibration result, Measurement& m)
+{
+    g_scale = TscScale(result.tsc_hz);
+    g_epoch = x86::rdtsc();
+    // The spread of the accepted samples says how far to trust the figure
+    // (median() sorted them).
+    uint64_t spread_ppm = 0;
+    if (m.measured > 1)
+        spread_ppm = (m.samples[m.measured - 1] - m.samples[0]) / (result.tsc_hz / 1'000'000);
+    static constexpr const char* names[] = {"acpi-pm", "pit", "cpuid", "assumed"};
+    klog("[time] tsc_mhz=%lu.%03lu source=%s samples=%d/%d spread_ppm=%lu",
+        result.tsc_hz / 1'000'000, result.tsc_hz / 1'000 % 1'000,
+        names[static_cast<int>(result.source)], m.measured, m.attempts, spread_ppm);
+    return result;
 }
 
 } // namespace
@@ -144,6 +173,9 @@ ClockCalibration clock_calibrate(const std::optional<PmTimer>& pm_timer)
 {
     Measurement m;
     ClockSource source = ClockSource::AcpiPm;
+    // A CPU that states its TSC's frequency needs no measurement at all.
+    if (uint64_t hz = tsc_hz_from_crystal())
+        return finish({hz, ClockSource::Cpuid}, m);
     if (pm_timer) {
         // The PM timer runs at three times the PIT's rate and is read with one
         // port access instead of three: a tighter bracket (ACPI 6.5 4.8.3.3).
@@ -163,24 +195,13 @@ ClockCalibration clock_calibrate(const std::optional<PmTimer>& pm_timer)
     if (m.measured == 0) {
         klog("[time] pit %s: trying cpuid",
             m.timer_missing ? "does not count" : "readings were all disturbed");
-        result = {tsc_hz_from_cpuid(), ClockSource::Cpuid};
+        result = {tsc_hz_from_base_frequency(), ClockSource::Cpuid};
     }
     if (result.tsc_hz == 0) {
         result = {2'000'000'000, ClockSource::Assumed};
         klog("[time] no way to measure the tsc: assuming 2000 MHz, timings will be wrong");
     }
-
-    g_scale = TscScale(result.tsc_hz);
-    g_epoch = x86::rdtsc();
-    // The spread of the accepted samples says how far to trust the figure.
-    uint64_t spread_ppm = 0;
-    if (m.measured > 1)
-        spread_ppm = (m.samples[m.measured - 1] - m.samples[0]) / (result.tsc_hz / 1'000'000);
-    static constexpr const char* names[] = {"acpi-pm", "pit", "cpuid", "assumed"};
-    klog("[time] tsc_mhz=%lu.%03lu source=%s samples=%d/%d spread_ppm=%lu",
-        result.tsc_hz / 1'000'000, result.tsc_hz / 1'000 % 1'000,
-        names[static_cast<int>(result.source)], m.measured, m.attempts, spread_ppm);
-    return result;
+    return finish(result, m);
 }
 
 uint64_t clock_tsc_hz()

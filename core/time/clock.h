@@ -5,9 +5,10 @@
 
 #include "core/acpi/fadt.h"
 
-// The kernel's clock: the TSC, calibrated once at boot against the ACPI PM
-// timer the FADT names (3.579545 MHz), or, without one, the PIT (a fixed
-// 1.193182 MHz timer every PC has or emulates). All timeouts and frame times
+// The kernel's clock: the TSC, calibrated once at boot: from CPUID where the
+// CPU states its frequency, else against the ACPI PM timer the FADT names
+// (3.579545 MHz), or, without one, the PIT (a fixed 1.193182 MHz timer every PC
+// has or emulates). All timeouts and frame times
 // use it.
 
 namespace rota {
@@ -19,8 +20,9 @@ struct ClockCalibration {
     ClockSource source;
 };
 
-// Measures the TSC frequency (median of several 20 ms windows) and logs it:
-// against the ACPI PM timer when the FADT has one, else against the PIT.
+// Finds the TSC frequency and logs it: from CPUID leaf 0x15 when the CPU states
+// it, else measured (median of three 8 ms windows) against the ACPI PM timer
+// when the FADT has one, else against the PIT.
 ClockCalibration clock_calibrate(const std::optional<PmTimer>& pm_timer);
 
 uint64_t clock_tsc_hz();

@@ -87,6 +87,7 @@ FrameLoopStop FrameLoop::run(Scene& scene)
         auto shown = display->begin_frame();
         uint64_t render_start = m_clock.now_ns();
         uint64_t render_end = render_start;
+        uint64_t changed_px = 0; // what the scene damaged, before full-present widens it
         if (shown.has_value()) {
             Surface target = display->back_buffer();
             if (m_options.present_only && !full && !last_drawn.empty()) {
@@ -98,6 +99,7 @@ FrameLoopStop FrameLoop::run(Scene& scene)
                     last_drawn = damage;
             }
             render_end = m_clock.now_ns();
+            changed_px = uint64_t(damage.area());
             if (m_options.full_present)
                 damage.add_all();
             shown = display->present(damage);
@@ -118,6 +120,12 @@ FrameLoopStop FrameLoop::run(Scene& scene)
             m_log.report(line);
         }
 
+        if (m_options.boot_started_ns.has_value() && m_stats.frames() == 0) {
+            char line[48];
+            int64_t since_boot = int64_t(present_end) - *m_options.boot_started_ns;
+            format(line, sizeof line, "[boot] first_frame_ms=%ld", since_boot / 1'000'000);
+            m_log.report(line);
+        }
         ++m_interval_frames;
         if (present_end - m_interval_start_ns >= report_interval_ns)
             report_second(present_end);
@@ -128,7 +136,7 @@ FrameLoopStop FrameLoop::run(Scene& scene)
             m_clock.idle();
         uint64_t frame_end = m_clock.now_ns();
         m_stats.record({frame_end - frame_start, render_end - render_start,
-            present_end - render_end + render_start - frame_start, counters});
+            present_end - render_end + render_start - frame_start, counters, changed_px});
         if (m_options.frame_times) {
             char line[64];
             format(line, sizeof line, "[frametime] n=%lu ms=%s", frame,

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
 #include "core/config/config.h"
 #include "core/log/diagnostic_sink.h"
@@ -25,6 +26,10 @@ struct FrameLoopOptions {
     bool full_present {false}; // debug=full-present: the whole screen every frame
     bool present_only {false}; // debug=present-only: re-present the last damage, no drawing
     bool frame_times {false}; // debug=frame-times: a "[frametime]" line per frame
+    // The frame clock's time when the kernel started (negative: before the
+    // clock itself started). When set, the first presented frame logs
+    // "[boot] first_frame_ms=", the time from kernel entry to the screen.
+    std::optional<int64_t> boot_started_ns;
 
     static FrameLoopOptions from(const Config& config);
 };

@@ -16,6 +16,7 @@ void fill_means(FrameSummary& s, const FrameSample& sum, uint64_t frames)
 {
     s.mean_render_ns = sum.render_ns / frames;
     s.mean_present_ns = sum.present_ns / frames;
+    s.mean_damage_px = sum.damage_px / frames;
     s.counters = sum.counters;
 }
 
@@ -29,6 +30,7 @@ void FrameStats::record(const FrameSample& sample)
     m_sum.render_ns += sample.render_ns;
     m_sum.present_ns += sample.present_ns;
     m_sum.counters += sample.counters;
+    m_sum.damage_px += sample.damage_px;
     size_t bucket = std::min<uint64_t>(sample.frame_ns / bucket_ns, buckets - 1);
     ++m_histogram[bucket];
 }
@@ -48,6 +50,7 @@ FrameSummary FrameStats::recent() const
         sum.render_ns += f.render_ns;
         sum.present_ns += f.present_ns;
         sum.counters += f.counters;
+        sum.damage_px += f.damage_px;
     }
     Percentiles p = median_and_p99(std::span(times, count));
     s.p50_ns = p.p50;

@@ -15,12 +15,14 @@ struct FrameSample {
     uint64_t render_ns; // drawing the damage
     uint64_t present_ns; // handing it to the display
     virtio::QueueCounters counters; // what presenting it cost in virtqueue work
+    uint64_t damage_px; // pixels the frame changed (its damage's area)
 };
 
 struct FrameSummary {
     uint64_t frames;
     uint64_t p50_ns, p99_ns;
     uint64_t mean_render_ns, mean_present_ns;
+    uint64_t mean_damage_px;
     virtio::QueueCounters counters; // summed over the frames summarised
 
     // One of `counters` per frame, in hundredths (300: 3.00 a frame).

@@ -1,5 +1,7 @@
 #include "gfx/roulette/roulette_scene.h"
 
+#include <algorithm>
+
 #include "core/lib/format.h"
 #include "gfx/canvas/canvas.h"
 #include "gfx/text/text.h"
@@ -48,14 +50,15 @@ size_t RouletteScene::memory_needed(int32_t width, int32_t height)
 }
 
 RouletteScene::RouletteScene(
-    RouletteHost& host, int32_t width, int32_t height, uint64_t seed, void* memory)
-    : RouletteScene(host, compute_layout(width, height), seed, memory)
+    RouletteHost& host, int32_t width, int32_t height, uint64_t seed, void* memory, SpinMode spin)
+    : RouletteScene(host, compute_layout(width, height), seed, memory, spin)
 {
 }
 
 RouletteScene::RouletteScene(
-    RouletteHost& host, const RouletteLayout& layout, uint64_t seed, void* memory)
+    RouletteHost& host, const RouletteLayout& layout, uint64_t seed, void* memory, SpinMode spin)
     : m_host(host)
+    , m_spin(spin)
     , m_layout(layout)
     , m_has_wheel(layout.wheel_radius > 0)
     , m_fates(seed)
@@ -65,13 +68,22 @@ RouletteScene::RouletteScene(
     m_wheel.init(
         WheelGeometry::for_radius(m_layout.wheel_cx, m_layout.wheel_cy, m_layout.wheel_radius),
         memory);
+    // The per-pixel maps and the texture, rows of both in one job: the
+    // kernel's start-up work before the first frame, on every CPU.
     struct Context {
         WheelRenderer* wheel;
-    } context {&m_wheel};
+        uint64_t map_rows;
+    } context {&m_wheel, uint64_t(m_wheel.map_rows())};
     m_host.parallel(
-        uint64_t(m_wheel.texture_rows()), 8,
+        context.map_rows + uint64_t(m_wheel.texture_rows()), 4,
         [](void* c, uint64_t begin, uint64_t end) {
-            static_cast<Context*>(c)->wheel->build_texture_rows(int32_t(begin), int32_t(end));
+            auto* ctx = static_cast<Context*>(c);
+            if (begin < ctx->map_rows)
+                ctx->wheel->build_map_rows(int32_t(begin), int32_t(std::min(end, ctx->map_rows)));
+            if (end > ctx->map_rows)
+                ctx->wheel->build_texture_rows(
+                    int32_t(std::max(begin, ctx->map_rows) - ctx->map_rows),
+                    int32_t(end - ctx->map_rows));
         },
         &context);
 }
@@ -85,14 +97,9 @@ void RouletteScene::start_spin(uint64_t frame, uint64_t now_ns)
     m_landed = false;
 }
 
-void RouletteScene::draw(
-    Surface& target, uint64_t frame, uint64_t now_ns, bool full, Damage& damage)
+std::optional<SpinPhase> RouletteScene::follow_fate(uint64_t frame, uint64_t now_ns, double& t)
 {
-    if (m_outcome.spin == 0)
-        start_spin(frame, now_ns);
-    double t = seconds_between(m_outcome.start_ns, now_ns);
     SpinPhase phase = spin_phase(t);
-
     if (phase != SpinPhase::Spinning && !m_landed) {
         // Exactly on the target, whatever the frame timing was.
         m_rotation = m_plan.end();
@@ -102,10 +109,8 @@ void RouletteScene::draw(
         m_host.landed(m_outcome);
     }
     if (phase == SpinPhase::Done) {
-        if (!m_host.continue_after(m_outcome)) {
-            m_finished = true;
-            return;
-        }
+        if (!m_host.continue_after(m_outcome))
+            return std::nullopt;
         m_hud_visible = m_layout.hud.width > 0;
         start_spin(frame, now_ns);
         t = 0;
@@ -113,6 +118,25 @@ void RouletteScene::draw(
     }
     if (phase == SpinPhase::Spinning)
         m_rotation = m_plan.rotation_at(t);
+    return phase;
+}
+
+void RouletteScene::draw(
+    Surface& target, uint64_t frame, uint64_t now_ns, bool full, Damage& damage)
+{
+    if (m_outcome.spin == 0)
+        start_spin(frame, now_ns);
+    double t = seconds_between(m_outcome.start_ns, now_ns);
+    SpinPhase phase = SpinPhase::Spinning;
+    if (m_spin == SpinMode::Steady) {
+        double turns = t * steady_turns_per_second;
+        m_rotation = turns - double(uint64_t(turns));
+    } else if (auto next = follow_fate(frame, now_ns, t)) {
+        phase = *next;
+    } else {
+        m_finished = true;
+        return;
+    }
 
     if (full) {
         m_layer = m_host.rotating_layer();

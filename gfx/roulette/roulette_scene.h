@@ -1,7 +1,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
+#include "core/config/config.h"
 #include "gfx/display/rotating_layer.h"
 #include "gfx/roulette/fate.h"
 #include "gfx/roulette/layout.h"
@@ -60,15 +62,22 @@ protected:
 
 class RouletteScene final : public Scene {
 public:
+    // The steady wheel's speed (spin=steady): slow enough to follow by eye.
+    static constexpr double steady_turns_per_second = 0.25;
+
     // `memory` holds memory_needed(layout) bytes (16-byte aligned; none for a
     // layout without a wheel). The layout comes from compute_layout() for the
-    // screen the scene draws on.
+    // screen the scene draws on. With SpinMode::Steady the wheel turns at
+    // steady_turns_per_second and never lands: no result, no banner, every
+    // frame redraws the same ring (the benchmarks' workload).
     static size_t memory_needed(const RouletteLayout& layout);
-    RouletteScene(RouletteHost& host, const RouletteLayout& layout, uint64_t seed, void* memory);
+    RouletteScene(RouletteHost& host, const RouletteLayout& layout, uint64_t seed, void* memory,
+        SpinMode spin = SpinMode::Fate);
 
     // The same with compute_layout(width, height).
     static size_t memory_needed(int32_t width, int32_t height);
-    RouletteScene(RouletteHost& host, int32_t width, int32_t height, uint64_t seed, void* memory);
+    RouletteScene(RouletteHost& host, int32_t width, int32_t height, uint64_t seed, void* memory,
+        SpinMode spin = SpinMode::Fate);
 
     void draw(Surface& target, uint64_t frame, uint64_t now_ns, bool full, Damage& damage) override;
     bool finished() const override { return m_finished; }
@@ -82,6 +91,9 @@ private:
     enum class BoxState { Unknown, Question, Lit, Dark, Shown };
 
     void start_spin(uint64_t frame, uint64_t now_ns);
+    // Moves the fated spin on to `now_ns`: lands, asks the gate, starts the
+    // next spin. The phase to draw, or nullopt when the gate stops the table.
+    std::optional<SpinPhase> follow_fate(uint64_t frame, uint64_t now_ns, double& t);
     void draw_background(Surface& target);
     void draw_wheel_turning(Surface& target);
     void hand_ring_to_layer();
@@ -91,6 +103,7 @@ private:
     void draw_hud(Surface& target);
 
     RouletteHost& m_host;
+    SpinMode m_spin;
     RotatingLayer* m_layer {nullptr}; // the display turns the ring (null: we draw it)
     RouletteLayout m_layout;
     bool m_has_wheel;

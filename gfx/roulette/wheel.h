@@ -12,10 +12,11 @@
 // outside) is drawn once; what turns (the wedges, spokes and numbers, between
 // hub and rim) is a texture in polar coordinates, built once at start-up with
 // anti-aliasing in both directions. Each frame, every pixel of the turning
-// ring looks up its own precomputed angle and radius, shifts the angle by the
-// wheel's rotation and copies one texel: a handful of integer operations per
-// pixel, no trigonometry. Pixels on the ring's two circles blend the texel
-// with the precomputed static colour by their precomputed coverage.
+// ring takes its precomputed texel index (its radius picks the row, its angle
+// the column), subtracts the wheel's rotation in whole texture columns and
+// copies that texel: one subtraction per pixel, two pixels per 8-byte move,
+// no trigonometry. Pixels on the ring's two circles blend the texel with the
+// precomputed static colour by their precomputed coverage.
 //
 // Memory comes from the caller (the kernel's page allocator, a test's vector).
 
@@ -59,13 +60,20 @@ struct WheelGeometry {
 class WheelRenderer {
 public:
     static constexpr int32_t angle_steps = 4096; // texture columns per turn
+    // A texture row holds its turn twice, so that an index minus any turn
+    // (0 .. angle_steps - 1) stays inside the row without wrapping.
+    static constexpr int32_t texture_pitch = 2 * angle_steps;
 
     static size_t memory_needed(const WheelGeometry& geometry);
 
     // `memory` must hold memory_needed() bytes, 16-byte aligned, and outlive
-    // the renderer. Builds the per-pixel maps; then call build_texture_rows()
-    // for every row (0 .. texture_rows()), possibly from several CPUs.
+    // the renderer. Then call build_map_rows() for every row of bounds() (0 ..
+    // map_rows()) and build_texture_rows() for every texture row (0 ..
+    // texture_rows()), in any order, possibly from several CPUs
+    // (gfx/roulette/wheel_build.cpp).
     void init(const WheelGeometry& geometry, void* memory);
+    int32_t map_rows() const { return m_box; }
+    void build_map_rows(int32_t begin, int32_t end);
     int32_t texture_rows() const { return m_rows; }
     void build_texture_rows(int32_t begin, int32_t end);
 
@@ -94,19 +102,23 @@ private:
         int16_t partial[8]; // up to four [begin, end) runs of edge pixels
     };
 
-    Color texel(int32_t row, int32_t column, int highlight) const;
+    struct TexelRow;
+    TexelRow texel_row(int32_t row) const;
+    Color texel(const TexelRow& row, int32_t column, int highlight) const;
     double label_coverage(int wedge, double x, double y) const;
     void build_columns(int32_t column_begin, int32_t column_end);
 
     WheelGeometry m_geometry {};
     int32_t m_box {0};
     int32_t m_rows {0};
-    uint32_t* m_map {nullptr}; // per box pixel: screen angle << 16 | texture row
+    // Per box pixel: its texel at rotation 0, row * texture_pitch + angle_steps
+    // + the screen angle in texture columns.
+    uint32_t* m_texel_index {nullptr};
     uint32_t* m_static {nullptr}; // per box pixel: the colour without the ring
     uint8_t* m_alpha {nullptr}; // per box pixel: ring coverage, 0..255
-    uint32_t* m_texture {nullptr}; // m_rows × angle_steps
+    uint32_t* m_texture {nullptr}; // m_rows × texture_pitch
     RowRuns* m_runs {nullptr};
-    uint8_t* m_labels {nullptr}; // 12 label coverage bitmaps
+    uint8_t* m_labels {nullptr}; // wedge_count label coverage bitmaps (none without labels)
     double* m_column_sin {nullptr}; // per texture column: the angle's sine and cosine
     double* m_column_cos {nullptr};
     int32_t m_label_width {0}, m_label_height {0};

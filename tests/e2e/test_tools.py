@@ -270,8 +270,8 @@ class CommandLines(unittest.TestCase):
 
     RUN_OPTIONS = "--display --smp --machine --usb --no-disk --cfg --headless --serial-file "
     RUN_OPTIONS += "--qmp --accel --timeout"
-    BENCH_OPTIONS = "--build --frames --quick --present-path --only --plot --debug --cfg --out "
-    BENCH_OPTIONS += "--timeout --list"
+    BENCH_OPTIONS = "--build --baseline --repeat --frames --quick --modes --displays --only --plot "
+    BENCH_OPTIONS += "--debug --cfg --out --timeout --list"
 
     def run_tool(self, *command):
         return subprocess.run(command, capture_output=True, text=True, timeout=60)
@@ -315,6 +315,179 @@ class CommandLines(unittest.TestCase):
         self.assertEqual(bench.time_left([], 3, 120), "at most 6 min 00 s left")
         self.assertEqual(bench.time_left([10, 20], 2, 120), "about 30 s left")
         self.assertEqual(bench.time_left([61], 1, 120), "about 1 min 01 s left")
+
+
+class BenchFigures(unittest.TestCase):
+    """What image/bench.py reads from a serial log and how it compares runs."""
+
+    STEADY = "\n".join(
+        [
+            "[video] backend=virtio-gpu mode=1280x800 virgl=no",
+            "[roulette] layout wheel=640,365,280 box=540,654,200,60",
+            "[boot] first_frame_ms=212",
+            "[frame] n=99 fps=100.0 p50_ms=10.0 p99_ms=12.0 render_ms=8.0 present_ms=1.0",
+            "[summary] frames=400 fps=101.5 p50_ms=9.8 p99_ms=12.5 render_ms=7.9 "
+            "present_ms=1.1 render_ns_px=24.90 backend=virtio-gpu cpus=2",
+        ]
+    )
+
+    def test_a_steady_run_is_its_summary(self):
+        import bench_measure
+
+        facts = bench_measure.parse_log(self.STEADY)
+        self.assertEqual(facts["fps"], "101.5")
+        self.assertEqual(facts["render_ns_px"], "24.90")  # the guest's own figure
+        self.assertEqual(facts["first_frame_ms"], "212")
+        self.assertEqual(facts["mode"], "1280x800")
+        self.assertNotIn("window", facts)
+
+    def test_a_build_whose_wheel_lands_is_read_before_the_landing(self):
+        import bench_measure
+
+        text = "\n".join(
+            [
+                "[roulette] layout wheel=640,365,280 box=540,654,200,60",
+                "[frame] n=99 fps=100.0 p50_ms=10.0 p99_ms=12.0 render_ms=8.0 present_ms=1.0",
+                "[frame] n=199 fps=90.0 p50_ms=11.0 p99_ms=13.0 render_ms=9.0 present_ms=1.5",
+                "[roulette] spin=1 fate=7 segment=7 result=win frames=700 fps=97.2",
+                "[frame] n=299 fps=400.0 p50_ms=2.0 p99_ms=3.0 render_ms=0.1 present_ms=0.1",
+                "[summary] frames=300 fps=150.0 p50_ms=5.0 p99_ms=13.0 render_ms=5.0 "
+                "present_ms=1.0 backend=virtio-gpu cpus=1",
+            ]
+        )
+        facts = bench_measure.parse_log(text)
+        self.assertEqual(facts["fps"], "90.0")
+        self.assertEqual(facts["render_ms"], "9.0")
+        # Without the guest's figure: render time over the wheel's square, 563 x 563.
+        self.assertEqual(facts["render_ns_px"], f"{9.0e6 / 563**2:.2f}")
+        self.assertEqual(facts["window"], "before-landing n=199")
+
+    def test_ratios_are_taken_within_a_round(self):
+        import bench_matrix
+        import bench_report
+
+        c1 = bench_matrix.Run("virtio-gpu", "1280x800", 1)
+        c2 = bench_matrix.Run("virtio-gpu", "1280x800", 2)
+        compare = bench_matrix.Comparison("speed-up", c1, c2, "render_ms", (">=", 1.6))
+
+        def row(round_index, ms, status="ok"):
+            return {"round": round_index, "render_ms": str(ms), "status": status}
+
+        rows = {
+            # The host was twice as busy in round 2: both runs slowed down.
+            c1: [row(1, 10.0), row(2, 20.0), row(3, 10.0)],
+            c2: [row(1, 5.0), row(2, 10.0), row(3, 0.0, "FAILED: x")],
+        }
+        self.assertEqual(bench_report.round_ratios(compare, rows), [2.0, 2.0])
+        header, body = bench_report.comparison_table([compare], rows)
+        self.assertEqual(body[0][3], "2.00")
+        self.assertEqual(body[0][5], "2")
+        self.assertEqual(body[0][6], ">= 1.6: met")
+        self.assertEqual(bench_report.verdict(1.5, (">=", 1.6)), ">= 1.6: NOT met")
+        self.assertEqual(bench_report.verdict(0.4, ("<=", 0.5)), "<= 0.5: met")
+
+    def test_median_and_spread(self):
+        import bench_report
+
+        self.assertEqual(bench_report.median_spread([1.0, 3.0, 2.0]), (2.0, 1.0))
+        self.assertEqual(bench_report.cell([10.0, 12.0, 11.0], 1), "11.0 ±9%")
+        self.assertEqual(bench_report.cell([], 1), "-")
+
+    def test_the_matrix_pairs_what_it_compares(self):
+        import bench_matrix
+
+        comparisons, extra = bench_matrix.plan(baseline=True)
+        runs = bench_matrix.runs_of(comparisons, extra)
+        self.assertEqual(len(runs), len(set(runs)))
+        for c in comparisons:
+            self.assertIn(c.top, runs)
+            self.assertIn(c.bottom, runs)
+        names = {r.name for r in runs}
+        for mode in bench_matrix.MODES:
+            self.assertIn(f"virtio-gpu-{mode}-c1-damage@base", names)
+            self.assertIn(f"gop-{mode}-c2-ceiling", names)
+        cfg = bench_matrix.Run("gop", "1920x1080", 2, "ceiling").cfg(250)
+        self.assertIn("spin=steady", cfg)
+        self.assertIn("mode=1920x1080", cfg)
+        self.assertIn("debug=present-only", cfg)
+
+
+class LinuxAnchor(unittest.TestCase):
+    """The anchor's pure parts: its initramfs, module order, logs and table."""
+
+    def test_cpio_newc_lists_every_entry_in_order(self):
+        import bench_linux
+
+        data = bench_linux.cpio_newc([("bin", 0o40755, None), ("init", 0o100755, b"#!/bin/sh\n")])
+        names, offset = [], 0
+        while True:
+            self.assertEqual(data[offset : offset + 6], b"070701")
+            fields = [int(data[offset + 6 + 8 * i : offset + 14 + 8 * i], 16) for i in range(13)]
+            size, name_size = fields[6], fields[11]
+            name = data[offset + 110 : offset + 110 + name_size - 1].decode()
+            offset += (110 + name_size + 3) // 4 * 4
+            body = data[offset : offset + size]
+            offset += (size + 3) // 4 * 4
+            if name == "TRAILER!!!":
+                break
+            names.append((name, fields[1], body))
+        self.assertEqual(names, [("bin", 0o40755, b""), ("init", 0o100755, b"#!/bin/sh\n")])
+        self.assertEqual(offset, len(data))
+
+    def test_modules_load_after_what_they_need(self):
+        import bench_linux
+
+        work = tempfile.mkdtemp(prefix="rota-modules-")
+        self.addCleanup(shutil.rmtree, work)
+        with open(os.path.join(work, "modules.dep"), "w") as f:
+            f.write("kernel/gpu/virtio-gpu.ko: kernel/drm_kms_helper.ko kernel/drm.ko\n")
+            f.write("kernel/drm_kms_helper.ko: kernel/drm.ko\n")
+            f.write("kernel/drm.ko:\n")
+            f.write("kernel/virtio_pci.ko: kernel/virtio.ko\n")
+            f.write("kernel/virtio.ko:\n")
+        order = bench_linux.module_order(work, ["virtio_pci", "virtio-gpu"])
+        self.assertEqual(
+            order,
+            [
+                "kernel/virtio.ko",
+                "kernel/virtio_pci.ko",
+                "kernel/drm.ko",
+                "kernel/drm_kms_helper.ko",
+                "kernel/gpu/virtio-gpu.ko",
+            ],
+        )
+        with self.assertRaises(bench_linux.AnchorError):
+            bench_linux.module_order(work, ["virtio_blk"])
+
+    def test_side_by_side_says_who_is_ahead(self):
+        import bench_linux
+
+        rota = bench_linux.parse_rota(
+            "[roulette] layout wheel=640,365,280 box=1,2,3,4\n"
+            "[blk] selftest disk=00:02.0 qd16_read requests=128 fences_per_req=1.00\n"
+            "[blk] selftest disk=00:02.0 sectors=16384 mismatches=0 write_mbps=300.0 "
+            "seq_read_mbps_qd1=200.0 seq_read_mbps_qd16=1000.0 read4k_p50_us=50 "
+            "read4k_p99_us=90 result=pass\n"
+            "[summary] frames=3000 fps=2000.0 present_ms=0.4 backend=virtio-gpu cpus=2\n"
+        )
+        self.assertEqual(rota["request_bytes"], 65536)
+        self.assertEqual(rota["frame_ms"], "0.500")
+        self.assertEqual(bench_linux.wheel_box(rota["layout"]), (359, 84, 563, 563))
+        linux = bench_linux.parse_linux(
+            "[linux] present mode=1280x800 box=359,84,563,563 frames=3000 fps=1000.0 "
+            "frame_ms=1.000 frame_p50_ms=0.020 dirtyfb_ms=0.9 p50_ms=0.02 p99_ms=9.0\n"
+            "[linux] blk request_kib=64 seq_read_mbps_qd1=400.0 seq_read_mbps_qd16=500.0 "
+            "read4k_p50_us=100 read4k_p99_us=45\n"
+        )
+        rows = [{"mode": "1280x800", "round": 1, "rota": rota, "linux": linux}]
+        _, body, errors = bench_linux.table(rows, ["1280x800"])
+        ahead = {line[1]: line[4] for line in body}
+        self.assertEqual(ahead["present path ms per frame"], "2.00x")  # 1.0 / 0.5
+        self.assertEqual(ahead["sequential read MB/s, 1 in flight"], "0.50x")  # 200 / 400
+        self.assertEqual(ahead["sequential read MB/s, 16 in flight"], "2.00x")
+        self.assertEqual(ahead["4 KiB read p50 us"], "2.00x")  # 100 / 50
+        self.assertEqual(ahead["4 KiB read p99 us"], "0.50x")  # 45 / 90
+        self.assertEqual(errors, [])
 
 
 class SerialLines(unittest.TestCase):

@@ -12,6 +12,7 @@
 
 using rota::Config;
 using rota::DisplayMode;
+using rota::SpinMode;
 using rota::VideoChoice;
 using rota_test::RecordingSink;
 
@@ -67,7 +68,7 @@ void expect_bad(const std::string& key, const std::string& value, const std::str
 
 const char* const default_line = "[config] video=auto mode=preferred frames=0 gate=on seed=tsc "
                                  "perframe=on fps=60 cpus=all journal=on irq=on "
-                                 "debug=none";
+                                 "spin=fate debug=none";
 
 } // namespace
 
@@ -185,6 +186,16 @@ TEST(Config, Switches)
     EXPECT_FALSE(parse_file("journal=off").config.journal);
     EXPECT_FALSE(parse_file("irq=off").config.irq);
     EXPECT_TRUE(parse_file("irq=on").config.irq);
+}
+
+TEST(Config, Spin)
+{
+    EXPECT_EQ(Config {}.spin, SpinMode::Fate);
+    EXPECT_EQ(parse_file("spin=steady").config.spin, SpinMode::Steady);
+    EXPECT_EQ(parse_file("spin=steady\nspin=fate").config.spin, SpinMode::Fate);
+    expect_bad("spin", "constant", "fate");
+    expect_bad("spin", "Steady", "fate");
+    expect_bad("spin", "", "fate");
 }
 
 TEST(Config, Seed)
@@ -493,11 +504,12 @@ TEST(Config, DescribeEverySetting)
     config.cpus = 2;
     config.journal = false;
     config.irq = false;
+    config.spin = SpinMode::Steady;
     config.debug = rota::DebugFaultPageFault | rota::DebugSmpSelftest | rota::DebugBlkSelftest;
     EXPECT_EQ(describe(config),
         "[config] video=virtio mode=1280x800 frames=600 gate=off seed=12345 perframe=off fps=0 "
         "cpus=2 "
-        "journal=off irq=off debug=fault-pf,smp-selftest,blk-selftest");
+        "journal=off irq=off spin=steady debug=fault-pf,smp-selftest,blk-selftest");
 
     config.video = VideoChoice::Gop;
     config.debug = rota::DebugFaultInvalidOpcode | rota::DebugFaultGeneralProtection
@@ -577,6 +589,7 @@ const KeyCase key_cases[] = {
     {"cpus", "1024", [](Config& c) { c.cpus = 1024; }},
     {"journal", "off", [](Config& c) { c.journal = false; }},
     {"irq", "off", [](Config& c) { c.irq = false; }},
+    {"spin", "steady", [](Config& c) { c.spin = rota::SpinMode::Steady; }},
     {"debug", "fault-pf", [](Config& c) { c.debug = rota::DebugFaultPageFault; }},
     {"debug", "fault-ud", [](Config& c) { c.debug = rota::DebugFaultInvalidOpcode; }},
     {"debug", "fault-gp", [](Config& c) { c.debug = rota::DebugFaultGeneralProtection; }},
@@ -617,7 +630,7 @@ TEST(ConfigKeys, NamesAreUniqueAndInTheSummaryOrder)
         names.emplace_back(key.name);
     EXPECT_EQ(names,
         (std::vector<std::string> {"video", "mode", "frames", "gate", "seed", "perframe", "fps",
-            "cpus", "journal", "irq", "debug"}));
+            "cpus", "journal", "irq", "spin", "debug"}));
     for (const std::string& name : names) {
         const rota::ConfigKey* key = rota::find_config_key(name);
         ASSERT_NE(key, nullptr) << name;

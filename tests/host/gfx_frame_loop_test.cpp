@@ -206,6 +206,34 @@ TEST(FrameLoop, AFrameLineEverySecond)
         *first, "[frame] n=99 fps=100.0 p50_ms=10.0 p99_ms=10.0 render_ms=10.0 present_ms=0.0");
 }
 
+TEST(FrameLoop, FirstFrameLogsTheTimeSinceBootOnce)
+{
+    Rig r;
+    FrameLoopOptions o = options(10);
+    // The kernel started 300 ms of clock time before the loop; the first
+    // frame's drawing takes 4 ms.
+    o.boot_started_ns = int64_t(r.clock.now) - int64_t(300 * ms);
+    FrameLoop loop(r.screen, r.stats, o, r.clock, r.sink);
+    loop.run(r.scene);
+    EXPECT_EQ(r.lines_starting("[boot] first_frame_ms="), 1u);
+    EXPECT_NE(std::find(r.journal.begin(), r.journal.end(), "[boot] first_frame_ms=304"),
+        r.journal.end());
+
+    Rig quiet;
+    FrameLoop plain(quiet.screen, quiet.stats, options(10), quiet.clock, quiet.sink);
+    plain.run(quiet.scene);
+    EXPECT_EQ(quiet.lines_starting("[boot] first_frame_ms="), 0u);
+}
+
+TEST(FrameLoop, SummaryCountsTheDamagedPixels)
+{
+    Rig r;
+    FrameLoop loop(r.screen, r.stats, options(4), r.clock, r.sink);
+    loop.run(r.scene);
+    // One full frame of 320x200, then three of the scene's 30x40 box.
+    EXPECT_EQ(loop.summary().mean_damage_px, (320u * 200u + 3u * 30u * 40u) / 4u);
+}
+
 TEST(FrameLoop, StopsWhenTheSceneFinishes)
 {
     Rig r;

@@ -10,7 +10,7 @@ TEST(FrameStats, PercentilesOfRecentFrames)
 {
     FrameStats stats;
     for (uint64_t i = 1; i <= 100; ++i)
-        stats.record({i * 1'000'000, 500'000, 100'000, {3, 0, 2, 1}});
+        stats.record({i * 1'000'000, 500'000, 100'000, {3, 0, 2, 1}, 0});
     FrameSummary s = stats.recent();
     EXPECT_EQ(s.frames, 100u);
     EXPECT_EQ(s.p50_ns, 51'000'000u);
@@ -27,7 +27,7 @@ TEST(FrameStats, WholeRunPercentilesFromTheHistogram)
 {
     FrameStats stats;
     for (int i = 0; i < 2000; ++i)
-        stats.record({i < 1980 ? 13'100'000u : 40'000'000u, 0, 0, {}});
+        stats.record({i < 1980 ? 13'100'000u : 40'000'000u, 0, 0, {}, 0});
     FrameSummary s = stats.total();
     EXPECT_EQ(s.frames, 2000u);
     EXPECT_EQ(s.p50_ns, 13'250'000u); // the 13.00-13.25 ms bucket's upper edge
@@ -38,7 +38,7 @@ TEST(FrameStats, RecentFrameOrderIsNewestFirst)
 {
     FrameStats stats;
     for (uint64_t i = 1; i <= 5; ++i)
-        stats.record({i, 0, 0, {}});
+        stats.record({i, 0, 0, {}, 0});
     EXPECT_EQ(stats.recent_frame_ns(0), 5u);
     EXPECT_EQ(stats.recent_frame_ns(4), 1u);
     EXPECT_EQ(stats.recent_frame_ns(5), 0u);

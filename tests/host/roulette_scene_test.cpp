@@ -74,7 +74,8 @@ struct Rig {
     Surface surface;
     RouletteScene* scene;
 
-    Rig(int32_t w, int32_t h, uint64_t seed, bool threaded = false, bool reverse = false)
+    Rig(int32_t w, int32_t h, uint64_t seed, bool threaded = false, bool reverse = false,
+        SpinMode spin = SpinMode::Fate)
         : width(w)
         , height(h)
         , memory(RouletteScene::memory_needed(w, h) + 16)
@@ -85,7 +86,7 @@ struct Rig {
         host.reverse = reverse;
         void* aligned = reinterpret_cast<void*>(
             (reinterpret_cast<uintptr_t>(memory.data()) + 15) & ~uintptr_t(15));
-        scene = new RouletteScene(host, w, h, seed, aligned);
+        scene = new RouletteScene(host, w, h, seed, aligned, spin);
     }
     ~Rig() { delete scene; }
 
@@ -211,6 +212,33 @@ TEST(RouletteScene, LandsCentredOnTheFatesWedge)
         // like the expected wedge's.
         EXPECT_EQ(number_under_pointer(rig.surface, l, lit), spec_wedge(fate));
     }
+}
+
+TEST(RouletteScene, SteadyWheelTurnsAtConstantSpeedAndNeverLands)
+{
+    Rig rig(640, 400, 42, false, false, SpinMode::Steady);
+    Rect wheel = rig.scene->wheel().bounds();
+    std::vector<uint32_t> previous;
+    for (int n = 0; n * frame_seconds < 20.0; ++n) {
+        double t = n * frame_seconds;
+        Damage damage = rig.frame(n, t, n == 0);
+        double expected = 0.25 * t - double(int64_t(0.25 * t));
+        EXPECT_NEAR(rig.scene->rotation(), expected, 1e-9) << "frame " << n;
+        if (n > 0) {
+            // Only the wheel, and all of it, every frame: the same work each time.
+            ASSERT_EQ(damage.rects().size(), 1u) << "frame " << n;
+            EXPECT_EQ(damage.rects()[0], wheel) << "frame " << n;
+            EXPECT_NE(rig.pixels, previous) << "frame " << n;
+        }
+        previous = rig.pixels;
+    }
+    EXPECT_TRUE(rig.host.landings.empty());
+    EXPECT_FALSE(rig.scene->finished());
+    // No banner ever: its area stays black.
+    const Rect& banner = rig.scene->layout().banner;
+    for (int32_t y = banner.y; y < banner.bottom(); ++y)
+        for (int32_t x = banner.x; x < banner.right(); ++x)
+            ASSERT_EQ(rig.surface.at(x, y), 0u) << x << "," << y;
 }
 
 TEST(RouletteScene, SameSeedSameFates)

@@ -30,6 +30,7 @@ void check_wheel(int32_t radius)
     std::vector<uint64_t> memory((needed + guard_bytes) / 8 + 1, 0xa5a5a5a5a5a5a5a5ull);
     WheelRenderer wheel;
     wheel.init(g, memory.data());
+    wheel.build_map_rows(0, wheel.map_rows());
     wheel.build_texture_rows(0, wheel.texture_rows());
     auto* bytes = reinterpret_cast<const uint8_t*>(memory.data());
     for (size_t i = needed; i < needed + guard_bytes; ++i)
