@@ -11,6 +11,8 @@ set(ROTA_PURE_SOURCES
     core/acpi/mcfg.cpp
     core/acpi/rsdp.cpp
     core/acpi/table_directory.cpp
+    core/cpu/page_fault.cpp
+    core/cpu/panic_stop.cpp
     core/cpu/irq_route.cpp
     core/cpu/stack_walk.cpp
     core/cpu/vector_allocator.cpp
@@ -50,6 +52,11 @@ set(ROTA_PURE_SOURCES
     core/config/config.cpp
     core/config/config_keys.cpp
     core/config/key_syntax.cpp
+    core/mem/address_space_plan.cpp
+    core/mem/firmware_regions.cpp
+    core/mem/kernel_address_space.cpp
+    core/mem/memory_attributes.cpp
+    core/mem/page_table.cpp
     core/mem/memory_map.cpp
     core/mem/page_allocator.cpp
     core/mem/heap.cpp
@@ -94,14 +101,21 @@ set(ROTA_KERNEL_SOURCES
     core/cpu/interrupts.cpp
     core/cpu/ioapic.cpp
     core/cpu/legacy_pic.cpp
+    core/cpu/paging_control.cpp
     core/cpu/local_apic.cpp
     core/cpu/isr.S
     kernel/kernel_main.cpp
+    kernel/page_tables.cpp
+    kernel/debug_faults.cpp
     core/lib/cxx_runtime.cpp
     core/lib/mem.cpp
     core/log/hexdump.cpp
     core/log/log.cpp
+    core/mem/guarded_stack.cpp
+    core/mem/kernel_image.cpp
     core/mem/kernel_memory.cpp
+    core/mem/memory_dump.cpp
+    core/mem/paging.cpp
     core/panic.cpp
     core/power.cpp
     core/time/clock.cpp
@@ -142,6 +156,7 @@ set(ROTA_KERNEL_SOURCES
 set(ROTA_EFI_SOURCES
     efi/acpi_rsdp.cpp
     efi/config_source.cpp
+    efi/configuration_table.cpp
     efi/efi_main.cpp
     efi/enter_kernel.S
     efi/gop.cpp

@@ -4,11 +4,15 @@
 #include <cstdint>
 
 #include "core/config/config.h"
+#include "core/cpu/gdt.h"
 #include "core/lib/addr.h"
+#include "core/mem/phys_range.h"
+#include "core/mem/stack_region.h"
 
 // Everything the UEFI stage (efi/) learned while boot services existed, handed
 // to the kernel in one plain struct. Nothing in it points at boot-services
-// memory: the memory map, stacks and this struct itself are EfiLoaderData.
+// memory: the memory map, stacks and this struct itself are EfiLoaderData, and
+// `kept` lists every such page, so that the kernel can give back the rest.
 
 namespace rota {
 
@@ -47,6 +51,8 @@ struct GopFramebuffer {
     uint32_t red_mask {0}, green_mask {0}, blue_mask {0}, reserved_mask {0};
 };
 
+inline constexpr size_t max_kept_allocations = 16;
+
 struct BootInfo {
     static constexpr uint64_t expected_magic = 0x6f666e69746f6f62ull; // "bootinfo"
     uint64_t magic {0};
@@ -67,13 +73,21 @@ struct BootInfo {
 
     PhysAddr acpi_rsdp; // null when the firmware published none
     bool acpi_rsdp_v2 {false};
+    // EFI_MEMORY_ATTRIBUTES_TABLE (UEFI 2.10, 4.6.4); null when there is none.
+    PhysAddr memory_attributes_table;
 
-    PhysAddr trampoline_page; // one page below 1 MiB for the AP start-up code; null if none
+    // Two pages below 1 MiB for the AP start-up code (the first) and its data
+    // (the second); null if there were none.
+    PhysAddr trampoline_page;
 
-    // The boot CPU's kernel stack and its IST stacks (double fault, NMI, #MC).
-    uint64_t kernel_stack_bottom {0};
-    uint64_t kernel_stack_top {0};
-    uint64_t ist_stack_tops[3] {};
+    // The boot CPU's kernel stack and its IST stacks (in ist:: slot order), each
+    // with its guard page.
+    StackRegion kernel_stack;
+    StackRegion ist_stacks[ist::count];
+
+    // Loader data the kernel keeps: everything efi/ allocated above.
+    PhysRange kept[max_kept_allocations];
+    size_t kept_count {0};
 
     // The final memory map, as GetMemoryMap returned it (descriptor_size is the
     // firmware's stride, which may exceed the struct size in the spec).

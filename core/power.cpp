@@ -18,10 +18,14 @@ void power_set_firmware_reset(FirmwareResetFunction reset)
 
 void power_off()
 {
+    if (g_firmware_reset != nullptr)
+        klog("[power] off through the firmware's ResetSystem");
     log_flush();
     x86::cli();
-    if (g_firmware_reset != nullptr)
+    if (g_firmware_reset != nullptr) {
         g_firmware_reset(ResetKind::Shutdown);
+        panic_log("[power] ResetSystem returned: trying the chipset");
+    }
     // QEMU's ACPI PM1a control block: SLP_TYP=S5 | SLP_EN, at 0x604 on q35
     // (ICH9) and 0xb004 on older pc machines. Harmless elsewhere.
     x86::outw(0x604, 0x2000);
@@ -33,10 +37,14 @@ void power_off()
 
 void reboot()
 {
+    if (g_firmware_reset != nullptr)
+        klog("[power] reboot through the firmware's ResetSystem");
     log_flush();
     x86::cli();
-    if (g_firmware_reset != nullptr)
+    if (g_firmware_reset != nullptr) {
         g_firmware_reset(ResetKind::Cold);
+        panic_log("[power] ResetSystem returned: trying the chipset");
+    }
     // The reset control register (0xcf9: full reset), then the keyboard
     // controller's reset line: every PC has one or the other.
     x86::outb(0xcf9, 0x02);

@@ -7,10 +7,12 @@
 #include "core/boot_info.h"
 #include "core/cpu/stack_sizes.h"
 #include "core/cpu/x86.h"
+#include "core/lib/assert.h"
 #include "core/lib/ucs2.h"
 #include "core/log/log.h"
 #include "efi/acpi_rsdp.h"
 #include "efi/config_source.h"
+#include "efi/configuration_table.h"
 #include "efi/gop.h"
 #include "efi/memory_map.h"
 #include "efi/mp_services.h"
@@ -27,6 +29,10 @@ namespace {
 constexpr UINTN memory_map_slack = 32; // descriptors of headroom for the final map
 constexpr uint32_t max_exit_attempts = 8;
 
+// EFI_MEMORY_ATTRIBUTES_TABLE_GUID (UEFI 2.10, 4.6.4); gnu-efi does not define it.
+constexpr EFI_GUID memory_attributes_table_guid
+    = {0xdcfa911d, 0x26eb, 0x469f, {0xa2, 0x20, 0x38, 0xb7, 0xdc, 0x46, 0x12, 0x20}};
+
 // Boot services, until ExitBootServices; null afterwards so that nothing can
 // call them by mistake.
 constinit EFI_BOOT_SERVICES* g_boot_services = nullptr;
@@ -40,20 +46,32 @@ bool system_table_valid(EFI_SYSTEM_TABLE* st)
         && st->RuntimeServices->Hdr.Signature == EFI_RUNTIME_SERVICES_SIGNATURE;
 }
 
-EFI_STATUS allocate_pages(UINTN pages, EFI_ALLOCATE_TYPE type, EFI_PHYSICAL_ADDRESS& address)
+// Records loader data the kernel keeps for good (BootInfo::kept): whatever is
+// not listed there is given back to the page allocator once the kernel runs on
+// its own page tables.
+void keep(BootInfo& info, EFI_PHYSICAL_ADDRESS base, UINTN pages)
 {
-    return g_boot_services->AllocatePages(type, EfiLoaderData, pages, &address);
+    ROTA_ASSERT(info.kept_count < max_kept_allocations);
+    info.kept[info.kept_count++] = PhysRange {PhysAddr(base), pages};
 }
 
-// Allocates a stack; returns its top (16-byte aligned), 0 on failure.
-uint64_t allocate_stack(UINTN pages, uint64_t* bottom = nullptr)
+EFI_STATUS allocate_pages(
+    BootInfo& info, UINTN pages, EFI_ALLOCATE_TYPE type, EFI_PHYSICAL_ADDRESS& address)
+{
+    EFI_STATUS status = g_boot_services->AllocatePages(type, EfiLoaderData, pages, &address);
+    if (!EFI_ERROR(status))
+        keep(info, address, pages);
+    return status;
+}
+
+// A stack of `pages` with one more page below it for its guard (the kernel's
+// page tables leave the guard unmapped); invalid on failure.
+StackRegion allocate_stack(BootInfo& info, UINTN pages)
 {
     EFI_PHYSICAL_ADDRESS address = 0;
-    if (EFI_ERROR(allocate_pages(pages, AllocateAnyPages, address)))
-        return 0;
-    if (bottom != nullptr)
-        *bottom = address;
-    return address + pages * EFI_PAGE_SIZE;
+    if (EFI_ERROR(allocate_pages(info, pages + 1, AllocateAnyPages, address)))
+        return {};
+    return StackRegion {address + EFI_PAGE_SIZE, address + (pages + 1) * EFI_PAGE_SIZE};
 }
 
 void print_identity(EFI_SYSTEM_TABLE* st, BootInfo& info)
@@ -76,10 +94,11 @@ EFI_STATUS run(EFI_HANDLE image_handle, EFI_SYSTEM_TABLE* st)
     bool serial = log_init_serial();
 
     EFI_PHYSICAL_ADDRESS info_page = 0;
-    if (EFI_ERROR(allocate_pages(1, AllocateAnyPages, info_page)))
+    if (EFI_ERROR(g_boot_services->AllocatePages(AllocateAnyPages, EfiLoaderData, 1, &info_page)))
         return EFI_OUT_OF_RESOURCES;
     static_assert(sizeof(BootInfo) <= EFI_PAGE_SIZE);
     auto* info = new (reinterpret_cast<void*>(info_page)) BootInfo();
+    keep(*info, info_page, 1);
     info->tsc_at_entry = tsc_at_entry;
     info->serial_present = serial;
     print_identity(st, *info);
@@ -111,21 +130,27 @@ EFI_STATUS run(EFI_HANDLE image_handle, EFI_SYSTEM_TABLE* st)
         klog(
             "[boot] acpi rsdp=0x%lx version=%s", rsdp.address.get(), rsdp.version2 ? "2.0" : "1.0");
 
+    info->memory_attributes_table = find_configuration_table(st, memory_attributes_table_guid);
+
     // The AP start-up code must sit in a page below 1 MiB: a SIPI vector names
-    // a real-mode page (Intel SDM vol. 3, 9.4.4.1).
+    // a real-mode page (Intel SDM vol. 3, 9.4.4.1). Its data gets the next page,
+    // so that the code page can be read-only and executable and the data page
+    // writable and not executable.
     EFI_PHYSICAL_ADDRESS trampoline = 0xfffff;
-    if (EFI_ERROR(allocate_pages(1, AllocateMaxAddress, trampoline))) {
-        klog("[boot] no free page below 1 MiB: only the boot CPU will run");
+    if (EFI_ERROR(allocate_pages(*info, 2, AllocateMaxAddress, trampoline))) {
+        klog("[boot] no free pages below 1 MiB: only the boot CPU will run");
         trampoline = 0;
     }
     info->trampoline_page = PhysAddr(trampoline);
     klog("[boot] trampoline=0x%lx", trampoline);
 
-    info->kernel_stack_top = allocate_stack(kernel_stack_pages, &info->kernel_stack_bottom);
-    for (auto& top : info->ist_stack_tops)
-        top = allocate_stack(ist_stack_pages);
-    if (info->kernel_stack_top == 0 || info->ist_stack_tops[0] == 0 || info->ist_stack_tops[1] == 0
-        || info->ist_stack_tops[2] == 0) {
+    info->kernel_stack = allocate_stack(*info, kernel_stack_pages);
+    bool stacks = info->kernel_stack.valid();
+    for (auto& stack : info->ist_stacks) {
+        stack = allocate_stack(*info, ist_stack_pages);
+        stacks = stacks && stack.valid();
+    }
+    if (!stacks) {
         klog("[panic] cannot allocate the kernel's stacks");
         return EFI_OUT_OF_RESOURCES;
     }
@@ -136,6 +161,7 @@ EFI_STATUS run(EFI_HANDLE image_handle, EFI_SYSTEM_TABLE* st)
         klog("[panic] cannot allocate the memory map buffer (status 0x%lx)", status);
         return status;
     }
+    keep(*info, reinterpret_cast<EFI_PHYSICAL_ADDRESS>(map.buffer), map.capacity / EFI_PAGE_SIZE);
 
     runtime_init(st->RuntimeServices);
     log_flush();
@@ -155,7 +181,7 @@ EFI_STATUS run(EFI_HANDLE image_handle, EFI_SYSTEM_TABLE* st)
     info->memory_descriptor_size = map.descriptor_size;
     info->memory_descriptor_version = map.descriptor_version;
     info->magic = BootInfo::expected_magic;
-    enter_kernel(info->kernel_stack_top, kernel_main, info);
+    enter_kernel(info->kernel_stack.top, kernel_main, info);
     __builtin_unreachable();
 }
 

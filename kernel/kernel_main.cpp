@@ -14,6 +14,7 @@
 #include "core/cpu/x86.h"
 #include "core/log/klog_sink.h"
 #include "core/log/log.h"
+#include "core/mem/kernel_image.h"
 #include "core/mem/kernel_memory.h"
 #include "core/panic.h"
 #include "core/pci/ecam_config_space.h"
@@ -26,7 +27,9 @@
 #include "gfx/frame/frame_loop.h"
 #include "gfx/roulette/roulette_scene.h"
 #include "gfx/test_scene.h"
+#include "kernel/debug_faults.h"
 #include "kernel/kernel_frame_clock.h"
+#include "kernel/page_tables.h"
 #include "kernel/roulette_host.h"
 #include "kernel/spin_journal.h"
 #include "smp/ap_start.h"
@@ -76,40 +79,6 @@ void start_cpus(const BootInfo& info)
     smp_init_boot_apic(PhysAddr(madt != nullptr ? madt->local_apic_address : 0));
     uint32_t limit = info.config.cpus.has_value() ? *info.config.cpus : per_cpu_capacity;
     smp_start_aps(std::span(processors, count), limit, info.trampoline_page);
-}
-
-// debug=fault-*: crash on purpose, so tests can see the exception report.
-void run_debug_faults(const Config& config)
-{
-    if (config.debug & DebugFaultPageFault) {
-        klog("[debug] forcing a page fault at 0xffff8000deadb000");
-        *reinterpret_cast<volatile uint64_t*>(0xffff8000deadb000ull) = 1;
-    }
-    if (config.debug & DebugFaultGeneralProtection) {
-        klog("[debug] forcing a general-protection fault (non-canonical address)");
-        *reinterpret_cast<volatile uint64_t*>(0x8000000000000000ull) = 1;
-    }
-    if (config.debug & DebugFaultInvalidOpcode) {
-        klog("[debug] forcing an invalid-opcode fault (ud2)");
-        asm volatile("ud2");
-    }
-    if (config.debug & DebugStrayIrq) {
-        // A vector nobody handles, in the nap timer's priority class: until
-        // it is acknowledged, no nap (and so no device wait) can end.
-        constexpr uint8_t stray = 0xe4;
-        klog("[debug] sending a self-IPI on vector 0x%x, which has no handler", stray);
-        (void)local_apic_send({IpiDelivery::Fixed, stray, 0, true, false, IpiShorthand::Self});
-        local_apic_nap(1000); // takes the stray interrupt, then waits for the timer
-        local_apic_nap(1000);
-        klog("[debug] the nap timer still works: unexpected_interrupts=%lu",
-            idt_unexpected_interrupts());
-    }
-    if (config.debug & DebugFaultDivide) {
-        klog("[debug] forcing a divide error");
-        volatile uint32_t zero = 0;
-        volatile uint32_t result = 1 / zero;
-        (void)result;
-    }
 }
 
 // While frames run the log drains between them, never in the middle of one;
@@ -245,12 +214,13 @@ void kernel_main(const BootInfo& info)
     fpu_init();
     mask_legacy_pic();
     idt_init();
-    smp_init_boot_cpu(info.kernel_stack_bottom, info.kernel_stack_top, info.ist_stack_tops);
-    exception_set_context(info.image_base.get());
+    smp_init_boot_cpu(info.kernel_stack, info.ist_stacks);
+    exception_set_context(kernel_image_layout(info.image_base, info.image_size));
     klog("[boot] exit-boot-services ok attempts=%u", info.exit_boot_services_attempts);
 
     memory_init(info);
     acpi_init(info);
+    page_tables_init(info);
     clock_calibrate(acpi_fadt() ? acpi_fadt()->pm_timer : std::nullopt);
     // Interrupts before any CPU or device can raise one: the timer queue's
     // vector, the device vectors' dispatcher, and every I/O APIC input masked.
@@ -259,6 +229,7 @@ void kernel_main(const BootInfo& info)
     ioapic_init(acpi_madt());
     start_cpus(info);
     find_pci_devices(info.config);
+    page_tables_map_pci_bars();
     virtio::kernel_devices_use_interrupts(info.config.irq);
     journal_init(info.config);
     run_debug_faults(info.config);

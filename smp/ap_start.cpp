@@ -5,10 +5,13 @@
 #include "core/cpu/fpu.h"
 #include "core/cpu/idt.h"
 #include "core/cpu/local_apic.h"
+#include "core/cpu/panic_stop.h"
 #include "core/cpu/stack_sizes.h"
 #include "core/cpu/x86.h"
 #include "core/log/log.h"
+#include "core/mem/guarded_stack.h"
 #include "core/mem/kernel_memory.h"
+#include "core/mem/paging.h"
 #include "core/time/clock.h"
 #include "smp/ap_sequence.h"
 #include "smp/per_cpu.h"
@@ -65,6 +68,7 @@ constexpr uint32_t msr_efer = 0xc0000080;
 
 [[noreturn]] void ap_entry(PerCpu* cpu)
 {
+    paging_init_ap();
     fpu_init();
     per_cpu_install(*cpu);
     local_apic_init_ap();
@@ -99,6 +103,13 @@ bool prepare_page(PhysAddr page)
     }
     auto* base = reinterpret_cast<uint8_t*>(page.get());
     memcpy(base, ap_trampoline_start, code_size);
+    // Written once: from now on the code page is read-execute, like the
+    // kernel's text; the data page after it stays writable and no-execute.
+    auto sealed = paging_seal_code(page, 1);
+    if (sealed.is_error()) {
+        klog("[smp] cannot make the trampoline executable: %s", error_name(sealed.error()));
+        return false;
+    }
     auto* data = reinterpret_cast<TrampolineData*>(base + TRAMP_DATA);
     memset(data, 0, sizeof *data);
     data->gdt[0] = 0;
@@ -120,37 +131,32 @@ bool prepare_page(PhysAddr page)
     return true;
 }
 
-uint64_t allocate_stack_top(size_t pages, uint64_t* bottom = nullptr)
-{
-    auto memory = allocate_pages(pages);
-    if (memory.is_error())
-        return 0;
-    if (bottom != nullptr)
-        *bottom = memory->get();
-    return memory->get() + pages * page_size;
-}
+// One AP's stacks, each with its guard page (core/mem/guarded_stack.h).
+struct ApStacks {
+    StackRegion kernel;
+    StackRegion ist[ist::count];
+};
 
-PerCpu* make_cpu(uint32_t apic_id)
+// Only before any AP runs (guarded_stack.h). A partial set is not given back:
+// a stack whose guard is unmapped would fault for the next owner of the guard.
+Expected<ApStacks> allocate_ap_stacks()
 {
-    auto* cpu = new PerCpu();
-    cpu->apic_id = apic_id;
-    cpu->stack_top = allocate_stack_top(kernel_stack_pages, &cpu->stack_bottom);
-    for (auto& top : cpu->ist_tops)
-        top = allocate_stack_top(ist_stack_pages);
-    if (cpu->stack_top == 0 || cpu->ist_tops[0] == 0 || cpu->ist_tops[1] == 0
-        || cpu->ist_tops[2] == 0)
-        return nullptr;
-    return cpu;
+    ApStacks stacks {};
+    stacks.kernel = TRY(allocate_guarded_stack(kernel_stack_pages));
+    for (auto& ist : stacks.ist)
+        ist = TRY(allocate_guarded_stack(ist_stack_pages));
+    return stacks;
 }
 
 // The hardware behind the start-up sequence (smp/ap_sequence.h): the local
 // APIC's IPIs, the trampoline page's data block and counter, the TSC.
 class KernelApPort final : public ApStartPort {
 public:
-    KernelApPort(TrampolineData& data, PhysAddr page)
+    KernelApPort(TrampolineData& data, PhysAddr page, std::span<const ApStacks> stacks)
         : m_data(data)
         , m_page(page)
         , m_started(reinterpret_cast<volatile uint32_t*>(page.get() + TRAMP_STARTED))
+        , m_stacks(stacks)
     {
     }
 
@@ -178,11 +184,17 @@ public:
 
     bool prepare(uint32_t apic_id) override
     {
-        m_cpu = make_cpu(apic_id);
-        if (m_cpu == nullptr) {
-            klog("[smp] out of memory for CPU apic=%u: stopping here", apic_id);
+        if (m_next_stacks == m_stacks.size()) {
+            klog("[smp] no stacks were set aside for apic=%u: stopping here", apic_id);
             return false;
         }
+        const ApStacks& stacks = m_stacks[m_next_stacks];
+        m_cpu = new PerCpu();
+        m_cpu->apic_id = apic_id;
+        m_cpu->stack_bottom = stacks.kernel.bottom;
+        m_cpu->stack_top = stacks.kernel.top;
+        for (size_t i = 0; i < ist::count; ++i)
+            m_cpu->ist_stacks[i] = stacks.ist[i];
         cpu_register(*m_cpu);
         m_data.stack_top = m_cpu->stack_top;
         m_data.per_cpu = reinterpret_cast<uint64_t>(m_cpu);
@@ -198,12 +210,15 @@ public:
             m_cpu->start_ticks = x86::rdtsc() - m_begin;
             m_total_ticks += m_cpu->start_ticks;
             ++m_started_count;
+            ++m_next_stacks;
             klog("[smp] cpu=%u apic=%u online start_us=%lu", m_cpu->index, apic_id,
                 clock_ticks_to_ns(m_cpu->start_ticks) / 1000);
             return;
         }
         // Its index is taken: the table stays dense by giving it back. Its
-        // stack and per-CPU block are not freed: the AP may have used them.
+        // per-CPU block is not freed: the AP may have used it. Its stacks go
+        // to the next AP: this one is parked or never started (a Loose one
+        // ends the starting), so it can no longer run on them (ap_sequence.h).
         cpu_unregister_last();
         const char* long_mode = outcome.reached_long_mode ? "yes" : "no";
         switch (outcome.start) {
@@ -233,6 +248,8 @@ private:
     TrampolineData& m_data;
     PhysAddr m_page;
     volatile uint32_t* m_started;
+    std::span<const ApStacks> m_stacks;
+    size_t m_next_stacks {0};
     PerCpu* m_cpu {nullptr};
     uint64_t m_begin {0};
     uint64_t m_total_ticks {0};
@@ -241,13 +258,13 @@ private:
 
 } // namespace
 
-void smp_init_boot_cpu(uint64_t stack_bottom, uint64_t stack_top, const uint64_t (&ist_tops)[3])
+void smp_init_boot_cpu(const StackRegion& stack, const StackRegion (&ist_stacks)[ist::count])
 {
     PerCpu& cpu = boot_cpu();
-    cpu.stack_bottom = stack_bottom;
-    cpu.stack_top = stack_top;
-    for (int i = 0; i < 3; ++i)
-        cpu.ist_tops[i] = ist_tops[i];
+    cpu.stack_bottom = stack.bottom;
+    cpu.stack_top = stack.top;
+    for (size_t i = 0; i < ist::count; ++i)
+        cpu.ist_stacks[i] = ist_stacks[i];
     cpu_register(cpu);
     per_cpu_install(cpu);
     g_per_cpu_ready = true;
@@ -297,12 +314,37 @@ SmpResult smp_start_aps(
         }
         candidates[count++] = p.apic_id;
     }
-    KernelApPort port(data, trampoline);
-    ApTiming timing {cpu_needs_init_delay(), 200'000, online_timeout_ns};
     uint32_t more = wanted > cpu_count() ? wanted - cpu_count() : 0;
+
+    // The stacks of every AP to start first, while the boot CPU is the only
+    // one running: unmapping their guard pages edits page tables that a
+    // running AP could hold in its TLB (core/mem/guarded_stack.h). One set per
+    // AP that comes online: a failed start hands its set to the next.
+    static ApStacks stacks[per_cpu_capacity];
+    uint32_t stack_sets = 0;
+    while (stack_sets < count && stack_sets < more) {
+        auto allocated = allocate_ap_stacks();
+        if (allocated.is_error()) {
+            klog("[smp] out of memory for the stacks of a CPU: %u more at most", stack_sets);
+            break;
+        }
+        stacks[stack_sets++] = *allocated;
+    }
+    paging_aps_starting();
+
+    KernelApPort port(data, trampoline, std::span(stacks, stack_sets));
+    ApTiming timing {cpu_needs_init_delay(), 200'000, online_timeout_ns};
     start_aps(port, std::span(candidates, count), more, timing);
     uint64_t total_ticks = port.total_ticks();
     uint32_t started = port.started();
+
+    if (started > 0) {
+        // From now on a panic on one CPU halts them all (core/cpu/panic_stop.h).
+        panic_set_stop_other_cpus([] {
+            (void)local_apic_send(
+                {IpiDelivery::Nmi, 0, 0, true, false, IpiShorthand::AllExcludingSelf});
+        });
+    }
 
     SmpResult result {cpu_count(), wanted};
     klog("[smp] online=%u/%u bsp_apic=%u mean_start_us=%lu", result.online, result.possible,

@@ -3,7 +3,9 @@
 #include <cstdint>
 #include <span>
 
+#include "core/cpu/gdt.h"
 #include "core/lib/addr.h"
+#include "core/mem/stack_region.h"
 
 // Starting the application processors (docs/boot.md): OVMF parks them at
 // ExitBootServices, so each is woken again with INIT-SIPI-SIPI, one at a time,
@@ -25,7 +27,7 @@ struct SmpResult {
 // Installs the boot CPU's per-CPU block (GDT/TSS/IDT, GS). First thing after
 // ExitBootServices: it needs no memory, and from then on locks know their
 // owner and the crash reporter knows the stack.
-void smp_init_boot_cpu(uint64_t stack_bottom, uint64_t stack_top, const uint64_t (&ist_tops)[3]);
+void smp_init_boot_cpu(const StackRegion& stack, const StackRegion (&ist_stacks)[ist::count]);
 
 // Enables the boot CPU's local APIC (`apic_base` from the MADT, or null for
 // the MSR's) and calibrates its timer; needs the TSC clock.

@@ -26,7 +26,7 @@ PerCpu& boot_cpu()
 void per_cpu_install(PerCpu& cpu)
 {
     cpu.self = &cpu;
-    build_cpu_tables(cpu.tables, cpu.ist_tops);
+    build_cpu_tables(cpu.tables, cpu.ist_stacks);
     // Loading the segment registers zeroes GS's base: write the MSR after.
     load_cpu_tables(cpu.tables);
     idt_load();

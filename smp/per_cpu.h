@@ -28,7 +28,7 @@ struct PerCpu {
     uint64_t stack_top;
 
     std::atomic<bool> online {false};
-    uint64_t ist_tops[3] {};
+    StackRegion ist_stacks[ist::count] {}; // in ist:: slot order
     uint64_t selftest_counter {0}; // Only this CPU touches it (under a guard).
     uint64_t start_ticks {0}; // TSC ticks from INIT to online, for the report
 
@@ -41,6 +41,8 @@ static_assert(offsetof(PerCpu, apic_id) == cpu_local_offset::apic_id);
 static_assert(offsetof(PerCpu, preempt) == cpu_local_offset::preempt);
 static_assert(offsetof(PerCpu, stack_bottom) == cpu_local_offset::stack_bottom);
 static_assert(offsetof(PerCpu, stack_top) == cpu_local_offset::stack_top);
+static_assert(offsetof(PerCpu, ist_stacks) == cpu_local_offset::ist_stacks);
+static_assert(sizeof(StackRegion) == cpu_local_offset::ist_stack_stride);
 
 using PreemptGuard = BasicPreemptGuard<KernelCpu>;
 using InterruptGuard = BasicInterruptGuard<KernelCpu>;

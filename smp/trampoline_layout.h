@@ -1,11 +1,14 @@
 #pragma once
 
-// Where things sit in the AP start-up page (smp/trampoline.S), shared by the
-// assembly and by the C++ that fills the page in (offsets from the page start;
-// the C++ side static_asserts its struct against them). The code starts at
-// offset 0 because a SIPI starts the AP at CS:IP = page:0 in real mode.
+// Where things sit in the AP start-up pages (smp/trampoline.S), shared by the
+// assembly and by the C++ that fills the pages in (offsets from the first page's
+// start; the C++ side static_asserts its struct against them). The code starts
+// at offset 0 because a SIPI starts the AP at CS:IP = page:0 in real mode. The
+// data block is the second page: the code page is mapped read-only and
+// executable once it is written, the data page writable and not executable
+// (docs/memory.md), and real mode reaches both through one segment.
 
-#define TRAMP_DATA 0x200
+#define TRAMP_DATA 0x1000
 #define TRAMP_GDT (TRAMP_DATA + 0x00) /* 5 descriptors */
 #define TRAMP_GDT_POINTER (TRAMP_DATA + 0x28) /* u16 limit, u32 base */
 #define TRAMP_FAR32 (TRAMP_DATA + 0x30) /* u32 offset, u16 selector */

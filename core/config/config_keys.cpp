@@ -46,7 +46,26 @@ constexpr NamedValue debug_names[] = {
     {"dump-capset"sv, DebugDumpCapset},
     {"virgl-no-flush"sv, DebugVirglNoFlush},
     {"stray-irq"sv, DebugStrayIrq},
+    {"fault-stack-overflow"sv, DebugFaultStackOverflow},
+    {"fault-null"sv, DebugFaultNull},
+    {"fault-write-text"sv, DebugFaultWriteText},
+    {"fault-exec-data"sv, DebugFaultExecData},
+    {"fault-on-ap"sv, DebugFaultOnAp},
+    {"dump-memory-map"sv, DebugDumpMemoryMap},
 };
+
+// Each flag its own bit: two names sharing one would switch each other on.
+constexpr bool debug_bits_distinct()
+{
+    uint32_t seen = 0;
+    for (const NamedValue& entry : debug_names) {
+        if ((entry.value & seen) != 0 || entry.value == 0 || (entry.value & (entry.value - 1)) != 0)
+            return false;
+        seen |= entry.value;
+    }
+    return true;
+}
+static_assert(debug_bits_distinct(), "two debug flags share a bit");
 
 // In the order describe_config prints them.
 constexpr ConfigKey keys[] = {

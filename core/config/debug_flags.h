@@ -24,6 +24,12 @@ enum DebugFlag : uint32_t {
     = 1u << 14, // after the first frame, present the same damage without drawing (device ceiling)
     DebugGpuFaultSetup = 1u << 15, // virtio-gpu: fail the display setup after SET_SCANOUT
     DebugJournalTest = 1u << 12, // append a few made-up spins to the journal at boot (tests)
+    DebugFaultStackOverflow = 1u << 24, // recurse without bound: the stack's guard page faults
+    DebugFaultNull = 1u << 25, // read through a null pointer (page 0 is not mapped)
+    DebugFaultWriteText = 1u << 26, // write to the kernel's own code (read-only)
+    DebugFaultExecData = 1u << 27, // jump into the kernel's data (no-execute)
+    DebugFaultOnAp = 1u << 28, // run the fault-* keys on the last CPU started, not the boot CPU
+    DebugDumpMemoryMap = 1u << 29, // hex-dump the UEFI memory map and memory attributes table
     DebugVirglFault = 1u << 20, // virgl: send a shader the host rejects at frame 30 (fail-over)
     DebugDumpCapset = 1u << 21, // hex-dump the virgl capset the device returns (test fixtures)
     DebugVirglNoFlush = 1u << 22, // virgl: no RESOURCE_FLUSH, so no display copy (measurements)

@@ -18,6 +18,8 @@ inline constexpr uint32_t apic_id = 12;
 inline constexpr uint32_t preempt = 16;
 inline constexpr uint32_t stack_bottom = 40;
 inline constexpr uint32_t stack_top = 48;
+inline constexpr uint32_t ist_stacks = 64; // StackRegion[ist::count]
+inline constexpr uint32_t ist_stack_stride = 16;
 } // namespace cpu_local_offset
 
 // Set once the boot CPU's GS base points at its per-CPU block; before that

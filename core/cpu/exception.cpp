@@ -1,8 +1,8 @@
 #include "core/cpu/exception.h"
 
-#include <atomic>
-
 #include "core/cpu/cpu_local.h"
+#include "core/cpu/page_fault.h"
+#include "core/cpu/panic_stop.h"
 #include "core/cpu/x86.h"
 #include "core/lib/format.h"
 #include "core/log/log.h"
@@ -11,8 +11,10 @@ namespace rota {
 
 namespace {
 
-constinit uint64_t g_image_base = 0;
-constinit std::atomic<int> g_depth {0};
+constinit KernelImageLayout g_image {};
+
+constexpr uint64_t vector_double_fault = 8;
+constexpr uint64_t vector_page_fault = 14;
 
 const char* exception_name(uint64_t vector)
 {
@@ -29,28 +31,69 @@ const char* exception_name(uint64_t vector)
 
 uint64_t image_offset(uint64_t address)
 {
-    return address >= g_image_base ? address - g_image_base : 0;
+    return address >= g_image.base ? address - g_image.base : 0;
+}
+
+// This CPU's stacks, from its per-CPU block (nothing before there is one).
+FaultContext fault_context()
+{
+    FaultContext context {};
+    context.cpu = current_cpu_index();
+    context.image = g_image;
+    if (!g_per_cpu_ready)
+        return context;
+    StackBounds stack = current_cpu_stack();
+    context.kernel_stack = {stack.bottom, stack.top};
+    for (uint32_t i = 0; i < ist::count; ++i) {
+        uint32_t offset = cpu_local_offset::ist_stacks + i * cpu_local_offset::ist_stack_stride;
+        context.ist_stacks[i] = {cpu_local_read64(offset), cpu_local_read64(offset + 8)};
+    }
+    return context;
+}
+
+// A page fault says what it was in words first. So does a double fault whose
+// CR2 is a stack guard: the CPU could not push the page fault's frame.
+void describe_fault(const InterruptFrame& f)
+{
+    if (f.vector != vector_page_fault && f.vector != vector_double_fault)
+        return;
+    uint64_t address = x86::read_cr2();
+    FaultContext context = fault_context();
+    PageFaultError error = PageFaultError::decode(f.error_code);
+    PageFaultReport report = classify_page_fault(address, error, context);
+    if (f.vector == vector_double_fault && report.kind != PageFaultKind::StackOverflow)
+        return;
+    char line[200];
+    describe_page_fault(report, address, error, f.rip, f.rsp, context, line, sizeof line);
+    panic_log("[panic] %s", line);
 }
 
 } // namespace
 
-void exception_set_context(uint64_t image_base)
+void exception_set_context(const KernelImageLayout& image)
 {
-    g_image_base = image_base;
+    g_image = image;
 }
 
 void handle_exception(const InterruptFrame& f)
 {
     x86::cli();
-    // A fault while reporting a fault: say so in one line and stop, rather than
-    // recursing until the stack is gone.
-    if (g_depth.fetch_add(1) > 0) {
+    switch (panic_begin(current_cpu_index())) {
+    case PanicRole::Report:
+        break;
+    case PanicRole::Stopped:
+        // Another CPU is reporting (its NMI brought this one here): halt.
+        x86::halt_forever();
+    case PanicRole::Nested:
+        // A fault while reporting a fault: say so in one line and stop, rather
+        // than recursing until the stack is gone.
         panic_log("[panic] nested cpu exception vector=%lu rip=0x%016lx while reporting", f.vector,
             f.rip);
         panic_log("[panic] halted");
         x86::halt_forever();
     }
 
+    describe_fault(f);
     panic_log("[panic] cpu exception vector=%lu (%s) error=0x%lx cpu=%u", f.vector,
         exception_name(f.vector), f.error_code, current_cpu_index());
     panic_log("[panic] rip=0x%016lx (rota+0x%lx) cs=0x%lx rflags=0x%016lx rsp=0x%016lx ss=0x%lx",

@@ -16,12 +16,11 @@ constexpr uint64_t kernel_data_descriptor = 0x00cf92000000ffffull;
 
 } // namespace
 
-void build_cpu_tables(CpuTables& tables, const uint64_t (&ist_tops)[3])
+void build_cpu_tables(CpuTables& tables, const StackRegion (&ist_stacks)[ist::count])
 {
     tables.tss = {};
-    tables.tss.ist[ist::double_fault - 1] = ist_tops[0];
-    tables.tss.ist[ist::nmi - 1] = ist_tops[1];
-    tables.tss.ist[ist::machine_check - 1] = ist_tops[2];
+    for (uint8_t slot = 1; slot <= ist::count; ++slot)
+        tables.tss.ist[slot - 1] = ist_stacks[slot - 1].top;
     // No I/O permission bitmap: point past the segment's limit.
     tables.tss.iomap_base = sizeof(TaskStateSegment);
 

@@ -66,6 +66,8 @@ void idt_init()
             ist_slot = ist::double_fault;
         else if (vector == 18)
             ist_slot = ist::machine_check;
+        else if (vector == 14)
+            ist_slot = ist::page_fault;
         g_idt[vector]
             = make_gate(reinterpret_cast<uint64_t>(isr_stubs + vector * stub_size), ist_slot);
     }

@@ -104,6 +104,27 @@ inline uint64_t read_cr4()
     return value;
 }
 
+// Writing CR3 switches page tables and flushes the TLB's non-global entries;
+// writing CR4 with a different PGE flushes all of them (Intel SDM vol. 3A,
+// 4.10.4.1). "memory": no access may move across a change of address space.
+inline void write_cr0(uint64_t value)
+{
+    asm volatile("mov %0, %%cr0" : : "r"(value) : "memory");
+}
+inline void write_cr3(uint64_t value)
+{
+    asm volatile("mov %0, %%cr3" : : "r"(value) : "memory");
+}
+inline void write_cr4(uint64_t value)
+{
+    asm volatile("mov %0, %%cr4" : : "r"(value) : "memory");
+}
+// Drops this CPU's translation of the page holding `address`.
+inline void invlpg(uint64_t address)
+{
+    asm volatile("invlpg (%0)" : : "r"(address) : "memory");
+}
+
 inline constexpr uint64_t rflags_if = 1u << 9;
 
 inline uint64_t read_rflags()

@@ -15,12 +15,21 @@ struct MemoryStats {
     uint64_t usable_pages;
     uint64_t free_pages;
     size_t descriptors;
-    size_t free_ranges;
+    size_t free_ranges; // conventional memory's ranges, at boot
+    uint64_t bitmap_pages;
+    uint64_t reclaimed_pages; // given back by memory_finish_boot
 };
 
-// Builds the page allocator and heap and prints the "[mem]" line. Panics if the
-// map is unusable: without memory there is nothing to fall back to.
+// Builds the page allocator and heap from the conventional memory. Panics if
+// the map is unusable: without memory there is nothing to fall back to.
 MemoryStats memory_init(const BootInfo& info);
+
+// Gives the allocator the loader data efi/ did not keep, and the firmware's
+// boot-services code and data once `boot_services_done` (the kernel runs on
+// its own page tables, stacks and descriptor tables: UEFI 2.10, 7.4.6), and
+// prints the "[mem] usable_mib=... reclaimed_kib=..." line. Boot CPU, once,
+// before the application processors start.
+MemoryStats memory_finish_boot(bool boot_services_done);
 
 // Contiguous, page-aligned physical pages (identity mapped), below `limit`.
 Expected<PhysAddr> allocate_pages(

@@ -38,10 +38,12 @@ bool is_usable_type(uint32_t type, uint64_t attribute, const UsablePolicy& polic
         return false;
     switch (static_cast<EfiMemoryType>(type)) {
     case EfiMemoryType::Conventional:
-        return true;
+        return policy.conventional;
     case EfiMemoryType::BootServicesCode:
     case EfiMemoryType::BootServicesData:
         return policy.reclaim_boot_services;
+    case EfiMemoryType::LoaderData:
+        return policy.reclaim_loader_data;
     default:
         // Everything else, including types this code does not know, stays out.
         return false;
@@ -189,6 +191,22 @@ Expected<UsableMemory> find_usable_memory(RawMemoryMap map, UsablePolicy policy)
                 covered_usable = true;
             else
                 covered_blocking = true;
+        }
+        for (const PhysRange& kept : policy.keep) {
+            // Outward to whole pages, like a blocking descriptor.
+            uint64_t start = align_down(kept.start(), page_size);
+            uint64_t end
+                = start >= physical_limit || kept.pages > (physical_limit - start) / page_size
+                ? physical_limit
+                : align_up(kept.end(), page_size);
+            if (kept.pages == 0 || start >= physical_limit || end <= position)
+                continue;
+            if (start > position) {
+                next = std::min(next, start);
+                continue;
+            }
+            next = std::min(next, end);
+            covered_blocking = true;
         }
 
         if (covered_usable && !covered_blocking) {

@@ -3,9 +3,11 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 
 #include "core/lib/addr.h"
 #include "core/lib/expected.h"
+#include "core/mem/phys_range.h"
 
 // The UEFI memory map as the kernel reads it after ExitBootServices. The types
 // are defined here from the UEFI specification 2.10 section 7.2 (GetMemoryMap)
@@ -84,19 +86,29 @@ struct UsableMemory {
 };
 
 struct UsablePolicy {
+    // Conventional memory: free from the start.
+    bool conventional = true;
     // After ExitBootServices the boot-services code and data are free memory
-    // (UEFI 2.10 section 7.4.6, ExitBootServices).
+    // (UEFI 2.10 section 7.4.6, ExitBootServices), once nothing runs on the
+    // firmware's page tables, stacks or descriptor tables any more.
     bool reclaim_boot_services = false;
+    // Loader data is what this UEFI application (and the firmware on its
+    // behalf) allocated: free once the kernel no longer needs it, except for
+    // what `keep` lists.
+    bool reclaim_loader_data = false;
+    // Ranges that stay in use whatever the map says (blocking, like a
+    // non-usable descriptor): what the kernel keeps, the framebuffer.
+    std::span<const PhysRange> keep {};
     // Nothing below this is handed out: the first MiB holds the AP trampoline
     // and what legacy devices and firmware expect there.
     uint64_t lowest_address = 1024 * 1024;
 };
 
 // The free physical memory in `map`, as page-aligned ranges, sorted and merged.
-// Usable is Conventional memory (and boot-services code and data when the
-// policy says so), without the specific-purpose attribute. Where a usable and a
-// non-usable descriptor overlap, the non-usable one wins. Error::NotFound when
-// nothing usable remains.
+// Usable is the memory of the types the policy names, without the
+// specific-purpose attribute. Where a usable and a non-usable descriptor (or a
+// kept range) overlap, the non-usable one wins. Error::NotFound when nothing
+// usable remains.
 Expected<UsableMemory> find_usable_memory(RawMemoryMap map, UsablePolicy policy);
 
 } // namespace rota

@@ -21,6 +21,7 @@ import roulette_cases  # noqa: E402
 import smp_cases  # noqa: E402
 import virgl_cases  # noqa: E402
 import blk_cases  # noqa: E402
+import paging_cases  # noqa: E402
 import irq_cases  # noqa: E402
 import qemu  # noqa: E402
 
@@ -74,6 +75,7 @@ ALL_CASES = {
     **display_cases.CASES,
     **blk_cases.CASES,
     **roulette_cases.CASES,
+    **paging_cases.CASES,
     **irq_cases.CASES,
     **virgl_cases.CASES,
 }

@@ -6,6 +6,8 @@
 #include <random>
 #include <vector>
 
+#include "support/memory_map_builder.h"
+
 using rota::EfiMemoryDescriptor;
 using rota::EfiMemoryType;
 using rota::FreeRange;
@@ -19,44 +21,6 @@ namespace {
 constexpr uint64_t KiB = 1024;
 constexpr uint64_t MiB = 1024 * KiB;
 constexpr uint64_t GiB = 1024 * MiB;
-
-// Builds a map the way firmware lays it out: descriptors `stride` bytes apart,
-// the bytes past the 40 that rota knows filled with `filler`.
-class MapBuilder {
-public:
-    explicit MapBuilder(size_t stride = sizeof(EfiMemoryDescriptor), uint8_t filler = 0)
-        : m_stride(stride)
-        , m_filler(filler)
-    {
-    }
-
-    MapBuilder& add(uint32_t type, uint64_t start, uint64_t pages, uint64_t attribute = 0xf)
-    {
-        EfiMemoryDescriptor descriptor {};
-        descriptor.type = type;
-        descriptor.padding = 0xdeadbeef;
-        descriptor.physical_start = start;
-        descriptor.virtual_start = 0x5a5a5a5a5a5a5a5a;
-        descriptor.number_of_pages = pages;
-        descriptor.attribute = attribute;
-        size_t offset = m_bytes.size();
-        m_bytes.resize(offset + m_stride, m_filler);
-        std::memcpy(m_bytes.data() + offset, &descriptor, sizeof descriptor);
-        return *this;
-    }
-    MapBuilder& add(EfiMemoryType type, uint64_t start, uint64_t pages, uint64_t attribute = 0xf)
-    {
-        return add(static_cast<uint32_t>(type), start, pages, attribute);
-    }
-
-    RawMemoryMap raw() const { return {m_bytes.data(), m_bytes.size(), m_stride}; }
-    std::vector<uint8_t>& bytes() { return m_bytes; }
-
-private:
-    size_t m_stride;
-    uint8_t m_filler;
-    std::vector<uint8_t> m_bytes;
-};
 
 constexpr auto Conventional = EfiMemoryType::Conventional;
 constexpr auto Reserved = EfiMemoryType::Reserved;
@@ -321,6 +285,51 @@ TEST(MemoryMap, BootServicesMemoryFollowsThePolicy)
         usable_ranges(map, {.reclaim_boot_services = false}), (std::vector<Range> {{2 * MiB, 10}}));
     EXPECT_EQ(
         usable_ranges(map, {.reclaim_boot_services = true}), (std::vector<Range> {{2 * MiB, 30}}));
+}
+
+TEST(MemoryMap, LoaderDataFollowsThePolicyAndKeptRangesStayOut)
+{
+    MapBuilder map;
+    map.add(Conventional, 2 * MiB, 10)
+        .add(EfiMemoryType::LoaderData, 2 * MiB + 10 * 4096, 10)
+        .add(EfiMemoryType::BootServicesData, 2 * MiB + 20 * 4096, 10)
+        .add(EfiMemoryType::LoaderData, 2 * MiB + 30 * 4096, 10);
+    EXPECT_EQ(usable_ranges(map, {.reclaim_loader_data = true}),
+        (std::vector<Range> {{2 * MiB, 20}, {2 * MiB + 30 * 4096, 10}}));
+    // What the kernel keeps of its loader data, a page of boot-services data
+    // (say, a framebuffer there) and a range outside the map.
+    rota::PhysRange keep[] = {{PhysAddr(2 * MiB + 12 * 4096), 2},
+        {PhysAddr(2 * MiB + 25 * 4096), 1}, {PhysAddr(64 * GiB), 100}};
+    EXPECT_EQ(usable_ranges(
+                  map, {.reclaim_boot_services = true, .reclaim_loader_data = true, .keep = keep}),
+        (std::vector<Range> {{2 * MiB, 12}, {2 * MiB + 14 * 4096, 11}, {2 * MiB + 26 * 4096, 14}}));
+}
+
+TEST(MemoryMap, WithoutConventionalMemoryOnlyTheReclaimableRemains)
+{
+    MapBuilder map;
+    map.add(Conventional, 2 * MiB, 10)
+        .add(EfiMemoryType::BootServicesCode, 2 * MiB + 10 * 4096, 10)
+        .add(Conventional, 2 * MiB + 20 * 4096, 10)
+        .add(EfiMemoryType::LoaderData, 2 * MiB + 30 * 4096, 10)
+        // Boot-services data overlapping conventional memory: neither query
+        // hands it out, because each sees the other type as in use.
+        .add(EfiMemoryType::BootServicesData, 2 * MiB + 24 * 4096, 2);
+    UsablePolicy boot_services {.conventional = false, .reclaim_boot_services = true};
+    EXPECT_EQ(usable_ranges(map, boot_services), (std::vector<Range> {{2 * MiB + 10 * 4096, 10}}));
+    UsablePolicy loader {.conventional = false, .reclaim_loader_data = true};
+    EXPECT_EQ(usable_ranges(map, loader), (std::vector<Range> {{2 * MiB + 30 * 4096, 10}}));
+    EXPECT_EQ(usable_ranges(map),
+        (std::vector<Range> {{2 * MiB, 10}, {2 * MiB + 20 * 4096, 4}, {2 * MiB + 26 * 4096, 4}}));
+}
+
+TEST(MemoryMap, AKeptRangeAtTheEdgeOfTheAddressSpaceIsHarmless)
+{
+    MapBuilder map;
+    map.add(Conventional, 2 * MiB, 10);
+    rota::PhysRange keep[] = {{PhysAddr(UINT64_MAX & ~0xfffull), 1},
+        {PhysAddr(2 * MiB + 4096), UINT64_MAX / 4096}, {PhysAddr(2 * MiB), 0}};
+    EXPECT_EQ(usable_ranges(map, {.keep = keep}), (std::vector<Range> {{2 * MiB, 1}}));
 }
 
 TEST(MemoryMap, EveryOtherTypeBlocks)
