@@ -1,5 +1,7 @@
 #include "smp/selftest.h"
 
+#include <atomic>
+
 #include "core/lib/format.h"
 #include "core/lib/percentile.h"
 #include "core/log/log.h"
@@ -20,6 +22,9 @@ constexpr uint64_t increments_per_cpu = 200'000;
 constexpr uint64_t lock_every = 1'000;
 constexpr uint64_t grain = 1'000;
 constexpr int dispatch_rounds = 100;
+// How long a CPU's first chunk waits for the others to arrive (see
+// check_counters); only a CPU that never joins makes anyone wait this long.
+constexpr uint64_t arrival_timeout_ns = 2'000'000'000;
 
 struct Counters {
     Spinlock lock;
@@ -34,7 +39,27 @@ bool check_counters()
     Counters counters;
     uint64_t total = increments_per_cpu * cpus;
     uint64_t locked_total = (total + lock_every - 1) / lock_every;
+    // Every CPU's first chunk waits until all CPUs have one. The shares then
+    // show that each CPU ran the job: with 8 vCPUs on 2 host cores, the
+    // first CPUs to wake could otherwise take every chunk before a CPU whose
+    // thread the host had not yet scheduled woke up, and its share of 0
+    // would say nothing about rota. A CPU that never joins leaves the others
+    // waiting until the timeout, and its share stays 0.
+    std::atomic<uint32_t> arrived {0};
+    auto wait_for_every_cpu = [&] {
+        arrived.fetch_add(1, std::memory_order_acq_rel);
+        uint64_t deadline = clock_now_ns() + arrival_timeout_ns;
+        while (arrived.load(std::memory_order_acquire) < cpus && clock_now_ns() < deadline)
+            __builtin_ia32_pause();
+    };
     auto body = [&](uint64_t begin, uint64_t end) {
+        bool first_chunk;
+        {
+            PreemptGuard guard;
+            first_chunk = this_cpu(guard).selftest_counter == 0;
+        }
+        if (first_chunk)
+            wait_for_every_cpu();
         for (uint64_t i = begin; i < end; ++i) {
             {
                 PreemptGuard guard;
