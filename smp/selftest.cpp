@@ -50,7 +50,7 @@ bool check_counters()
         arrived.fetch_add(1, std::memory_order_acq_rel);
         uint64_t deadline = clock_now_ns() + arrival_timeout_ns;
         while (arrived.load(std::memory_order_acquire) < cpus && clock_now_ns() < deadline)
-            __builtin_ia32_pause();
+            x86::pause();
     };
     auto body = [&](uint64_t begin, uint64_t end) {
         bool first_chunk;
