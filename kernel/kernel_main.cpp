@@ -195,6 +195,7 @@ RouletteLayout allocate_wheel(RouletteLayout layout, PhysAddr& memory, size_t& p
         if (pages != 0)
             free_pages(memory, pages);
     }
+    host.report_parallel();
     print_summary(loop, screen);
     if (host.reboot_requested())
         reboot();

@@ -5,6 +5,7 @@
 #include "core/lib/format.h"
 #include "core/lib/percentile.h"
 #include "core/log/log.h"
+#include "core/time/clock.h"
 #include "kernel/spin_journal.h"
 #include "smp/parallel.h"
 #include "smp/per_cpu.h"
@@ -29,7 +30,22 @@ KernelRouletteHost::KernelRouletteHost(
 
 void KernelRouletteHost::parallel(uint64_t count, uint64_t grain, Body body, void* context)
 {
-    parallel_for(count, grain, body, context);
+    ParallelStats stats = parallel_for(count, grain, body, context);
+    m_parallel.jobs += 1;
+    m_parallel.participants += stats.participants;
+    m_parallel.items += count;
+    m_parallel.caller_items += stats.caller_items;
+    m_parallel.dispatch_ticks += stats.dispatch_ticks;
+}
+
+void KernelRouletteHost::report_parallel() const
+{
+    const auto& p = m_parallel;
+    uint64_t jobs = p.jobs ? p.jobs : 1;
+    klog("[smp] render jobs=%lu cpus_per_job=%lu.%02lu caller_share_pct=%lu join_us=%lu", p.jobs,
+        p.participants / jobs, p.participants * 100 / jobs % 100,
+        p.items ? p.caller_items * 100 / p.items : 0,
+        clock_ticks_to_ns(p.dispatch_ticks / jobs) / 1000);
 }
 
 void KernelRouletteHost::landed(const SpinOutcome& outcome)

@@ -31,6 +31,8 @@ public:
     bool reboot_requested() const { return m_reboot; }
     uint32_t spins() const { return m_spins; }
     uint32_t wins() const { return m_wins; }
+    // "[smp] render ..." : how the frames' parallel jobs were shared out.
+    void report_parallel() const;
 
 private:
     static constexpr int remembered = 8;
@@ -43,6 +45,9 @@ private:
     bool m_reboot {false};
     uint32_t m_spins {0};
     uint32_t m_wins {0};
+    struct {
+        uint64_t jobs, participants, items, caller_items, dispatch_ticks;
+    } m_parallel {};
 };
 
 } // namespace rota

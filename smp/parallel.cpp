@@ -42,15 +42,27 @@ constinit WakeEvent g_joined;
 // within it, and a wake-up IPI costs more than this under emulation.
 constexpr uint64_t join_spin_ns = 50'000;
 
-void run_chunks(Job& job)
+// Returns how many items this CPU ran.
+uint64_t run_chunks(Job& job)
 {
+    uint64_t ran = 0;
     for (;;) {
         uint64_t begin = job.next.fetch_add(job.grain, std::memory_order_relaxed);
         if (begin >= job.count)
-            return;
+            return ran;
         uint64_t end = begin + job.grain < job.count ? begin + job.grain : job.count;
         job.body(job.context, begin, end);
+        ran += end - begin;
     }
+}
+
+// After this CPU's part of a job (core/mem/tlb_settle.h). Reloading CR3 with
+// its own value drops this CPU's TLB and nothing else.
+void settle_tlb()
+{
+    PreemptGuard guard;
+    if (this_cpu(guard).tlb_settle.after_job(clock_now_ns()))
+        x86::write_cr3(x86::read_cr3());
 }
 
 bool try_join(Job& job, uint32_t generation)
@@ -72,6 +84,7 @@ void work_on(Job& job, uint32_t generation)
         return;
     job.last_join_tsc.store(x86::rdtsc(), std::memory_order_relaxed);
     run_chunks(job);
+    settle_tlb();
     // Sequentially consistent with the caller's look after arming its wait
     // (wait_for_joined): either it sees this, or it sees the signal.
     job.finished.fetch_add(1, std::memory_order_seq_cst);
@@ -135,7 +148,8 @@ ParallelStats parallel_for(
     bool expected = false;
     if (participants <= 1 || count <= grain || !g_busy.compare_exchange_strong(expected, true)) {
         body(context, 0, count);
-        return {1, 0};
+        settle_tlb();
+        return {1, 0, count};
     }
 
     Job& job = g_job;
@@ -159,13 +173,15 @@ ParallelStats parallel_for(
         (void)local_apic_send({IpiDelivery::Fixed, apic_vector::wakeup, 0, true, false,
             IpiShorthand::AllExcludingSelf});
 
-    run_chunks(job);
+    uint64_t mine = run_chunks(job);
     // Close the job: whoever has not joined by now never will, and we wait for
     // exactly those who have.
     uint64_t state = job.state.fetch_and(~open_bit, std::memory_order_acq_rel);
     uint32_t joined = static_cast<uint32_t>(state & joined_mask);
     wait_for_joined(job, joined - 1);
-    ParallelStats stats {joined, job.last_join_tsc.load(std::memory_order_relaxed) - job.start_tsc};
+    settle_tlb();
+    ParallelStats stats {
+        joined, job.last_join_tsc.load(std::memory_order_relaxed) - job.start_tsc, mine};
     g_busy.store(false, std::memory_order_release);
     return stats;
 }

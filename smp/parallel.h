@@ -6,7 +6,9 @@
 // every online CPU, the caller included, takes from a shared counter until none
 // are left. Idle CPUs wait halted and are woken by one broadcast IPI (under
 // TCG this dispatches faster than spinning, which also steals the host's cores
-// from the vCPUs doing work: see the note on issue 3 for the figures).
+// from the vCPUs doing work: see the note on issue 3 for the figures). Each
+// CPU flushes its own TLB after its first jobs and then once a second, so that
+// an emulator's software TLB grows to the job's pages (core/mem/tlb_settle.h).
 
 namespace rota {
 
@@ -15,6 +17,7 @@ using ParallelBody = void (*)(void* context, uint64_t begin, uint64_t end);
 struct ParallelStats {
     uint32_t participants; // CPUs that ran chunks, the caller included
     uint64_t dispatch_ticks; // TSC ticks from publishing the job to the last CPU joining
+    uint64_t caller_items; // of [0, count), how many the caller ran itself
 };
 
 enum class IdleMode { Halt, Spin };

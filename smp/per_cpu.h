@@ -6,6 +6,7 @@
 
 #include "core/cpu/cpu_local.h"
 #include "core/cpu/gdt.h"
+#include "core/mem/tlb_settle.h"
 #include "core/sync/kernel_cpu.h"
 #include "smp/preempt.h"
 
@@ -31,6 +32,7 @@ struct PerCpu {
     StackRegion ist_stacks[ist::count] {}; // in ist:: slot order
     uint64_t selftest_counter {0}; // Only this CPU touches it (under a guard).
     uint64_t start_ticks {0}; // TSC ticks from INIT to online, for the report
+    TlbSettle tlb_settle {}; // Only this CPU touches it (under a guard).
 
     alignas(16) CpuTables tables {};
 };

@@ -140,7 +140,9 @@ def roulette_gate_reboots(ctx):
 def roulette_frames_power_off(ctx):
     """frames=N: the summary counts exactly N frames and the machine powers off;
     the screen showed the wheel turning (a screenshot mid-run against the last
-    frame, which stays on the screen after the power-off)."""
+    frame, which stays on the screen after the power-off). On this machine's two
+    CPUs the wheel's build and every frame's turn were one parallel job each,
+    and the second CPU took part."""
     m = ctx.machine(
         display="virtio-gpu",
         no_shutdown=True,
@@ -149,8 +151,16 @@ def roulette_frames_power_off(ctx):
     lay = screen_checks.layout(m)
     m.wait_for_line(r"^\[VIRTIO PERF\] ", 60)  # drawing has begun
     early = ctx.screendump(m, "early.ppm")
-    summary = m.wait_for_line(SUMMARY + r"frames=(\d+) ", 90)
+    render = m.wait_for_line(
+        r"^\[smp\] render jobs=(\d+) cpus_per_job=(\d+\.\d\d) caller_share_pct=(\d+) join_us=\d+$",
+        90,
+    )
+    summary = m.wait_for_line(SUMMARY + r"frames=(\d+) ", 30)
     check(int(summary.group(1)) == 120, summary.group(0))
+    check(int(render.group(1)) == 121, f"{render.group(0)}: one job to build, one a frame")
+    cpus = float(render.group(2))
+    check(1.0 < cpus <= 2.0, f"{render.group(0)}: the second CPU never joined a job")
+    check(0 < int(render.group(3)) < 100, f"{render.group(0)}: one CPU did all the work")
     event = m.wait_event("SHUTDOWN", 30)
     check(event["data"]["reason"] == "guest-shutdown", f"SHUTDOWN {event['data']}")
     last = ctx.screendump(m, "last-frame.ppm")
