@@ -189,6 +189,10 @@ RouletteLayout allocate_wheel(RouletteLayout layout, PhysAddr& memory, size_t& p
             l.fate_box.height, l.banner.x, l.banner.y, l.banner.width, l.banner.height, l.hud.x,
             l.hud.y, l.hud.width, l.hud.height, layout_fit_name(l.fit), l.spec_radius);
         stop = run_scene(loop, scene);
+        RouletteScene::RingCounts ring = scene.ring_counts();
+        if (ring.frames != 0)
+            klog("[roulette] ring frames=%lu drawn_pct=%lu", ring.frames,
+                ring.whole != 0 ? ring.drawn * 100 / ring.whole : 0);
         if (stop == FrameLoopStop::DisplayChanged)
             klog("[roulette] the display is now %ux%u: laying the table out again",
                 screen.mode().width, screen.mode().height);

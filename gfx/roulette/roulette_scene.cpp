@@ -1,6 +1,7 @@
 #include "gfx/roulette/roulette_scene.h"
 
 #include <algorithm>
+#include <atomic>
 
 #include "core/lib/format.h"
 #include "gfx/canvas/canvas.h"
@@ -86,6 +87,13 @@ RouletteScene::RouletteScene(
                     int32_t(end - ctx->map_rows));
         },
         &context);
+    // Then, from the finished texture, where its colours stay still.
+    m_host.parallel(
+        uint64_t(m_wheel.still_groups()), 1,
+        [](void* c, uint64_t begin, uint64_t end) {
+            static_cast<WheelRenderer*>(c)->build_still_groups(int32_t(begin), int32_t(end));
+        },
+        &m_wheel);
 }
 
 void RouletteScene::start_spin(uint64_t frame, uint64_t now_ns)
@@ -158,7 +166,8 @@ void RouletteScene::draw(
                 hand_ring_to_layer();
             m_layer->set_turns(m_rotation);
         } else {
-            draw_wheel_turning(target);
+            draw_wheel_turning(
+                target, m_drawn_rotation >= 0 && highlight < 0 && m_drawn_highlight < 0);
             damage.add(m_wheel.bounds());
         }
         m_drawn_rotation = m_rotation;
@@ -206,23 +215,32 @@ void RouletteScene::draw_background(Surface& target)
     }
 }
 
-void RouletteScene::draw_wheel_turning(Surface& target)
+void RouletteScene::draw_wheel_turning(Surface& target, bool incremental)
 {
     struct Context {
         const WheelRenderer* wheel;
         Surface* target;
         double rotation;
-    } context {&m_wheel, &target, m_rotation};
+        double drawn;
+        std::atomic<uint64_t> written;
+    } context {&m_wheel, &target, m_rotation, incremental ? m_drawn_rotation : -1.0, 0};
     Rect box = m_wheel.bounds();
     uint64_t bands = uint64_t((box.height + band_rows - 1) / band_rows);
     m_host.parallel(
         bands, 1,
         [](void* c, uint64_t begin, uint64_t end) {
             auto* ctx = static_cast<Context*>(c);
-            ctx->wheel->draw_rotating(*ctx->target, ctx->target->bounds(), ctx->rotation,
-                int32_t(begin) * band_rows, int32_t(end) * band_rows);
+            uint32_t written = ctx->wheel->draw_rotating(*ctx->target, ctx->target->bounds(),
+                ctx->rotation, int32_t(begin) * band_rows, int32_t(end) * band_rows, ctx->drawn);
+            ctx->written.fetch_add(written, std::memory_order_relaxed);
         },
         &context);
+    uint64_t written = context.written.load(std::memory_order_relaxed);
+    if (!incremental)
+        m_ring_pixels = written;
+    m_ring_counts.frames += 1;
+    m_ring_counts.drawn += written;
+    m_ring_counts.whole += m_ring_pixels;
 }
 
 void RouletteScene::hand_ring_to_layer()

@@ -86,6 +86,12 @@ public:
     const SpinOutcome& current() const { return m_outcome; }
     double rotation() const { return m_rotation; }
     WheelRenderer& wheel() { return m_wheel; }
+    // Over the frames that turned the wheel in software: the ring pixels
+    // drawn, of the ring pixels a full redraw draws (docs/roulette.md).
+    struct RingCounts {
+        uint64_t frames, drawn, whole;
+    };
+    RingCounts ring_counts() const { return m_ring_counts; }
 
 private:
     enum class BoxState { Unknown, Question, Lit, Dark, Shown };
@@ -95,7 +101,8 @@ private:
     // next spin. The phase to draw, or nullopt when the gate stops the table.
     std::optional<SpinPhase> follow_fate(uint64_t frame, uint64_t now_ns, double& t);
     void draw_background(Surface& target);
-    void draw_wheel_turning(Surface& target);
+    // `incremental`: the ring in `target` shows m_drawn_rotation, unlit.
+    void draw_wheel_turning(Surface& target, bool incremental);
     void hand_ring_to_layer();
     void draw_pointer(Surface& target);
     void draw_box(Surface& target, BoxState state);
@@ -120,6 +127,8 @@ private:
     uint64_t m_hud_drawn_ns {0};
     bool m_landed {false};
     bool m_finished {false};
+    RingCounts m_ring_counts {};
+    uint64_t m_ring_pixels {0}; // what a full redraw of the ring draws
 };
 
 } // namespace rota

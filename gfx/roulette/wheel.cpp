@@ -34,7 +34,7 @@ size_t align16(size_t bytes)
 #define ROTA_NO_TREE_VECTORIZE                                                                     \
     __attribute__((optimize("no-tree-slp-vectorize", "no-tree-vectorize")))
 #endif
-ROTA_NO_TREE_VECTORIZE void copy_texels(
+ROTA_NO_TREE_VECTORIZE __attribute__((always_inline)) inline void copy_texels(
     uint32_t* out, const uint32_t* index, const uint32_t* texture, uint32_t turn, int32_t count)
 {
     auto pair = [&](int32_t i) {
@@ -51,6 +51,42 @@ ROTA_NO_TREE_VECTORIZE void copy_texels(
     }
     for (; i < count; ++i)
         out[i] = texture[index[i] - turn];
+}
+
+// A full span of a row, drawn over the turn before in blocks (wheel.h):
+// [begin, end) in the row's pixels, clipped to [clip_from, clip_to). Returns
+// the pixels written. `high_turn` is the larger of the two turns, `spread`
+// how far apart they are. In a function of its own so that its few values
+// stay in registers: under TCG a spill to the stack is a memory access.
+ROTA_NO_TREE_VECTORIZE uint32_t draw_blocks(uint32_t* out, const uint32_t* index,
+    const uint32_t* texture, uint32_t turn, const uint64_t* block, const uint16_t* still_length,
+    uint32_t high_turn, uint32_t spread, int32_t begin, int32_t end, int32_t clip_from,
+    int32_t clip_to)
+{
+    constexpr int32_t pixels = WheelRenderer::block_pixels;
+    constexpr uint32_t pitch = WheelRenderer::texture_pitch;
+    uint32_t written = 0;
+    for (int32_t x = begin; x < end; x += pixels, ++block) {
+        uint64_t b = *block;
+        uint32_t groups = uint32_t(b >> 48);
+        if (groups != 0) {
+            const uint16_t* length = still_length + (uint32_t(b) - high_turn);
+            uint32_t needed = uint32_t(b >> 32 & 0xffff) + spread;
+            uint32_t g = 0;
+            while (g < groups && length[g * pitch] > needed)
+                ++g;
+            if (g == groups)
+                continue; // every texel it shows stays
+        }
+        int32_t from = x > clip_from ? x : clip_from;
+        int32_t to = x + pixels < end ? x + pixels : end;
+        to = to < clip_to ? to : clip_to;
+        if (from < to) {
+            copy_texels(out + from, index + from, texture, turn, to - from);
+            written += uint32_t(to - from);
+        }
+    }
+    return written;
 }
 
 } // namespace
@@ -82,7 +118,7 @@ namespace {
 // Where each of the renderer's arrays lives in its memory, computed once for
 // both memory_needed() and init(), so the two cannot disagree.
 struct MemoryPlan {
-    size_t texel_index, still, alpha, texture, runs, labels, columns, total;
+    size_t texel_index, still, alpha, texture, runs, blocks, still_length, labels, columns, total;
 };
 
 int32_t label_width(const WheelGeometry& g)
@@ -95,11 +131,17 @@ int32_t label_height(const WheelGeometry& g)
     return g.labels ? 16 * g.label_scale + 8 : 0;
 }
 
-template<class Runs>
+size_t group_count(size_t rows)
+{
+    return (rows + WheelRenderer::group_rows - 1) / WheelRenderer::group_rows;
+}
+
+template<class Runs, class Block>
 MemoryPlan plan_memory(const WheelGeometry& g)
 {
     size_t box = size_t(2 * g.radius + 3);
     size_t rows = size_t(g.rim_inner - g.hub_radius + 1);
+    size_t blocks_per_row = box / WheelRenderer::block_pixels + 2;
     size_t label_bytes = wedge_count * size_t(label_width(g)) * size_t(label_height(g));
     MemoryPlan p {};
     size_t at = 0;
@@ -112,6 +154,8 @@ MemoryPlan plan_memory(const WheelGeometry& g)
     take(p.alpha, box * box);
     take(p.texture, rows * WheelRenderer::texture_pitch * 4);
     take(p.runs, box * sizeof(Runs));
+    take(p.blocks, box * blocks_per_row * sizeof(Block));
+    take(p.still_length, group_count(rows) * WheelRenderer::texture_pitch * sizeof(uint16_t));
     take(p.labels, label_bytes);
     take(p.columns, 2 * WheelRenderer::angle_steps * sizeof(double));
     p.total = at;
@@ -122,7 +166,7 @@ MemoryPlan plan_memory(const WheelGeometry& g)
 
 size_t WheelRenderer::memory_needed(const WheelGeometry& g)
 {
-    return plan_memory<RowRuns>(g).total;
+    return plan_memory<RowRuns, StillBlock>(g).total;
 }
 
 void WheelRenderer::init(const WheelGeometry& g, void* memory)
@@ -131,13 +175,16 @@ void WheelRenderer::init(const WheelGeometry& g, void* memory)
     m_box = 2 * g.radius + 3;
     m_rows = g.rim_inner - g.hub_radius + 1;
     ROTA_ASSERT(m_rows >= 1);
-    MemoryPlan plan = plan_memory<RowRuns>(g);
+    m_groups = int32_t(group_count(size_t(m_rows)));
+    MemoryPlan plan = plan_memory<RowRuns, StillBlock>(g);
     auto* bytes = static_cast<uint8_t*>(memory);
     m_texel_index = reinterpret_cast<uint32_t*>(bytes + plan.texel_index);
     m_static = reinterpret_cast<uint32_t*>(bytes + plan.still);
     m_alpha = bytes + plan.alpha;
     m_texture = reinterpret_cast<uint32_t*>(bytes + plan.texture);
     m_runs = reinterpret_cast<RowRuns*>(bytes + plan.runs);
+    m_blocks = reinterpret_cast<StillBlock*>(bytes + plan.blocks);
+    m_still_length = reinterpret_cast<uint16_t*>(bytes + plan.still_length);
     m_labels = bytes + plan.labels;
     bytes += plan.columns;
     m_column_sin = reinterpret_cast<double*>(bytes);
@@ -195,8 +242,14 @@ void WheelRenderer::draw_static(Surface& target, Rect clip) const
     }
 }
 
-void WheelRenderer::draw_rotating(
-    Surface& target, Rect clip, double rotation, int32_t row_begin, int32_t row_end) const
+uint32_t WheelRenderer::turn_of(double rotation)
+{
+    double fraction = rotation - floor_double(rotation);
+    return static_cast<uint32_t>(fraction * angle_steps + 0.5) % angle_steps;
+}
+
+uint32_t WheelRenderer::draw_rotating(Surface& target, Rect clip, double rotation,
+    int32_t row_begin, int32_t row_end, double drawn) const
 {
     Rect box = bounds();
     Rect area = box.intersect(clip).intersect(target.bounds());
@@ -204,22 +257,41 @@ void WheelRenderer::draw_rotating(
     int32_t last = std::min(area.bottom(), box.y + row_end);
     // Turning the wheel by whole texture columns shifts every texel index by
     // the same amount, so a pixel's texel is its index minus the turn.
-    double fraction = rotation - floor_double(rotation);
-    uint32_t turn = static_cast<uint32_t>(fraction * angle_steps + 0.5) % angle_steps;
+    uint32_t turn = turn_of(rotation);
+    // A block whose columns at both turns lie in one still run of each of its
+    // groups shows what it showed (wheel.h). The still runs describe the
+    // texture without a highlight.
+    bool incremental = drawn >= 0 && m_highlight < 0;
+    uint32_t before = incremental ? turn_of(drawn) : turn;
+    if (incremental && before == turn)
+        return 0; // the ring already shows this turn
+    uint32_t high_turn = std::max(turn, before), spread = high_turn - std::min(turn, before);
     const uint32_t* texel_index = m_texel_index;
     const uint32_t* texture = m_texture;
     const uint32_t* still = m_static;
     const uint8_t* alpha = m_alpha;
+    uint32_t written = 0;
     for (int32_t y = first; y < last; ++y) {
         const RowRuns& runs = m_runs[y - box.y];
+        const StillBlock* block = m_blocks + size_t(y - box.y) * size_t(blocks_per_row());
         uint32_t* out = target.row(y);
         size_t base = size_t(y - box.y) * size_t(m_box) - size_t(box.x);
         for (int run = 0; run < 2; ++run) {
-            int32_t from = std::max<int32_t>(box.x + runs.full[2 * run], area.x);
-            int32_t to = std::min<int32_t>(box.x + runs.full[2 * run + 1], area.right());
-            if (from < to)
+            int32_t begin = box.x + runs.full[2 * run], end = box.x + runs.full[2 * run + 1];
+            if (begin >= end)
+                continue;
+            if (incremental) {
+                written += draw_blocks(out, texel_index + base, texture, turn, block,
+                    m_still_length, high_turn, spread, begin, end, area.x, area.right());
+                block += (end - begin + block_pixels - 1) / block_pixels;
+                continue;
+            }
+            int32_t from = std::max(begin, area.x), to = std::min(end, area.right());
+            if (from < to) {
                 copy_texels(
                     out + from, texel_index + base + size_t(from), texture, turn, to - from);
+                written += uint32_t(to - from);
+            }
         }
         for (int run = 0; run < 4; ++run) {
             int32_t from = std::max<int32_t>(box.x + runs.partial[2 * run], area.x);
@@ -228,8 +300,10 @@ void WheelRenderer::draw_rotating(
                 size_t index = base + size_t(x);
                 out[x] = blend(still[index], texture[texel_index[index] - turn], alpha[index]);
             }
+            written += uint32_t(std::max(0, to - from));
         }
     }
+    return written;
 }
 
 void WheelRenderer::draw_ring_image(Surface& out) const

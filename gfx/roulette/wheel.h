@@ -18,6 +18,16 @@
 // no trigonometry. Pixels on the ring's two circles blend the texel with the
 // precomputed static colour by their precomputed coverage.
 //
+// A frame drawn over the previous one (the frame loop's contract when it is
+// not a full redraw) skips what did not change. The ring's fully covered
+// pixels go in blocks of eight; a block knows the texture rows and columns
+// its pixels read at rotation 0, and the texture knows, per group of eight
+// rows and per column, where the run of columns on which all its rows keep
+// one colour ends. When the columns a block reads at both the old and the
+// new turn lie inside one such run, in every group it touches, none of its
+// pixels changes colour: the block costs one check instead of eight copies.
+// Inside a wedge, away from spokes and numbers, most blocks are such.
+//
 // Memory comes from the caller (the kernel's page allocator, a test's vector).
 
 namespace rota {
@@ -66,16 +76,25 @@ public:
 
     static size_t memory_needed(const WheelGeometry& geometry);
 
+    static constexpr int32_t block_pixels = 8; // a block: this many ring pixels of a row
+    static constexpr int32_t group_rows = 8; // texture rows per group of still runs
+
     // `memory` must hold memory_needed() bytes, 16-byte aligned, and outlive
     // the renderer. Then call build_map_rows() for every row of bounds() (0 ..
     // map_rows()) and build_texture_rows() for every texture row (0 ..
     // texture_rows()), in any order, possibly from several CPUs
-    // (gfx/roulette/wheel_build.cpp).
+    // (gfx/roulette/wheel_build.cpp); once all texture rows are built,
+    // build_still_groups() for every group (0 .. still_groups()), likewise.
     void init(const WheelGeometry& geometry, void* memory);
     int32_t map_rows() const { return m_box; }
     void build_map_rows(int32_t begin, int32_t end);
     int32_t texture_rows() const { return m_rows; }
     void build_texture_rows(int32_t begin, int32_t end);
+    int32_t still_groups() const { return m_groups; }
+    void build_still_groups(int32_t begin, int32_t end);
+
+    // The rotation (turns) in whole texture columns, as draw_rotating turns it.
+    static uint32_t turn_of(double rotation);
 
     const WheelGeometry& geometry() const { return m_geometry; }
     Rect bounds() const { return m_geometry.bounds(); }
@@ -88,8 +107,11 @@ public:
     void draw_static(Surface& target, Rect clip) const;
     // The turning ring at `rotation` (turns, clockwise), rows [row_begin,
     // row_end) of bounds() only, clipped: bands can go to different CPUs.
-    void draw_rotating(
-        Surface& target, Rect clip, double rotation, int32_t row_begin, int32_t row_end) const;
+    // `drawn` is the rotation the ring in `target` already shows, drawn by
+    // this renderer with no highlight, or negative when that is not known:
+    // then every pixel is drawn. Returns how many ring pixels it wrote.
+    uint32_t draw_rotating(Surface& target, Rect clip, double rotation, int32_t row_begin,
+        int32_t row_end, double drawn = -1.0) const;
     // The turning ring alone at rotation 0, for a display that turns it
     // itself (gfx/display/rotating_layer.h): `out` is bounds()-sized, its
     // pixels premultiplied by the ring's coverage, which goes in the top byte
@@ -101,16 +123,26 @@ private:
         int16_t full[4]; // up to two [begin, end) spans of fully covered pixels
         int16_t partial[8]; // up to four [begin, end) runs of edge pixels
     };
+    // Up to block_pixels fully covered pixels of a row, from a full span's
+    // start on, in one word (one load under TCG): bits 0-31 the index into
+    // m_still_length of the first group the block's texels lie in, at the
+    // least column they read at rotation 0 (group × texture_pitch +
+    // angle_steps + column); bits 32-47 how many more columns they read; bits
+    // 48-63 how many groups (0: never skipped).
+    using StillBlock = uint64_t;
 
     struct TexelRow;
     TexelRow texel_row(int32_t row) const;
     Color texel(const TexelRow& row, int32_t column, int highlight) const;
     double label_coverage(int wedge, double x, double y) const;
     void build_columns(int32_t column_begin, int32_t column_end);
+    void build_blocks(int32_t row);
+    int32_t blocks_per_row() const { return m_box / block_pixels + 2; }
 
     WheelGeometry m_geometry {};
     int32_t m_box {0};
     int32_t m_rows {0};
+    int32_t m_groups {0};
     // Per box pixel: its texel at rotation 0, row * texture_pitch + angle_steps
     // + the screen angle in texture columns.
     uint32_t* m_texel_index {nullptr};
@@ -118,6 +150,10 @@ private:
     uint8_t* m_alpha {nullptr}; // per box pixel: ring coverage, 0..255
     uint32_t* m_texture {nullptr}; // m_rows × texture_pitch
     RowRuns* m_runs {nullptr};
+    StillBlock* m_blocks {nullptr}; // blocks_per_row() per box row
+    // Per group and texture column c: how many columns from c on every row
+    // of the group keeps its colour at c (up to the row's end).
+    uint16_t* m_still_length {nullptr};
     uint8_t* m_labels {nullptr}; // wedge_count label coverage bitmaps (none without labels)
     double* m_column_sin {nullptr}; // per texture column: the angle's sine and cosine
     double* m_column_cos {nullptr};

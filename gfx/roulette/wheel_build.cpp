@@ -192,6 +192,50 @@ void WheelRenderer::build_map_rows(int32_t begin, int32_t end)
                 state = kind;
             }
         }
+        build_blocks(row);
+    }
+}
+
+// The row's full spans in blocks of block_pixels, as draw_rotating walks them.
+void WheelRenderer::build_blocks(int32_t row)
+{
+    const RowRuns& runs = m_runs[row];
+    StillBlock* block = m_blocks + size_t(row) * size_t(blocks_per_row());
+    const uint32_t* index = m_texel_index + size_t(row) * size_t(m_box);
+    for (int run = 0; run < 2; ++run) {
+        int32_t end = runs.full[2 * run + 1];
+        for (int32_t x = runs.full[2 * run]; x < end; x += block_pixels, ++block) {
+            uint32_t row_min = UINT32_MAX, row_max = 0, column_min = UINT32_MAX, column_max = 0;
+            for (int32_t i = x; i < std::min(x + block_pixels, end); ++i) {
+                uint32_t texture_row = index[i] / texture_pitch;
+                uint32_t column = index[i] % texture_pitch - angle_steps;
+                row_min = std::min(row_min, texture_row);
+                row_max = std::max(row_max, texture_row);
+                column_min = std::min(column_min, column);
+                column_max = std::max(column_max, column);
+            }
+            uint64_t group = row_min / group_rows, groups = row_max / group_rows - group + 1;
+            // Blocks across more groups (none on a round wheel) are always drawn.
+            *block = (group * texture_pitch + angle_steps + column_min)
+                | uint64_t(column_max - column_min) << 32 | (groups <= 3 ? groups : 0) << 48;
+        }
+    }
+}
+
+void WheelRenderer::build_still_groups(int32_t begin, int32_t end)
+{
+    for (int32_t group = std::max(begin, 0); group < std::min(end, m_groups); ++group) {
+        int32_t row_begin = group * group_rows, row_end = std::min(row_begin + group_rows, m_rows);
+        uint16_t* length = m_still_length + size_t(group) * texture_pitch;
+        length[texture_pitch - 1] = 1;
+        for (int32_t column = texture_pitch - 2; column >= 0; --column) {
+            bool same = true;
+            for (int32_t row = row_begin; same && row < row_end; ++row) {
+                const uint32_t* texels = m_texture + size_t(row) * texture_pitch;
+                same = texels[column] == texels[column + 1];
+            }
+            length[column] = same ? uint16_t(length[column + 1] + 1) : 1;
+        }
     }
 }
 
