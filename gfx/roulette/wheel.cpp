@@ -59,7 +59,7 @@ ROTA_NO_TREE_VECTORIZE __attribute__((always_inline)) inline void copy_texels(
 // how far apart they are. In a function of its own so that its few values
 // stay in registers: under TCG a spill to the stack is a memory access.
 ROTA_NO_TREE_VECTORIZE uint32_t draw_blocks(uint32_t* out, const uint32_t* index,
-    const uint32_t* texture, uint32_t turn, const uint64_t* block, const uint16_t* still_length,
+    const uint32_t* texture, uint32_t turn, const uint32_t* block, const uint8_t* still_length,
     uint32_t high_turn, uint32_t spread, int32_t begin, int32_t end, int32_t clip_from,
     int32_t clip_to)
 {
@@ -67,11 +67,13 @@ ROTA_NO_TREE_VECTORIZE uint32_t draw_blocks(uint32_t* out, const uint32_t* index
     constexpr uint32_t pitch = WheelRenderer::texture_pitch;
     uint32_t written = 0;
     for (int32_t x = begin; x < end; x += pixels, ++block) {
-        uint64_t b = *block;
-        uint32_t groups = uint32_t(b >> 48);
+        uint32_t b = *block;
+        uint32_t groups = b >> 30;
         if (groups != 0) {
-            const uint16_t* length = still_length + (uint32_t(b) - high_turn);
-            uint32_t needed = uint32_t(b >> 32 & 0xffff) + spread;
+            uint32_t column = b & 0xfff, group = b >> 12 & 0x7ff;
+            const uint8_t* length
+                = still_length + group * pitch + WheelRenderer::angle_steps + column - high_turn;
+            uint32_t needed = (b >> 23 & 0x7f) + spread;
             uint32_t g = 0;
             while (g < groups && length[g * pitch] > needed)
                 ++g;
@@ -155,7 +157,7 @@ MemoryPlan plan_memory(const WheelGeometry& g)
     take(p.texture, rows * WheelRenderer::texture_pitch * 4);
     take(p.runs, box * sizeof(Runs));
     take(p.blocks, box * blocks_per_row * sizeof(Block));
-    take(p.still_length, group_count(rows) * WheelRenderer::texture_pitch * sizeof(uint16_t));
+    take(p.still_length, group_count(rows) * WheelRenderer::texture_pitch);
     take(p.labels, label_bytes);
     take(p.columns, 2 * WheelRenderer::angle_steps * sizeof(double));
     p.total = at;
@@ -184,7 +186,7 @@ void WheelRenderer::init(const WheelGeometry& g, void* memory)
     m_texture = reinterpret_cast<uint32_t*>(bytes + plan.texture);
     m_runs = reinterpret_cast<RowRuns*>(bytes + plan.runs);
     m_blocks = reinterpret_cast<StillBlock*>(bytes + plan.blocks);
-    m_still_length = reinterpret_cast<uint16_t*>(bytes + plan.still_length);
+    m_still_length = bytes + plan.still_length;
     m_labels = bytes + plan.labels;
     bytes += plan.columns;
     m_column_sin = reinterpret_cast<double*>(bytes);

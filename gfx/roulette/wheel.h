@@ -124,12 +124,14 @@ private:
         int16_t partial[8]; // up to four [begin, end) runs of edge pixels
     };
     // Up to block_pixels fully covered pixels of a row, from a full span's
-    // start on, in one word (one load under TCG): bits 0-31 the index into
-    // m_still_length of the first group the block's texels lie in, at the
-    // least column they read at rotation 0 (group × texture_pitch +
-    // angle_steps + column); bits 32-47 how many more columns they read; bits
-    // 48-63 how many groups (0: never skipped).
-    using StillBlock = uint64_t;
+    // start on, in one word (one load under TCG): bits 0-11 the least column
+    // its texels lie in at rotation 0 (counted from angle_steps), bits 12-22
+    // the first group of texture rows they lie in, bits 23-29 how many more
+    // columns they read, bits 30-31 how many groups (0: never skipped). Small
+    // because the renderer reads every block every frame: at 1280x800 one
+    // CPU's share of them and of the still runs must stay in its caches.
+    using StillBlock = uint32_t;
+    static constexpr uint32_t block_column_bits = 12, block_group_bits = 11, block_width_bits = 7;
 
     struct TexelRow;
     TexelRow texel_row(int32_t row) const;
@@ -152,8 +154,8 @@ private:
     RowRuns* m_runs {nullptr};
     StillBlock* m_blocks {nullptr}; // blocks_per_row() per box row
     // Per group and texture column c: how many columns from c on every row
-    // of the group keeps its colour at c (up to the row's end).
-    uint16_t* m_still_length {nullptr};
+    // of the group keeps its colour at c (up to the row's end), at most 255.
+    uint8_t* m_still_length {nullptr};
     uint8_t* m_labels {nullptr}; // wedge_count label coverage bitmaps (none without labels)
     double* m_column_sin {nullptr}; // per texture column: the angle's sine and cosine
     double* m_column_cos {nullptr};

@@ -214,10 +214,16 @@ void WheelRenderer::build_blocks(int32_t row)
                 column_min = std::min(column_min, column);
                 column_max = std::max(column_max, column);
             }
-            uint64_t group = row_min / group_rows, groups = row_max / group_rows - group + 1;
-            // Blocks across more groups (none on a round wheel) are always drawn.
-            *block = (group * texture_pitch + angle_steps + column_min)
-                | uint64_t(column_max - column_min) << 32 | (groups <= 3 ? groups : 0) << 48;
+            uint32_t group = row_min / group_rows, groups = row_max / group_rows - group + 1;
+            uint32_t width = column_max - column_min;
+            // Blocks across more groups (none on a round wheel) or columns
+            // (next to a small hub) are always drawn.
+            if (groups > 3 || width >= 1u << block_width_bits)
+                groups = width = 0;
+            static_assert(WheelGeometry::max_radius / group_rows < 1 << block_group_bits);
+            *block = column_min | group << block_column_bits
+                | width << (block_column_bits + block_group_bits)
+                | groups << (block_column_bits + block_group_bits + block_width_bits);
         }
     }
 }
@@ -226,7 +232,7 @@ void WheelRenderer::build_still_groups(int32_t begin, int32_t end)
 {
     for (int32_t group = std::max(begin, 0); group < std::min(end, m_groups); ++group) {
         int32_t row_begin = group * group_rows, row_end = std::min(row_begin + group_rows, m_rows);
-        uint16_t* length = m_still_length + size_t(group) * texture_pitch;
+        uint8_t* length = m_still_length + size_t(group) * texture_pitch;
         length[texture_pitch - 1] = 1;
         for (int32_t column = texture_pitch - 2; column >= 0; --column) {
             bool same = true;
@@ -234,7 +240,7 @@ void WheelRenderer::build_still_groups(int32_t begin, int32_t end)
                 const uint32_t* texels = m_texture + size_t(row) * texture_pitch;
                 same = texels[column] == texels[column + 1];
             }
-            length[column] = same ? uint16_t(length[column + 1] + 1) : 1;
+            length[column] = same ? uint8_t(std::min(length[column + 1] + 1, 255)) : 1;
         }
     }
 }
