@@ -137,7 +137,7 @@ void RouletteScene::draw(
     double t = seconds_between(m_outcome.start_ns, now_ns);
     SpinPhase phase = SpinPhase::Spinning;
     if (m_spin == SpinMode::Steady) {
-        double turns = t * steady_turns_per_second;
+        double turns = double(frame - m_outcome.start_frame) * steady_turns_per_frame;
         m_rotation = turns - double(uint64_t(turns));
     } else if (auto next = follow_fate(frame, now_ns, t)) {
         phase = *next;

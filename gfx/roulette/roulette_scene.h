@@ -62,14 +62,17 @@ protected:
 
 class RouletteScene final : public Scene {
 public:
-    // The steady wheel's speed (spin=steady): slow enough to follow by eye.
-    static constexpr double steady_turns_per_second = 0.25;
+    // The steady wheel's step (spin=steady): a quarter turn a second at 60
+    // frames a second. A step per frame, not a speed, because a frame drawn
+    // over the last one costs more the further the wheel turned between them
+    // (gfx/roulette/wheel.h): so every frame costs the same at any frame rate.
+    static constexpr double steady_turns_per_frame = 0.25 / 60;
 
     // `memory` holds memory_needed(layout) bytes (16-byte aligned; none for a
     // layout without a wheel). The layout comes from compute_layout() for the
-    // screen the scene draws on. With SpinMode::Steady the wheel turns at
-    // steady_turns_per_second and never lands: no result, no banner, every
-    // frame redraws the same ring (the benchmarks' workload).
+    // screen the scene draws on. With SpinMode::Steady the wheel turns by
+    // steady_turns_per_frame each frame and never lands: no result, no
+    // banner, every frame the same work (the benchmarks' workload).
     static size_t memory_needed(const RouletteLayout& layout);
     RouletteScene(RouletteHost& host, const RouletteLayout& layout, uint64_t seed, void* memory,
         SpinMode spin = SpinMode::Fate);

@@ -148,7 +148,7 @@ TEST(RouletteWheel, DrawingOverTheLastFrameGivesExactlyAFullRedraw)
 
 TEST(RouletteWheel, AFrameAfterASmallTurnDrawsLessThanHalfTheRing)
 {
-    // 0.25 turns a second at 600 and at 60 frames a second (spin=steady).
+    // 0.25 turns a second at 600 and at 60 frames a second (spin=steady's step).
     BuiltWheel w(280);
     std::vector<double> fast, slow;
     for (int i = 0; i < 40; ++i) {
