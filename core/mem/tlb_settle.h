@@ -10,11 +10,12 @@
 // it got since the previous flush: more than 70% full doubles it, less than
 // 30% over 100 ms shrinks it (accel/tcg/cputlb.c, tlb_mmu_resize_locked). A
 // kernel that never flushes keeps whatever size the last flush chose: an
-// application processor starts with 256 entries and keeps them, while the
-// wheel's texture, maps and frame touch thousands of pages, so every frame
-// misses on most of them. Measured at 1280x800 under QEMU 7.2: the second
-// CPU ran 11% of a frame's bands with the 256 entries and 45% once its TLB
-// had grown, and a frame took 1.40 ms on two CPUs before and 0.60 ms after.
+// application processor keeps the small TLB its start-up left it (a few
+// hundred entries at most), while the wheel's texture, maps and frame touch
+// thousands of pages, so every frame misses on most of them. Measured at
+// 1280x800 under QEMU 7.2: the second CPU ran 11% of a frame's bands before
+// and 45% once its TLB had grown, and a frame took 1.40 ms on two CPUs
+// before and 0.60 ms after.
 //
 // So each CPU flushes after each of its first `warm_up_jobs` jobs (each flush
 // can double the size), then at most once per `interval_ns`, so that a new
