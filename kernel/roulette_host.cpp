@@ -42,8 +42,8 @@ void KernelRouletteHost::report_parallel() const
 {
     const auto& p = m_parallel;
     uint64_t jobs = p.jobs ? p.jobs : 1;
-    klog("[smp] render jobs=%lu cpus_per_job=%lu.%02lu caller_share_pct=%lu join_us=%lu", p.jobs,
-        p.participants / jobs, p.participants * 100 / jobs % 100,
+    klog("[smp] render jobs=%lu cpus_per_job=%s caller_share_pct=%lu join_us=%lu", p.jobs,
+        hundredths_text(p.participants * 100 / jobs).text,
         p.items ? p.caller_items * 100 / p.items : 0,
         clock_ticks_to_ns(p.dispatch_ticks / jobs) / 1000);
 }

@@ -80,9 +80,8 @@ ROTA_NO_TREE_VECTORIZE uint32_t draw_blocks(uint32_t* out, const uint32_t* index
             if (g == groups)
                 continue; // every texel it shows stays
         }
-        int32_t from = x > clip_from ? x : clip_from;
-        int32_t to = x + pixels < end ? x + pixels : end;
-        to = to < clip_to ? to : clip_to;
+        int32_t from = std::max(x, clip_from);
+        int32_t to = std::min({x + pixels, end, clip_to});
         if (from < to) {
             copy_texels(out + from, index + from, texture, turn, to - from);
             written += uint32_t(to - from);
