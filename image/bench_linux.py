@@ -29,6 +29,7 @@ import struct
 import subprocess
 
 import qemu
+from bench_measure import KEY_VALUE
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MODULES = ["virtio_pci", "virtio_blk", "virtio-gpu"]
@@ -37,8 +38,6 @@ SELFTEST_FIRST_SECTOR = 2048
 SELFTEST_SECTORS = 16384
 DISK_BYTES = 64 << 20
 PRESENT_FRAMES = 3000
-
-_KV = re.compile(r"(\w+)=(\S+)")
 
 
 class AnchorError(Exception):
@@ -175,13 +174,13 @@ def parse_rota(text):
     facts = {}
     summary = re.search(r"^\[summary\] (.*)$", text, re.M)
     if summary:
-        facts.update(_KV.findall(summary.group(1)))
+        facts.update(KEY_VALUE.findall(summary.group(1)))
     layout = re.search(r"^\[roulette\] layout wheel=(\d+),(\d+),(\d+)", text, re.M)
     if layout:
         facts["layout"] = tuple(int(v) for v in layout.groups())
     selftest = re.search(r"^\[blk\] selftest .*seq_read_mbps_qd1=.*$", text, re.M)
     if selftest:
-        facts.update(_KV.findall(selftest.group(0)))
+        facts.update(KEY_VALUE.findall(selftest.group(0)))
     requests = re.search(r"^\[blk\] selftest .*qd16_read requests=(\d+)", text, re.M)
     if requests and int(requests.group(1)) > 0:
         facts["request_bytes"] = SELFTEST_SECTORS * 512 // int(requests.group(1))
@@ -198,11 +197,25 @@ def parse_linux(text):
     for kind in ("present", "blk"):
         line = re.search(rf"^\[linux\] {kind} (.*)$", text, re.M)
         if line:
-            facts.update(_KV.findall(line.group(1)))
+            facts.update(KEY_VALUE.findall(line.group(1)))
         failed = re.search(rf"^\[linux\] {kind} failed: (.*)$", text, re.M)
         if failed:
             facts[f"{kind}_error"] = failed.group(1)
     return facts
+
+
+def anchor_machine(disk, log, timeout, **options):
+    """The machine both rota and Linux boot on, so that the two cannot drift apart:
+    q35, 2 CPUs, 1 GiB, virtio-gpu-pci, the disk on virtio-blk-pci, OVMF."""
+    return qemu.Options(
+        display="virtio-gpu",
+        smp=2,
+        memory="1G",
+        journal=disk,
+        serial=log,
+        timeout=timeout,
+        **options,
+    )
 
 
 def boot_rota(image, mode, disk, log, timeout):
@@ -217,16 +230,7 @@ def boot_rota(image, mode, disk, log, timeout):
         f"mode={mode}",
         "debug=blk-selftest,present-only",
     ]
-    options = qemu.Options(
-        image=image,
-        display="virtio-gpu",
-        smp=2,
-        memory="1G",
-        journal=disk,
-        cfg=cfg,
-        serial=log,
-        timeout=timeout,
-    )
+    options = anchor_machine(disk, log, timeout, image=image, cfg=cfg)
     with qemu.Machine(options) as m:
         m.start(connect_qmp=False)
         m.wait_for_line(r"^\[summary\] |^\[panic\]", timeout)
@@ -234,16 +238,12 @@ def boot_rota(image, mode, disk, log, timeout):
 
 
 def boot_linux(vmlinuz, initrd, disk, log, timeout):
-    # Same machine as rota's run: q35, 2 CPUs, virtio-gpu-pci, the disk on
-    # virtio-blk-pci, OVMF; no ESP (-kernel's loader takes boot index 0).
-    options = qemu.Options(
+    # No ESP: -kernel's loader takes boot index 0.
+    options = anchor_machine(
+        disk,
+        log,
+        timeout,
         image=None,
-        display="virtio-gpu",
-        smp=2,
-        memory="1G",
-        journal=disk,
-        serial=log,
-        timeout=timeout,
         extra_args=[
             "-kernel",
             vmlinuz,

@@ -13,7 +13,7 @@ import time
 import qemu
 from bench_matrix import EXPECTED_BACKEND, QEMU_DISPLAY
 
-_KV = re.compile(r"(\w+)=(\S+)")
+KEY_VALUE = re.compile(r"(\w+)=(\S+)")  # the key=value pairs of rota's serial lines
 FIGURES = ("fps", "p50_ms", "p99_ms", "render_ms", "present_ms")
 
 
@@ -24,7 +24,7 @@ def parse_log(text):
     facts = {}
     summary = re.search(r"^\[summary\] (.*)$", text, re.M)
     if summary:
-        facts.update(_KV.findall(summary.group(1)))
+        facts.update(KEY_VALUE.findall(summary.group(1)))
     video = re.search(r"^\[video\] backend=(\S+) mode=(\S+)", text, re.M)
     if video:
         facts["mode"] = video.group(2)
@@ -35,7 +35,7 @@ def parse_log(text):
     if summary and landing and landing.start() < summary.start():
         frames = re.findall(r"^\[frame\] (.*)$", text[: landing.start()], re.M)
         if frames:
-            window = dict(_KV.findall(frames[-1]))
+            window = dict(KEY_VALUE.findall(frames[-1]))
             facts.update({k: window[k] for k in FIGURES if k in window})
             facts["window"] = f"before-landing n={window.get('n')}"
         else:

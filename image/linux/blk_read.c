@@ -22,6 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "anchor_common.h"
+
 #define DEPTH 16
 #define LATENCY_SAMPLES 1000
 
@@ -30,19 +32,6 @@ static void die(const char* what)
     perror(what);
     printf("[linux] blk failed: %s\n", what);
     exit(1);
-}
-
-static uint64_t now_ns(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
-}
-
-static int by_value(const void* a, const void* b)
-{
-    uint64_t x = *(const uint64_t*)a, y = *(const uint64_t*)b;
-    return x < y ? -1 : x > y;
 }
 
 static double mbps(uint64_t bytes, uint64_t ns)

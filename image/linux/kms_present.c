@@ -29,6 +29,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "anchor_common.h"
+
 static void die(const char* what)
 {
     perror(what);
@@ -42,19 +44,6 @@ static void xioctl(int fd, unsigned long request, void* arg, const char* what)
         if (errno != EINTR)
             die(what);
     }
-}
-
-static uint64_t now_ns(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
-}
-
-static int by_value(const void* a, const void* b)
-{
-    uint64_t x = *(const uint64_t*)a, y = *(const uint64_t*)b;
-    return x < y ? -1 : x > y;
 }
 
 // A mode of exactly width x height: the connector's own if it lists one, else
