@@ -124,8 +124,8 @@ void print_summary(FrameLoop& loop, const Screen& screen)
         ms_text(s.p99_ns).text, hundredths_text(s.per_frame_x100(s.counters.fences)).text,
         hundredths_text(s.per_frame_x100(s.counters.spins)).text,
         hundredths_text(s.per_frame_x100(s.counters.notifies)).text,
-        hundredths_text(per_frame_x100(irqs, s.frames)).text, ms_text(s.mean_render_ns).text,
-        ms_text(s.mean_present_ns).text,
+        hundredths_text(per_frame_x100(irqs, s.frames)).text,
+        ms_hundredths_text(s.mean_render_ns).text, ms_hundredths_text(s.mean_present_ns).text,
         hundredths_text(s.mean_damage_px ? s.mean_render_ns * 100 / s.mean_damage_px : 0).text,
         log_dropped_lines(), screen.backend_name(), cpu_count());
 }

@@ -97,6 +97,11 @@ MsText ms_text(uint64_t ns)
     return t;
 }
 
+MsText ms_hundredths_text(uint64_t ns)
+{
+    return hundredths_text((ns + 5'000) / 10'000);
+}
+
 MsText fps_text(uint64_t frames, uint64_t elapsed_ns)
 {
     MsText t;

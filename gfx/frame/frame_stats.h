@@ -56,6 +56,9 @@ struct MsText {
     char text[24];
 };
 MsText ms_text(uint64_t ns);
+// "0.62": milliseconds with two decimals, from nanoseconds: for means of a
+// millisecond or less, where one decimal would be a sixth of the figure.
+MsText ms_hundredths_text(uint64_t ns);
 // "71.8": frames per second with one decimal.
 MsText fps_text(uint64_t frames, uint64_t elapsed_ns);
 // "3.00": a per-frame figure in hundredths.

@@ -48,6 +48,9 @@ TEST(FrameStats, Texts)
 {
     EXPECT_EQ(std::string(ms_text(13'249'999).text), "13.2");
     EXPECT_EQ(std::string(ms_text(13'250'000).text), "13.3");
+    EXPECT_EQ(std::string(ms_hundredths_text(624'999).text), "0.62");
+    EXPECT_EQ(std::string(ms_hundredths_text(625'000).text), "0.63");
+    EXPECT_EQ(std::string(ms_hundredths_text(13'249'999).text), "13.25");
     EXPECT_EQ(std::string(fps_text(718, 10'000'000'000ull).text), "71.8");
     EXPECT_EQ(std::string(hundredths_text(300).text), "3.00");
     EXPECT_EQ(std::string(hundredths_text(5).text), "0.05");
