@@ -1,8 +1,10 @@
 #include "gfx/display/gop_display.h"
 
+#include <algorithm>
 #include <new>
 
 #include "core/mem/kernel_memory.h"
+#include "smp/parallel.h"
 
 namespace rota {
 
@@ -35,9 +37,29 @@ DisplayMode GopDisplay::mode() const
 
 Expected<void> GopDisplay::present(const Damage& damage)
 {
-    auto* framebuffer = reinterpret_cast<uint32_t*>(m_gop.base.get());
-    for (const Rect& rect : damage.rects())
-        m_converter.copy(m_back, framebuffer, int32_t(m_gop.pixels_per_scanline), rect);
+    // Each rectangle in bands of rows on every CPU: on this display the copy
+    // is most of a frame's present.
+    struct Copy {
+        const GopDisplay* display;
+        uint32_t* framebuffer;
+        Rect rect;
+    } copy {this, reinterpret_cast<uint32_t*>(m_gop.base.get()), {}};
+    for (const Rect& rect : damage.rects()) {
+        copy.rect = rect;
+        uint64_t bands = uint64_t((rect.height + present_band_rows - 1) / present_band_rows);
+        parallel_for(
+            bands, 1,
+            [](void* context, uint64_t begin, uint64_t end) {
+                auto* c = static_cast<Copy*>(context);
+                int32_t top = c->rect.y + int32_t(begin) * present_band_rows;
+                int32_t bottom
+                    = std::min(c->rect.bottom(), c->rect.y + int32_t(end) * present_band_rows);
+                c->display->m_converter.copy(c->display->m_back, c->framebuffer,
+                    int32_t(c->display->m_gop.pixels_per_scanline),
+                    {c->rect.x, top, c->rect.width, bottom - top});
+            },
+            &copy);
+    }
     return {};
 }
 
