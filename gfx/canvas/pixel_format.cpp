@@ -2,6 +2,8 @@
 
 #include <bit>
 
+#include "core/lib/hot_code.h"
+
 namespace rota {
 
 PixelConverter::PixelConverter(
@@ -45,7 +47,7 @@ uint32_t PixelConverter::convert(Color color) const
     }
 }
 
-void PixelConverter::copy(
+ROTA_HOT_CODE void PixelConverter::copy(
     const Surface& source, uint32_t* destination, int32_t destination_pitch, Rect rect) const
 {
     rect = rect.intersect(source.bounds());

@@ -5,6 +5,7 @@
 
 #include "core/lib/assert.h"
 #include "core/lib/format.h"
+#include "core/lib/hot_code.h"
 #include "core/lib/math.h"
 #include "core/roulette/wedges.h"
 #include "gfx/text/text.h"
@@ -58,7 +59,7 @@ ROTA_NO_TREE_VECTORIZE __attribute__((always_inline)) inline void copy_texels(
 // the pixels written. `high_turn` is the larger of the two turns, `spread`
 // how far apart they are. In a function of its own so that its few values
 // stay in registers: under TCG a spill to the stack is a memory access.
-ROTA_NO_TREE_VECTORIZE uint32_t draw_blocks(uint32_t* out, const uint32_t* index,
+ROTA_NO_TREE_VECTORIZE ROTA_HOT_CODE uint32_t draw_blocks(uint32_t* out, const uint32_t* index,
     const uint32_t* texture, uint32_t turn, const uint32_t* block, const uint8_t* still_length,
     uint32_t high_turn, uint32_t spread, int32_t begin, int32_t end, int32_t clip_from,
     int32_t clip_to)
@@ -249,7 +250,7 @@ uint32_t WheelRenderer::turn_of(double rotation)
     return static_cast<uint32_t>(fraction * angle_steps + 0.5) % angle_steps;
 }
 
-uint32_t WheelRenderer::draw_rotating(Surface& target, Rect clip, double rotation,
+ROTA_HOT_CODE uint32_t WheelRenderer::draw_rotating(Surface& target, Rect clip, double rotation,
     int32_t row_begin, int32_t row_end, double drawn) const
 {
     Rect box = bounds();

@@ -10,7 +10,8 @@ each on pages of its own. This checks the result, in both files the build makes:
   page holds two sections, and only .text is executable, and it is not writable.
 - rota.so (the ELF it is made from, with the symbols): the __rota_* boundaries the
   kernel reads are page-aligned and in order, .text lies inside the text range and
-  nothing else does, .rodata inside the read-only range, .data inside the data range.
+  nothing else does, .rodata inside the read-only range, .data inside the data range;
+  the hot code (core/lib/hot_code.h) fills part of the text range's first page.
 
 Usage: check_image_layout.py --efi BOOTX64.EFI --elf rota.so; prints every problem
 and exits 1 if there is one. Python 3 standard library only.
@@ -127,6 +128,7 @@ def check_elf(sections, symbols):
             problems.append(
                 f"{name} 0x{address:x}+0x{size:x} is outside 0x{span[0]:x}-0x{span[1]:x}"
             )
+    problems += check_hot_page(symbols, text)
     for name, (address, size, flags) in sections.items():
         if not flags & SHF_ALLOC or size == 0:
             continue
@@ -139,6 +141,21 @@ def check_elf(sections, symbols):
         if executable and flags & SHF_WRITE:
             problems.append(f"{name} is writable and executable")
     return problems
+
+
+def check_hot_page(symbols, text):
+    """ROTA_HOT_CODE (core/lib/hot_code.h): present, on one page of its own at the
+    start of the text range."""
+    start, end = symbols.get("__rota_hot_start"), symbols.get("__rota_hot_end")
+    if start is None or end is None:
+        return ["rota.so has no __rota_hot_start/__rota_hot_end: the hot code has no page"]
+    if start != text[0]:
+        return [f"__rota_hot_start=0x{start:x} is not the start of the text range"]
+    if end <= start:
+        return ["the hot code page is empty: no ROTA_HOT_CODE function was linked"]
+    if end - start > PAGE:
+        return [f"the hot code is 0x{end - start:x} bytes, more than one page"]
+    return []
 
 
 def main():

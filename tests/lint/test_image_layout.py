@@ -21,6 +21,8 @@ SYMBOLS = {
     "__rota_rodata_end": 0x3B000,
     "__rota_data_start": 0x3B000,
     "__rota_data_end": 0x58000,
+    "__rota_hot_start": 0x2000,
+    "__rota_hot_end": 0x29AA,
 }
 GOOD_ELF = {
     ".text": (0x2000, 0x2B270, ALLOC | EXEC),
@@ -73,6 +75,16 @@ class ImageLayout(unittest.TestCase):
         self.assertIn("not on a page", " ".join(layout.check_elf(GOOD_ELF, symbols)))
         symbols = dict(SYMBOLS, __rota_data_start=0x2F000)
         self.assertIn("out of order", " ".join(layout.check_elf(GOOD_ELF, symbols)))
+
+    def test_hot_code_off_its_page_fails(self):
+        def problems(**changes):
+            return " ".join(layout.check_elf(GOOD_ELF, dict(SYMBOLS, **changes)))
+
+        self.assertIn("more than one page", problems(__rota_hot_end=0x3010))
+        self.assertIn("is empty", problems(__rota_hot_end=0x2000))
+        self.assertIn("not the start", problems(__rota_hot_start=0x2010))
+        symbols = {k: v for k, v in SYMBOLS.items() if not k.startswith("__rota_hot")}
+        self.assertIn("no __rota_hot_start", " ".join(layout.check_elf(GOOD_ELF, symbols)))
 
 
 if __name__ == "__main__":
