@@ -9,7 +9,7 @@
 // block may jump straight to the next one only when both start on the same
 // guest page; a jump to another page goes through a look-up of the target
 // instead. With the wheel's row loop straddling a page boundary, as it did by
-// the chance of the link, a frame at 1280x800 rendered 7-9% slower on one and
+// the chance of the link, a frame at 1280x800 rendered 7-11% slower on one and
 // on two CPUs, on both displays (docs/benchmarks.md). On hardware the page is
 // only a little locality.
 //
