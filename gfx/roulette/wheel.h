@@ -76,7 +76,7 @@ public:
 
     static size_t memory_needed(const WheelGeometry& geometry);
 
-    static constexpr int32_t block_pixels = 8; // a block: this many ring pixels of a row
+    static constexpr int32_t block_pixels = 16; // a block: this many ring pixels of a row
     static constexpr int32_t group_rows = 8; // texture rows per group of still runs
 
     // `memory` must hold memory_needed() bytes, 16-byte aligned, and outlive
