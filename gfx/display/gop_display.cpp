@@ -39,26 +39,16 @@ Expected<void> GopDisplay::present(const Damage& damage)
 {
     // Each rectangle in bands of rows on every CPU: on this display the copy
     // is most of a frame's present.
-    struct Copy {
-        const GopDisplay* display;
-        uint32_t* framebuffer;
-        Rect rect;
-    } copy {this, reinterpret_cast<uint32_t*>(m_gop.base.get()), {}};
+    auto* framebuffer = reinterpret_cast<uint32_t*>(m_gop.base.get());
+    int32_t pitch = int32_t(m_gop.pixels_per_scanline);
     for (const Rect& rect : damage.rects()) {
-        copy.rect = rect;
-        uint64_t bands = uint64_t((rect.height + present_band_rows - 1) / present_band_rows);
+        auto copy_bands = [&](uint64_t begin, uint64_t end) {
+            int32_t top = rect.y + int32_t(begin) * present_band_rows;
+            int32_t bottom = std::min(rect.bottom(), rect.y + int32_t(end) * present_band_rows);
+            m_converter.copy(m_back, framebuffer, pitch, {rect.x, top, rect.width, bottom - top});
+        };
         parallel_for(
-            bands, 1,
-            [](void* context, uint64_t begin, uint64_t end) {
-                auto* c = static_cast<Copy*>(context);
-                int32_t top = c->rect.y + int32_t(begin) * present_band_rows;
-                int32_t bottom
-                    = std::min(c->rect.bottom(), c->rect.y + int32_t(end) * present_band_rows);
-                c->display->m_converter.copy(c->display->m_back, c->framebuffer,
-                    int32_t(c->display->m_gop.pixels_per_scanline),
-                    {c->rect.x, top, c->rect.width, bottom - top});
-            },
-            &copy);
+            uint64_t((rect.height + present_band_rows - 1) / present_band_rows), 1, copy_bands);
     }
     return {};
 }
