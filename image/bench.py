@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """The benchmark: boots rota over a matrix of machines on the steady wheel, every
 configuration interleaved with the ones it is compared with, several rounds, and
-prints one table of medians and spreads and one of ratios (issue 14;
-docs/benchmarks.md says how to read it).
+prints one table of medians and spreads and one of ratios (docs/benchmarks.md
+says how to read it).
 
     python3 image/bench.py [--build build] [--baseline DIR] [--repeat 3] [--quick]
                            [--modes 1280x800,...] [--displays virtio-gpu,gop]

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """bench_irq.py: devices completing by interrupt against polled devices, in one
-sitting (issue 12; docs/interrupts.md).
+sitting (docs/interrupts.md).
 
 Boots build/esp.img headless on q35 with virtio-gpu, 2 CPUs and the preferred
 mode (1280x800), once per run, with gate=off seed=1 and otherwise the default
@@ -153,7 +153,7 @@ def median_row(results):
 
 
 def verdicts(table):
-    """One line per target of issue 12, from the rows keyed (kind, irq)."""
+    """One line per target of docs/interrupts.md, from the rows keyed (kind, irq)."""
 
     def get(kind, irq, key):
         value = table.get((kind, irq), {}).get(key)

@@ -76,7 +76,7 @@ class Comparison:
 
 
 def comparisons_for(display, mode, baseline):
-    """The ratios that matter for one display at one size (issue 14)."""
+    """The ratios that matter for one display at one size (docs/benchmarks.md)."""
     c1, c2 = Run(display, mode, 1), Run(display, mode, 2)
     scaled = mode in ("1280x800", "1920x1080")
     out = [

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""bench_virgl.py: the virgl display against the 2D path (issue 15).
+"""bench_virgl.py: the virgl display against the 2D path (docs/virgl.md).
 
 Boots build/esp.img once per run, headless, with fps=0 gate=off seed=1 and no
 journal disk, over a matrix of

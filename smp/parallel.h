@@ -6,7 +6,7 @@
 // every online CPU, the caller included, takes from a shared counter until none
 // are left. Idle CPUs wait halted and are woken by one broadcast IPI (under
 // TCG this dispatches faster than spinning, which also steals the host's cores
-// from the vCPUs doing work: see the note on issue 3 for the figures). Each
+// from the vCPUs doing work). Each
 // CPU flushes its own TLB after its first jobs and then once a second, so that
 // an emulator's software TLB grows to the job's pages (core/mem/tlb_settle.h).
 

@@ -21,7 +21,7 @@
 //    present() copies the damage into the backing once the device has read
 //    the previous frame. The renderer can never wait, but every damaged pixel
 //    is copied once more: for the turning wheel 1.27 MB a frame, 0.9 ms under
-//    TCG, which halved the frame rate in our measurements (see issue 5's note).
+//    TCG, which halved the frame rate when we measured it.
 
 namespace rota::gpu {
 

@@ -104,7 +104,7 @@ def corrupt_byte(path, offset):
     )
 
 
-# --- issue 4: every virtio device found, initialised, answering -------------------
+# --- every virtio device found, initialised, answering ----------------------------
 
 
 def virtio_devices(ctx, machine, extra_args=(), blk_id="1001", legacy_refused=False):
@@ -176,7 +176,7 @@ def virtio_legacy_refused(ctx):
     check(sha256(disk) == sha256(blank_disk(ctx, "zeros.img")), "the refused disk was written")
 
 
-# --- issue 7: the journal -----------------------------------------------------------
+# --- the journal -------------------------------------------------------------------
 
 
 def journal_two_boots(ctx):
@@ -304,7 +304,7 @@ def journal_off_config(ctx):
 
 
 def journal_widest_header(ctx):
-    """Issue 11, defect 1: a header with a valid CRC and the most slots the format
+    """A header with a valid CRC and the most slots the format
     allows (area_start=1, record_count=2047, region_sectors=2048) used to end every
     boot in an assertion. It is a journal like any other: replayed (its last slot
     included), appended to (wrapping to slot 0), with the wheel on the screen."""
@@ -338,7 +338,7 @@ def journal_widest_header(ctx):
 
 
 def journal_512e_topology(ctx):
-    """Issue 11, defect 9: on a 512e disk (512-byte logical, 4096-byte physical
+    """On a 512e disk (512-byte logical, 4096-byte physical
     blocks) the journal used 512-byte slots, so one torn physical block could hold
     eight records. VIRTIO_BLK_F_TOPOLOGY is now negotiated and every slot is one
     physical block: the three records land in three different 4 KiB blocks."""

@@ -1,4 +1,4 @@
-"""End-to-end display tests (issue 5). Each boots the test scene (debug=test-scene,
+"""End-to-end display tests. Each boots the test scene (debug=test-scene,
 gfx/test_scene.h) and judges the screen from QMP screendumps: known colours at known
 places, compared pixel by pixel, and a white bar that must have moved between two
 screenshots. A test that only read log lines could not tell a working display from

@@ -1,4 +1,4 @@
-"""End-to-end tests of interrupts and sleeping (issue 12; docs/interrupts.md). Each
+"""End-to-end tests of interrupts and sleeping (docs/interrupts.md). Each
 boots virtio-gpu with a virtio-blk journal disk, lets the wheel turn (judged from two
 screenshots) and checks the serial facts: how each device interrupts ("[irq] ..."),
 that its completions came by interrupt (its count in the end-of-run "[irq] ...

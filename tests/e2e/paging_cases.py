@@ -1,4 +1,4 @@
-"""End-to-end tests of rota's own page tables (issue 13, docs/memory.md): each
+"""End-to-end tests of rota's own page tables (docs/memory.md): each
 protection faults where it should and is reported as what it is, the whole machine
 halts after one report (no reboot, no silence), the firmware's memory comes back,
 a 6 GiB machine keeps all of its memory, and power-off and reboot still go through

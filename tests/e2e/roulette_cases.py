@@ -1,4 +1,4 @@
-"""End-to-end tests of the Wheel of Fate (issue 6), judged from screenshots and serial.
+"""End-to-end tests of the Wheel of Fate (docs/roulette.md), judged from screenshots and serial.
 Fates are reproducible: seed=N gives the same fates as fate() below (splitmix64, as in
 gfx/roulette/fate.cpp), so a test knows before booting whether the first spin wins and
 which wedge it lands on."""
@@ -173,7 +173,7 @@ def roulette_frames_power_off(ctx):
 
 
 def roulette_mode_16x16(ctx):
-    """Issue 11, defect 2: mode=16x16, the smallest mode rota accepts, used to hang
+    """With mode=16x16, the smallest mode rota accepts, rota used to hang
     the boot after [roulette] seed=... (the wheel's memory was sized wrong and
     overrun). The wheel alone is drawn, turning, and the run reaches frames=."""
     m = ctx.machine(
@@ -204,7 +204,7 @@ def roulette_mode_16x16(ctx):
 
 
 def roulette_large_mode_low_memory(ctx):
-    """Issue 11, defect 2: a mode whose wheel does not fit in memory used to panic
+    """A mode whose wheel does not fit in memory used to panic
     ("no memory for the wheel"). With 192 MiB, 6000x4000 on virtio-gpu leaves no
     room for the 85 MiB wheel of radius 1400: a wheel of half that radius (or less)
     is drawn instead, turning, and the run reaches its frames= limit."""

@@ -1,4 +1,4 @@
-"""End-to-end SMP tests (issue 3): every CPU in the MADT comes online with its own
+"""End-to-end SMP tests: every CPU in the MADT comes online with its own
 per-CPU data, the self-test's per-CPU and lock-protected sums are exact, and
 `cpus=N` starts exactly N. Each boots with debug=smp-selftest."""
 import re
@@ -83,7 +83,7 @@ def smp_cpus_limit(ctx):
 
 
 def irq_stray_vector(ctx):
-    """Issue 11, defect 7: an interrupt on a vector with no handler used to be
+    """An interrupt on a vector with no handler used to be
     logged and never acknowledged, so its ISR bit stayed set and masked every
     interrupt of its priority class and below, the nap timer (0xef) among them:
     the next device wait never ended. debug=stray-irq sends a self-IPI on 0xe4

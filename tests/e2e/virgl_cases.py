@@ -1,4 +1,4 @@
-"""End-to-end tests of the virgl display (issue 15): virtio-gpu-gl-pci with
+"""End-to-end tests of the virgl display (docs/virgl.md): virtio-gpu-gl-pci with
 egl-headless, where the host's renderer (Mesa's llvmpipe) composes the screen and
 turns the wheel. QMP screendump cannot read a GL scanout, so the screen is read
 through QEMU's VNC server (image/vnc.py, behind Machine.screendump)."""

@@ -3,7 +3,7 @@
 // reaches it, enters the trampoline some time later and takes the stack
 // written there at that moment, unless an INIT reset it first. The tests
 // check that every AP that enters runs on its own stack, whatever its timing
-// and whichever IPIs fail (issue 11, defect 8).
+// and whichever IPIs fail.
 
 #include "smp/ap_sequence.h"
 

@@ -424,7 +424,7 @@ TEST_F(BlkDeviceTest, EveryPartialAllocationFailureResetsAndLeaksNothing)
     EXPECT_TRUE(open()); // and a device that gets its memory works
 }
 
-// Issue 11, defect 11: after a reset that does not complete, the device may
+// After a reset that does not complete, the device may
 // still write its rings, headers, status bytes and bounce buffers, so
 // destroying the driver must not free them.
 TEST_F(BlkDeviceTest, ResetThatNeverCompletesKeepsTheMemoryTheDeviceMayWrite)

@@ -177,7 +177,7 @@ TEST(BlkConfig, NonsenseBlockSizeFallsBackToSectors)
     }
 }
 
-// Issue 11, defect 9: a 512e disk (QEMU's physical_block_size=4096,
+// A 512e disk (QEMU's physical_block_size=4096,
 // logical_block_size=512) says so through TOPOLOGY: blk_size 512,
 // physical_block_exp 3. The physical block is what a torn write can damage.
 TEST(BlkConfig, TopologyGivesThePhysicalBlock)

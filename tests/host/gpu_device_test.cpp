@@ -252,7 +252,7 @@ TEST_F(GpuDeviceTest, WorksWithoutEdidOrEventIdx)
     expect_clean();
 }
 
-// Issue 11, defect 3: EDID is optional, so a device that offers it and then
+// EDID is optional, so a device that offers it and then
 // refuses GET_EDID is still a display.
 TEST_F(GpuDeviceTest, RefusedEdidIsLoggedAndTheDeviceGoesOn)
 {
@@ -502,7 +502,7 @@ TEST_F(GpuDeviceTest, SilentDeviceTimesOutInsteadOfHanging)
     EXPECT_EQ(rig.allocator.live(), 0);
 }
 
-// Issue 10: GpuDevice::create leaked its slot memory and freed the rings
+// GpuDevice::create leaked its slot memory and freed the rings
 // without a reset when an allocation failed. Fail each allocation in turn.
 TEST_F(GpuDeviceTest, EveryPartialAllocationFailureResetsAndLeaksNothing)
 {

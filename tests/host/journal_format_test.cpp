@@ -272,7 +272,7 @@ TEST(JournalFormat, ForeignContentIsNamed)
         "an MBR partition table or boot sector");
 }
 
-// The widest geometry the format allows (issue 11, defect 1) is valid; one
+// The widest geometry the format allows is valid; one
 // slot more cannot add up within the region.
 TEST(JournalFormat, WidestGeometryIsValidAndNoWider)
 {

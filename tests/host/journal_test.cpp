@@ -403,7 +403,7 @@ TEST(Journal, ManyCorruptRecordsAreSummarised)
     EXPECT_LE(second.sink.lines.size(), 10u);
 }
 
-// Issue 11, defect 1: a header with a valid CRC whose slots start right after
+// A header with a valid CRC whose slots start right after
 // it (area_start=1) describes 2047 slots, more than rota formats (2040). It is
 // a journal the format allows, so it is read and written like any other; it
 // used to end the boot in an assertion inside replay().
@@ -492,7 +492,7 @@ uint32_t worst_torn_block(MemoryDisk& disk, uint32_t physical, uint32_t offset)
 
 } // namespace
 
-// Issue 11, defect 9: on a 512e disk (512-byte logical, 4096-byte physical
+// On a 512e disk (512-byte logical, 4096-byte physical
 // blocks, VIRTIO_BLK_F_TOPOLOGY) the slots are physical blocks, so a torn
 // write of one physical block damages at most one record, as
 // docs/journal.md promises. With 512-byte slots it damaged eight.

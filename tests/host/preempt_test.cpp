@@ -207,7 +207,7 @@ void interrupt_defers(void* argument)
 
 } // namespace
 
-// Issue 11, defect 13: an interrupt between the outermost guard's last look
+// An interrupt between the outermost guard's last look
 // at the queue and its decrement used to queue work that then waited for the
 // next guard (here: forever). Whichever enable the interrupt comes on, the
 // work has run by the time the guard is gone, exactly once, inside a guard.

@@ -113,7 +113,7 @@ void expect_sound(const RouletteLayout& l)
 
 } // namespace
 
-// Issue 11, defect 2: from the smallest mode rota accepts (16x16) to the
+// From the smallest mode rota accepts (16x16) to the
 // largest (16384x16384), and on very uneven screens, the layout keeps its
 // promises; screens smaller than any mode (device input) get one too.
 TEST(RouletteLayout, EveryScreenSizeIsSound)
@@ -157,7 +157,7 @@ TEST(RouletteLayout, SmallerLayoutsEndWithoutAWheel)
     EXPECT_EQ(capped.fit, LayoutFit::Shrunk);
 }
 
-// Issue 11, defect 12: below about 768 px of height the wheel is smaller
+// Below about 768 px of height the wheel is smaller
 // than docs/roulette.md's 0.35 × min(width, height), so that the title,
 // subtitle, pointer, wheel, fate box and banner stack without overlapping
 // (docs/roulette-layout.md). The expected radius is worked out here from that

@@ -329,7 +329,7 @@ TEST(RouletteScene, GoldenImages)
     }
 }
 
-// Issue 11, defect 2: every screen size, from the smallest mode rota accepts
+// Every screen size, from the smallest mode rota accepts
 // to very uneven ones, lays out and draws inside the memory the scene asked
 // for (a guard zone after it must stay untouched) and inside the screen, and
 // the spins still land and go on.

@@ -248,7 +248,7 @@ TEST_F(VirtioDeviceTest, InitialisationFailuresAreOneLineEach)
     EXPECT_EQ(rig.allocator.live(), 0);
 }
 
-// Issue 11, defect 11: memory a device that did not reset may still write is
+// Memory a device that did not reset may still write is
 // never freed.
 TEST_F(VirtioDeviceTest, ResetThatNeverCompletesKeepsWhatTheDeviceMayWrite)
 {

@@ -12,7 +12,10 @@ cloned the repository, and each is reported with its file and line:
 - SPEC.md and STYLE.md (or "SPEC section N"), the contract and style notes
   rota was written against, which were never part of the repository: what they
   said that the code relies on is in docs/, in the project's own words;
-- a docs/ file that does not exist (docs/serial.md is fine, docs/serail.md is not).
+- a docs/ file that does not exist (docs/serial.md is fine, docs/serail.md is not);
+- an issue of the tracker rota was planned in ("issue 11", "Issue 5's note"): a
+  clone has no tracker, so what the issue said that matters belongs in the
+  comment or in docs/.
 
 Usage: check_references.py [--root DIR] [FILE...]  (default: every tracked file)
 """
@@ -29,6 +32,7 @@ FORBIDDEN = re.compile(r"\b(SPEC(?:\.md)?|STYLE\.md)\b")
 # A path that starts at a token boundary with one or more "../".
 CLIMB = re.compile(r"(?<![\w./$})-])((?:\.\./)+[\w.-][\w./-]*)")
 ABSOLUTE_HOME = re.compile(r"(?<![\w./-])(/(?:home|work|root)/[\w./-]+)")
+TRACKER_ISSUE = re.compile(r"\b([Ii]ssues? #?\d+)")
 DOCS_PATH = re.compile(r"(?<![\w/.-])(docs/[\w./-]*\w)")
 # The checker names what it forbids, and its self-test writes bad citations into
 # temporary trees on purpose: both would otherwise report themselves.
@@ -42,6 +46,8 @@ def problems_in(root, rel, text):
         where = f"{rel}:{number}"
         for match in FORBIDDEN.finditer(line):
             yield f"{where}: cites {match.group(1)}, which is not in the repository; cite docs/..."
+        for match in TRACKER_ISSUE.finditer(line):
+            yield f"{where}: cites {match.group(1)}, an issue of a tracker outside the repository"
         for match in CLIMB.finditer(line):
             target = os.path.normpath(os.path.join(folder, match.group(1)))
             if os.path.relpath(target, root).startswith(".."):

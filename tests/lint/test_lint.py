@@ -123,6 +123,18 @@ class References(unittest.TestCase):
     def test_style_notes_by_name_fail(self):
         self.assertEqual(len(self.check("a.h", "// Injected (STYLE.md).\n")), 1)
 
+    def test_tracker_issue_fails(self):
+        text = '    """Issue 11, defect 2: used to hang."""\n# see the note of issue 5\n'
+        found = self.check("a.py", text)
+        self.assertEqual(len(found), 2)
+        self.assertIn("a.py:1: cites Issue 11, an issue of a tracker", found[0])
+        self.assertIn("a.py:2: cites issue 5,", found[1])
+
+    def test_the_word_issue_passes(self):
+        self.assertEqual(
+            self.check("a.h", "// Each request issues one notify.\n// An issue: 3 CPUs.\n"), []
+        )
+
     def test_path_that_climbs_out_fails(self):
         found = self.check("README.md", "See `../shared/notes.md`.\n")
         self.assertEqual(len(found), 1)

@@ -205,7 +205,7 @@ TEST_F(ConfigSourceTest, NoFileSystemMeansDefaults)
     EXPECT_TRUE(logged("[config] boot volume has no file system: using defaults"));
 }
 
-// Issue 11, defect 10: options of more than 1023 characters were cut there
+// Options of more than 1023 characters were cut there
 // without a word, and a cut last token still applied (frames=600 as frames=6).
 TEST_F(ConfigSourceTest, LongOptionsAreAppliedWhole)
 {
