@@ -7,7 +7,7 @@
 // are left. Idle CPUs wait halted and are woken by one broadcast IPI (under
 // TCG this dispatches faster than spinning, which also steals the host's cores
 // from the vCPUs doing work). Each
-// CPU flushes its own TLB after its first jobs and then once a second, so that
+// CPU flushes its own TLB after its first jobs and then every 100 ms, so that
 // an emulator's software TLB grows to the job's pages (core/mem/tlb_settle.h).
 
 namespace rota {
