@@ -13,8 +13,10 @@ MODES = ("1280x800", "1920x1080", "3840x2160")
 # QEMU's -device for each display, as image/qemu.py names them.
 QEMU_DISPLAY = {"virtio-gpu": "virtio-gpu", "gop": "std"}
 EXPECTED_BACKEND = {"virtio-gpu": "virtio-gpu", "gop": "gop"}
-# Frames per run: a few seconds of turning on this machine class at each size.
-FRAMES = {"1280x800": 400, "1920x1080": 250, "3840x2160": 80}
+# Frames per run: two to five seconds of turning at each size on this machine
+# class, so that the first frames, which warm QEMU up (translating code, sizing
+# its TLBs), weigh little.
+FRAMES = {"1280x800": 2500, "1920x1080": 1500, "3840x2160": 300}
 PACED_FRAMES = 600  # fps=60: ten seconds
 
 # present: damage (what the kernel does), full (debug=full-present: the whole
