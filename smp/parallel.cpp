@@ -8,6 +8,7 @@
 #include "core/time/clock.h"
 #include "smp/per_cpu.h"
 #include "smp/worker.h"
+#include "smp/worker_linger.h"
 
 namespace rota {
 
@@ -117,14 +118,19 @@ void wait_for_joined(Job& job, uint32_t others)
 void worker_loop(PerCpu&)
 {
     uint32_t seen = g_generation.load(std::memory_order_acquire);
+    WorkerLinger linger(clock_ns_to_ticks(worker_linger_ns));
+    uint64_t linger_end_tsc = 0;
     for (;;) {
         uint32_t generation = g_generation.load(std::memory_order_acquire);
         if (generation != seen) {
             seen = generation;
+            linger.job_seen(x86::rdtsc());
             work_on(g_job, generation);
+            linger_end_tsc = linger.job_ended(x86::rdtsc());
             continue;
         }
-        if (g_idle_mode.load(std::memory_order_relaxed) == IdleMode::Spin) {
+        if (g_idle_mode.load(std::memory_order_relaxed) == IdleMode::Spin
+            || x86::rdtsc() < linger_end_tsc) {
             x86::pause();
             continue;
         }

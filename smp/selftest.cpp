@@ -99,7 +99,8 @@ bool check_counters()
 
 // Dispatch latency: from publishing a job to the last CPU joining it. Each
 // round's job is long enough (4 chunks of 100 us per CPU) for every CPU to
-// join if it wakes in time.
+// join if it wakes in time. In halt mode each round first waits out the
+// workers' linger (smp/parallel.h), so that they are halted when it starts.
 void measure_dispatch(IdleMode mode, const char* name)
 {
     parallel_set_idle_mode(mode);
@@ -109,6 +110,8 @@ void measure_dispatch(IdleMode mode, const char* name)
     int all_joined = 0;
     auto body = [](uint64_t, uint64_t) { clock_delay_us(100); };
     for (int round = 0; round < dispatch_rounds; ++round) {
+        if (mode == IdleMode::Halt)
+            clock_delay_us(2 * worker_linger_ns / 1000);
         ParallelStats stats = parallel_for(cpu_count() * 4, 1, body);
         // Rounds nobody joined have no dispatch to time (the caller did all).
         if (stats.participants > 1)
