@@ -30,9 +30,8 @@ public:
     // This worker saw a new job at `now_tsc`.
     void job_seen(uint64_t now_tsc)
     {
-        bool quick = m_jobs_seen != 0 && now_tsc - m_last_end_tsc < m_linger_ticks;
+        bool quick = m_one_ended && now_tsc - m_last_end_tsc < m_linger_ticks;
         m_quick_jobs = (m_quick_jobs << 1) | (quick ? 1u : 0u);
-        ++m_jobs_seen;
     }
 
     // Its part of that job ended at `now_tsc`: until when to look for the next
@@ -40,13 +39,14 @@ public:
     uint64_t job_ended(uint64_t now_tsc)
     {
         m_last_end_tsc = now_tsc;
+        m_one_ended = true;
         return (m_quick_jobs & history_mask) != 0 ? now_tsc + m_linger_ticks : 0;
     }
 
 private:
     uint64_t m_linger_ticks;
     uint64_t m_last_end_tsc {0};
-    uint64_t m_jobs_seen {0};
+    bool m_one_ended {false}; // m_last_end_tsc is a job's end
     uint32_t m_quick_jobs {0}; // one bit per job seen, newest lowest: it came quickly
 };
 
